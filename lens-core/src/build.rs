@@ -1,0 +1,480 @@
+//! Turns raw catalog rows into a `Snapshot`: keys, names for attribute numbers, decoded
+//! actions and kinds, sizes, and the two signatures.
+
+use crate::catalog::*;
+use crate::ident::{push_quoted, qualified, quote_ident, Keywords};
+use crate::index_def::{print_index, IndexedTable};
+use crate::model::*;
+use crate::signature;
+use std::collections::HashMap;
+
+struct Rel<'a> {
+    raw: &'a RawRelation,
+    key: String,
+}
+
+/// Builds the snapshot, including `meta.signature` and `meta.keySignature`.
+pub fn build_snapshot(raw: &RawCatalog) -> Snapshot {
+    let kw = Keywords::new(raw.quoted_keywords.iter().cloned());
+    let rels: HashMap<Oid, Rel> = raw
+        .relations
+        .iter()
+        .map(|r| (r.oid, Rel { raw: r, key: qualified(&r.schema, &r.name, &kw) }))
+        .collect();
+    let columns_by_att: HashMap<(Oid, i16), &RawColumn> =
+        raw.columns.iter().map(|c| ((c.relid, c.attnum), c)).collect();
+    let col_name = |relid: Oid, attnum: i16| columns_by_att.get(&(relid, attnum)).map(|c| c.name.clone());
+
+    let mut snap = Snapshot::default();
+    build_tables(raw, &rels, &kw, &mut snap);
+    build_columns(raw, &rels, &kw, &mut snap);
+    build_indexes(raw, &rels, &columns_by_att, &kw, &mut snap);
+    build_constraints(raw, &rels, &col_name, &kw, &mut snap);
+    build_other_objects(raw, &rels, &columns_by_att, &kw, &mut snap);
+
+    snap.meta = Meta {
+        db_name: raw.db_name.clone(),
+        captured_at: raw.captured_at.clone(),
+        schemas: raw.schemas.iter().map(|s| s.name.clone()).collect(),
+        server_version: Some(raw.server_version.clone()),
+        format_version: FORMAT_VERSION,
+        signature: String::new(),
+        key_signature: String::new(),
+        sizes: if raw.exact_sizes { "exact" } else { "estimated" }.to_string(),
+        tables: raw.table_filter.clone(),
+    };
+    signature::stamp(&mut snap);
+    snap
+}
+
+fn table_kind(relkind: &str) -> &'static str {
+    match relkind {
+        "p" => "partitioned",
+        "v" => "view",
+        "m" => "materialized_view",
+        "f" => "foreign_table",
+        _ => "table",
+    }
+}
+
+fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap: &mut Snapshot) {
+    let mut index_pages: HashMap<Oid, i64> = HashMap::new();
+    for idx in &raw.indexes {
+        *index_pages.entry(idx.relid).or_default() += idx.relpages;
+    }
+    for rel in &raw.relations {
+        let key = rels[&rel.oid].key.clone();
+        let (total, heap, index) = match rel.exact_sizes {
+            Some(sizes) => sizes,
+            None => {
+                let heap = rel.relpages * raw.block_size;
+                let index = index_pages.get(&rel.oid).copied().unwrap_or(0) * raw.block_size;
+                (heap + index + rel.toast_pages * raw.block_size, heap, index)
+            }
+        };
+        let row_estimate = if rel.reltuples < 0.0 { -1 } else { rel.reltuples.round() as i64 };
+        let table = Table {
+            key: key.clone(),
+            schema: rel.schema.clone(),
+            name: rel.name.clone(),
+            kind: table_kind(&rel.relkind).to_string(),
+            row_estimate,
+            total_bytes: total,
+            heap_bytes: heap,
+            index_bytes: index,
+            toast_bytes: total - heap - index,
+            persistence: if rel.persistence == "u" { "unlogged" } else { "permanent" }.to_string(),
+            rls_enabled: rel.rls_enabled,
+            rls_forced: rel.rls_forced,
+            partition_of: rel.parent.as_ref().map(|(s, n)| qualified(s, n, kw)),
+            partition_bound: rel.partition_bound.clone(),
+            partition_key: rel.partition_key.clone(),
+            comment: rel.comment.clone(),
+        };
+        if let Some(definition) = &rel.view_definition {
+            snap.views.insert(
+                key.clone(),
+                View {
+                    key: key.clone(),
+                    schema: rel.schema.clone(),
+                    name: rel.name.clone(),
+                    kind: table.kind.clone(),
+                    definition: definition.clone(),
+                    comment: rel.comment.clone(),
+                },
+            );
+        }
+        snap.tables.insert(key, table);
+    }
+}
+
+fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap: &mut Snapshot) {
+    for col in &raw.columns {
+        let Some(rel) = rels.get(&col.relid) else { continue };
+        let mut key = String::with_capacity(rel.key.len() + col.name.len() + 3);
+        key.push_str(&rel.key);
+        key.push('.');
+        push_quoted(&mut key, &col.name, kw);
+        let ty = raw.types.get(&(col.type_oid, col.typmod));
+        let collation = match ty {
+            Some(t) if col.collation != 0 && col.collation != t.collation => raw.collations.get(&col.collation).cloned(),
+            _ => None,
+        };
+        let generated = col.generated == "s";
+        let column = Column {
+            key: key.clone(),
+            table_key: rel.key.clone(),
+            schema: rel.raw.schema.clone(),
+            table: rel.raw.name.clone(),
+            name: col.name.clone(),
+            position: col.attnum as i64,
+            data_type: ty.map(|t| t.formatted.clone()).unwrap_or_else(|| "???".to_string()),
+            is_nullable: !col.not_null,
+            default: if generated { None } else { col.default_expr.clone() },
+            identity: match col.identity.as_str() {
+                "a" => Some("always".to_string()),
+                "d" => Some("by default".to_string()),
+                _ => None,
+            },
+            generated: if generated { col.default_expr.clone() } else { None },
+            collation,
+            comment: col.comment.clone(),
+        };
+        snap.columns.insert(key, column);
+    }
+}
+
+fn build_indexes(
+    raw: &RawCatalog,
+    rels: &HashMap<Oid, Rel>,
+    columns: &HashMap<(Oid, i16), &RawColumn>,
+    kw: &Keywords,
+    snap: &mut Snapshot,
+) {
+    for idx in &raw.indexes {
+        let Some(rel) = rels.get(&idx.relid) else { continue };
+        let lookup = |attnum: i16| columns.get(&(idx.relid, attnum)).copied();
+        let table = IndexedTable { schema: &rel.raw.schema, name: &rel.raw.name, column: &lookup };
+        let printed = print_index(idx, &table, &raw.default_opclasses, kw);
+        let (definition, cols, include) = match printed {
+            Some(p) => (p.definition, p.columns, p.include),
+            None => {
+                let server = raw.index_defs.get(&idx.oid).cloned().unwrap_or_default();
+                let include = idx.indkey[idx.nkeyatts.min(idx.indkey.len())..]
+                    .iter()
+                    .filter_map(|&a| lookup(a).map(|c| quote_ident(&c.name, kw)))
+                    .collect();
+                (server.definition, server.columns, include)
+            }
+        };
+        let key = index_key(&rel.key, &idx.name, kw);
+        snap.indexes.insert(
+            key.clone(),
+            Index {
+                key,
+                table_key: rel.key.clone(),
+                schema: rel.raw.schema.clone(),
+                table: rel.raw.name.clone(),
+                name: idx.name.clone(),
+                method: idx.method.clone(),
+                columns: cols,
+                include,
+                predicate: idx.predicate.clone(),
+                is_unique: idx.is_unique,
+                is_primary: idx.is_primary,
+                is_exclusion: idx.is_exclusion,
+                is_valid: idx.is_valid,
+                nulls_not_distinct: idx.nulls_not_distinct,
+                constraint_key: None,
+                definition,
+                comment: idx.comment.clone(),
+            },
+        );
+    }
+}
+
+fn index_key(table_key: &str, name: &str, kw: &Keywords) -> String {
+    let mut key = String::with_capacity(table_key.len() + name.len() + 3);
+    key.push_str(table_key);
+    key.push('.');
+    push_quoted(&mut key, name, kw);
+    key
+}
+
+fn constraint_key(table_key: &str, name: &str, kw: &Keywords) -> String {
+    let mut key = String::with_capacity(table_key.len() + name.len() + 3);
+    key.push_str(table_key);
+    key.push(':');
+    push_quoted(&mut key, name, kw);
+    key
+}
+
+pub fn decode_action(code: &str) -> &'static str {
+    match code {
+        "r" => "RESTRICT",
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        _ => "NO ACTION",
+    }
+}
+
+fn decode_match(code: &str) -> &'static str {
+    match code {
+        "f" => "FULL",
+        "p" => "PARTIAL",
+        _ => "SIMPLE",
+    }
+}
+
+/// `child(cols) -> parent(cols)` with every name part quoted.
+pub fn relationship_key(child_key: &str, child_cols: &[String], parent_key: &str, parent_cols: &[String], kw: &Keywords) -> String {
+    let mut key = String::with_capacity(child_key.len() + parent_key.len() + 32);
+    key.push_str(child_key);
+    push_col_list(&mut key, child_cols, kw);
+    key.push_str(" -> ");
+    key.push_str(parent_key);
+    push_col_list(&mut key, parent_cols, kw);
+    key
+}
+
+fn push_col_list(out: &mut String, cols: &[String], kw: &Keywords) {
+    out.push('(');
+    for (i, c) in cols.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_quoted(out, c, kw);
+    }
+    out.push(')');
+}
+
+fn build_constraints(
+    raw: &RawCatalog,
+    rels: &HashMap<Oid, Rel>,
+    col_name: &dyn Fn(Oid, i16) -> Option<String>,
+    kw: &Keywords,
+    snap: &mut Snapshot,
+) {
+    let index_keys: HashMap<Oid, String> = raw
+        .indexes
+        .iter()
+        .filter_map(|i| rels.get(&i.relid).map(|r| (i.oid, index_key(&r.key, &i.name, kw))))
+        .collect();
+    // FKs sorted so that, when two share one relKey, the first by name keeps the plain key.
+    let mut fks: Vec<&RawConstraint> = Vec::new();
+    for con in &raw.constraints {
+        let Some(rel) = rels.get(&con.relid) else {
+            if con.contype == "f" {
+                fks.push(con);
+            }
+            continue;
+        };
+        let key = constraint_key(&rel.key, &con.name, kw);
+        let cols: Vec<String> = con.conkey.iter().filter_map(|&a| col_name(con.relid, a)).collect();
+        let index_key = index_keys.get(&con.index_oid).cloned().unwrap_or_default();
+        if let Some(idx) = snap.indexes.get_mut(&index_key) {
+            if con.contype != "f" {
+                idx.constraint_key = Some(key.clone());
+            }
+        }
+        match con.contype.as_str() {
+            "p" | "u" => {
+                let nulls_not_distinct = snap.indexes.get(&index_key).map(|i| i.nulls_not_distinct).unwrap_or(false);
+                let entry = KeyConstraint {
+                    key: key.clone(),
+                    table_key: rel.key.clone(),
+                    columns: cols,
+                    name: con.name.clone(),
+                    index_key,
+                    deferrable: con.deferrable,
+                    initially_deferred: con.deferred,
+                    nulls_not_distinct,
+                    comment: con.comment.clone(),
+                };
+                let map = if con.contype == "p" { &mut snap.constraints.pks } else { &mut snap.constraints.uniques };
+                map.insert(key, entry);
+            }
+            "c" => {
+                snap.constraints.checks.insert(
+                    key.clone(),
+                    CheckConstraint {
+                        key,
+                        table_key: rel.key.clone(),
+                        name: con.name.clone(),
+                        expression: con.check_expr.clone().unwrap_or_default(),
+                        columns: cols,
+                        validated: con.validated,
+                        no_inherit: con.no_inherit,
+                        comment: con.comment.clone(),
+                    },
+                );
+            }
+            "x" => {
+                snap.constraints.exclusions.insert(
+                    key.clone(),
+                    ExclusionConstraint {
+                        key,
+                        table_key: rel.key.clone(),
+                        name: con.name.clone(),
+                        definition: con.definition.clone().unwrap_or_default(),
+                        index_key,
+                        deferrable: con.deferrable,
+                        initially_deferred: con.deferred,
+                        comment: con.comment.clone(),
+                    },
+                );
+            }
+            "f" => fks.push(con),
+            _ => {}
+        }
+    }
+    fks.retain(|c| !c.inherited_from_parent);
+    fks.sort_by(|a, b| a.name.cmp(&b.name));
+    for con in fks {
+        let (child_key, child_cols) = match rels.get(&con.relid) {
+            Some(rel) => (rel.key.clone(), con.conkey.iter().filter_map(|&a| col_name(con.relid, a)).collect::<Vec<_>>()),
+            None => match &con.child {
+                Some((schema, table, cols)) => (qualified(schema, table, kw), cols.clone()),
+                None => continue,
+            },
+        };
+        let parent_key = qualified(
+            con.parent_schema.as_deref().unwrap_or_default(),
+            con.parent_table.as_deref().unwrap_or_default(),
+            kw,
+        );
+        let mut key = relationship_key(&child_key, &child_cols, &parent_key, &con.parent_cols, kw);
+        if snap.relationships.contains_key(&key) {
+            // Two FKs over the same columns: the later one by name is told apart by its name.
+            key.push_str(" #");
+            push_quoted(&mut key, &con.name, kw);
+        }
+        let set_cols: Vec<String> = con.on_delete_set_cols.iter().filter_map(|&a| col_name(con.relid, a)).collect();
+        snap.relationships.insert(
+            key.clone(),
+            Relationship {
+                key,
+                name: con.name.clone(),
+                constraint_key: constraint_key(&child_key, &con.name, kw),
+                child_key,
+                child_cols,
+                parent_key,
+                parent_cols: con.parent_cols.clone(),
+                on_update: decode_action(&con.on_update).to_string(),
+                on_delete: decode_action(&con.on_delete).to_string(),
+                deferrable: con.deferrable,
+                initially_deferred: con.deferred,
+                match_type: decode_match(&con.match_type).to_string(),
+                validated: con.validated,
+                on_delete_set_cols: if set_cols.is_empty() { None } else { Some(set_cols) },
+                comment: con.comment.clone(),
+            },
+        );
+    }
+}
+
+fn build_other_objects(
+    raw: &RawCatalog,
+    rels: &HashMap<Oid, Rel>,
+    columns: &HashMap<(Oid, i16), &RawColumn>,
+    kw: &Keywords,
+    snap: &mut Snapshot,
+) {
+    for e in &raw.enums {
+        let key = qualified(&e.schema, &e.name, kw);
+        snap.enums.insert(
+            key.clone(),
+            Enum { key, schema: e.schema.clone(), name: e.name.clone(), values: e.values.clone(), comment: e.comment.clone() },
+        );
+    }
+    for d in &raw.domains {
+        let key = qualified(&d.schema, &d.name, kw);
+        snap.domains.insert(
+            key.clone(),
+            Domain {
+                key,
+                schema: d.schema.clone(),
+                name: d.name.clone(),
+                data_type: d.data_type.clone(),
+                not_null: d.not_null,
+                default: d.default.clone(),
+                collation: d.collation.clone(),
+                checks: d.check_names.iter().cloned().zip(d.check_defs.iter().cloned()).collect(),
+                comment: d.comment.clone(),
+            },
+        );
+    }
+    for s in &raw.sequences {
+        let key = qualified(&s.schema, &s.name, kw);
+        let owned_by = s.owner.and_then(|(relid, attnum)| {
+            let rel = rels.get(&relid)?;
+            let col = columns.get(&(relid, attnum))?;
+            Some(format!("{}.{}", rel.key, quote_ident(&col.name, kw)))
+        });
+        snap.sequences.insert(
+            key.clone(),
+            Sequence {
+                key,
+                schema: s.schema.clone(),
+                name: s.name.clone(),
+                data_type: s.data_type.clone(),
+                start: s.start,
+                increment: s.increment,
+                min: s.min,
+                max: s.max,
+                cache: s.cache,
+                cycle: s.cycle,
+                owned_by,
+                identity: s.identity,
+                comment: s.comment.clone(),
+            },
+        );
+    }
+    for t in &raw.triggers {
+        let Some(rel) = rels.get(&t.relid) else { continue };
+        let key = index_key(&rel.key, &t.name, kw);
+        let enabled = match t.enabled.as_str() {
+            "D" => "disabled",
+            "R" => "replica",
+            "A" => "always",
+            _ => "origin",
+        };
+        snap.triggers.insert(
+            key.clone(),
+            Trigger {
+                key,
+                table_key: rel.key.clone(),
+                name: t.name.clone(),
+                definition: t.definition.clone(),
+                enabled: enabled.to_string(),
+                comment: t.comment.clone(),
+            },
+        );
+    }
+    for p in &raw.policies {
+        let Some(rel) = rels.get(&p.relid) else { continue };
+        let key = constraint_key(&rel.key, &p.name, kw);
+        let command = match p.command.as_str() {
+            "r" => "SELECT",
+            "a" => "INSERT",
+            "w" => "UPDATE",
+            "d" => "DELETE",
+            _ => "ALL",
+        };
+        snap.policies.insert(
+            key.clone(),
+            Policy {
+                key,
+                table_key: rel.key.clone(),
+                name: p.name.clone(),
+                command: command.to_string(),
+                permissive: p.permissive,
+                roles: p.roles.clone(),
+                using: p.using.clone(),
+                with_check: p.with_check.clone(),
+                comment: p.comment.clone(),
+            },
+        );
+    }
+}

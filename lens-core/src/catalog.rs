@@ -1,0 +1,215 @@
+//! Catalog rows as the server hands them over, before any key is made or name resolved.
+//!
+//! The pgrx shell fills these from one set-based query per object kind (`sql/catalog/*.sql`);
+//! `crate::build` turns them into a `Snapshot`. Oids only link rows to each other here: none
+//! reaches the snapshot or its signature.
+
+use std::collections::HashMap;
+
+pub type Oid = u32;
+
+#[derive(Debug, Clone, Default)]
+pub struct RawCatalog {
+    pub db_name: String,
+    pub server_version: String,
+    pub captured_at: String,
+    /// Requested schemas, in the order they were resolved (by name).
+    pub schemas: Vec<RawSchema>,
+    /// Keywords that force quoting, from `pg_get_keywords()`.
+    pub quoted_keywords: Vec<String>,
+    /// Table keys the caller limited the snapshot to, if any.
+    pub table_filter: Option<Vec<String>>,
+    pub exact_sizes: bool,
+    pub block_size: i64,
+    pub relations: Vec<RawRelation>,
+    pub columns: Vec<RawColumn>,
+    /// `format_type()` and default collation for every (type, typmod) the columns use.
+    pub types: HashMap<(Oid, i32), RawType>,
+    /// Qualified, quoted names of the collations that columns use explicitly.
+    pub collations: HashMap<Oid, String>,
+    pub constraints: Vec<RawConstraint>,
+    pub indexes: Vec<RawIndex>,
+    /// Index definitions the server printed itself, for indexes `crate::index_def` leaves alone.
+    pub index_defs: HashMap<Oid, RawIndexDef>,
+    /// The default operator class per (access method, type), where it is known for sure.
+    pub default_opclasses: HashMap<(Oid, Oid), Oid>,
+    pub enums: Vec<RawEnum>,
+    pub domains: Vec<RawDomain>,
+    pub sequences: Vec<RawSequence>,
+    pub triggers: Vec<RawTrigger>,
+    pub policies: Vec<RawPolicy>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawSchema {
+    pub oid: Oid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawRelation {
+    pub oid: Oid,
+    pub schema: String,
+    pub name: String,
+    /// `r`, `p`, `v`, `m` or `f`.
+    pub relkind: String,
+    pub reltuples: f64,
+    pub relpages: i64,
+    pub toast_pages: i64,
+    /// `p` permanent, `u` unlogged.
+    pub persistence: String,
+    pub rls_enabled: bool,
+    pub rls_forced: bool,
+    pub parent: Option<(String, String)>,
+    pub partition_bound: Option<String>,
+    pub partition_key: Option<String>,
+    pub view_definition: Option<String>,
+    pub comment: Option<String>,
+    /// `(total, heap, index)` bytes from the `pg_*_size` functions, when exact sizes were asked.
+    pub exact_sizes: Option<(i64, i64, i64)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawColumn {
+    pub relid: Oid,
+    pub attnum: i16,
+    pub name: String,
+    pub type_oid: Oid,
+    pub typmod: i32,
+    pub not_null: bool,
+    /// `a` always, `d` by default, empty otherwise.
+    pub identity: String,
+    /// `s` stored generated column, empty otherwise.
+    pub generated: String,
+    pub collation: Oid,
+    /// `pg_get_expr(adbin)`: the default, or the generation expression.
+    pub default_expr: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawType {
+    pub formatted: String,
+    pub collation: Oid,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawConstraint {
+    pub relid: Oid,
+    pub name: String,
+    /// `p`, `u`, `f`, `c` or `x`.
+    pub contype: String,
+    pub conkey: Vec<i16>,
+    pub index_oid: Oid,
+    pub deferrable: bool,
+    pub deferred: bool,
+    pub validated: bool,
+    pub no_inherit: bool,
+    /// Set on FKs and triggers that a partition inherited from its parent.
+    pub inherited_from_parent: bool,
+    /// The child table and its FK columns, when the child is not among the relations read
+    /// (a snapshot limited to some tables that lists the FKs pointing at them).
+    pub child: Option<(String, String, Vec<String>)>,
+    pub parent_schema: Option<String>,
+    pub parent_table: Option<String>,
+    pub parent_cols: Vec<String>,
+    pub on_update: String,
+    pub on_delete: String,
+    pub match_type: String,
+    pub on_delete_set_cols: Vec<i16>,
+    pub check_expr: Option<String>,
+    pub definition: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawIndex {
+    pub oid: Oid,
+    pub relid: Oid,
+    pub name: String,
+    /// `i` or `I` (partitioned index).
+    pub relkind: String,
+    pub method: String,
+    pub method_oid: Oid,
+    pub relpages: i64,
+    pub nkeyatts: usize,
+    pub is_unique: bool,
+    pub is_primary: bool,
+    pub is_exclusion: bool,
+    pub is_valid: bool,
+    pub nulls_not_distinct: bool,
+    pub indkey: Vec<i16>,
+    pub indoption: Vec<i16>,
+    pub indclass: Vec<Oid>,
+    pub indcollation: Vec<Oid>,
+    /// Reloptions, opclass options or expressions: printed by the server, never by us.
+    pub needs_server_def: bool,
+    pub predicate: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawIndexDef {
+    pub definition: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawEnum {
+    pub schema: String,
+    pub name: String,
+    pub values: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawDomain {
+    pub schema: String,
+    pub name: String,
+    pub data_type: String,
+    pub not_null: bool,
+    pub default: Option<String>,
+    pub collation: Option<String>,
+    pub check_names: Vec<String>,
+    pub check_defs: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawSequence {
+    pub schema: String,
+    pub name: String,
+    pub data_type: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub cache: i64,
+    pub cycle: bool,
+    pub owner: Option<(Oid, i16)>,
+    pub identity: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawTrigger {
+    pub relid: Oid,
+    pub name: String,
+    pub definition: String,
+    /// `O`, `D`, `R` or `A`.
+    pub enabled: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawPolicy {
+    pub relid: Oid,
+    pub name: String,
+    /// `*`, `r`, `a`, `w` or `d`.
+    pub command: String,
+    pub permissive: bool,
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+    pub comment: Option<String>,
+}

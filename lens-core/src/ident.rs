@@ -1,0 +1,117 @@
+//! Identifier quoting exactly as PostgreSQL's `quote_ident()` does it.
+//!
+//! `quote_ident` leaves a name bare when it is all lower-case letters, digits and underscores,
+//! does not start with a digit, and is not a keyword that needs quoting (anything but an
+//! unreserved keyword). The keyword list depends on the server version, so it is passed in.
+
+use std::collections::HashSet;
+
+/// The keywords that force quoting (PostgreSQL's `pg_get_keywords()` with `catcode <> 'U'`).
+#[derive(Debug, Clone, Default)]
+pub struct Keywords(HashSet<String>);
+
+impl Keywords {
+    pub fn new<I: IntoIterator<Item = String>>(words: I) -> Self {
+        Keywords(words.into_iter().collect())
+    }
+
+    /// The reserved, column-name and type/function-name keywords of PostgreSQL 15: enough for
+    /// tests and for tools that render outside a server.
+    pub fn postgres15() -> Self {
+        Keywords::new(PG15_QUOTED_KEYWORDS.iter().map(|w| w.to_string()))
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.0.contains(word)
+    }
+}
+
+/// Renders `name` as `quote_ident(name)` would.
+pub fn quote_ident(name: &str, keywords: &Keywords) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    push_quoted(&mut out, name, keywords);
+    out
+}
+
+/// Appends `quote_ident(name)` to `out` without an intermediate allocation.
+pub fn push_quoted(out: &mut String, name: &str, keywords: &Keywords) {
+    if is_safe_bare(name, keywords) {
+        out.push_str(name);
+        return;
+    }
+    out.push('"');
+    for ch in name.chars() {
+        if ch == '"' {
+            out.push('"');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+}
+
+fn is_safe_bare(name: &str, keywords: &Keywords) -> bool {
+    let mut bytes = name.bytes();
+    match bytes.next() {
+        Some(b) if b.is_ascii_lowercase() || b == b'_' => {}
+        _ => return false,
+    }
+    if !bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return false;
+    }
+    !keywords.contains(name)
+}
+
+/// `quote_ident(a) || '.' || quote_ident(b)`: the key of a table, or of an enum, sequence...
+pub fn qualified(schema: &str, name: &str, keywords: &Keywords) -> String {
+    let mut out = String::with_capacity(schema.len() + name.len() + 5);
+    push_quoted(&mut out, schema, keywords);
+    out.push('.');
+    push_quoted(&mut out, name, keywords);
+    out
+}
+
+/// PostgreSQL 15's keywords whose category is not "unreserved".
+const PG15_QUOTED_KEYWORDS: &[&str] = &[
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character",
+    "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create",
+    "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+    "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc",
+    "distinct", "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float",
+    "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having",
+    "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval",
+    "into", "is", "isnull", "join", "lateral", "leading", "least", "left", "like", "limit",
+    "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not",
+    "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer",
+    "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references",
+    "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some",
+    "substring", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to",
+    "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values", "varchar",
+    "variadic", "verbose", "when", "where", "window", "with", "xmlattributes", "xmlconcat",
+    "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
+    "xmlserialize", "xmltable",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_like_postgres() {
+        let kw = Keywords::postgres15();
+        assert_eq!(quote_ident("users", &kw), "users");
+        assert_eq!(quote_ident("_x1", &kw), "_x1");
+        assert_eq!(quote_ident("Users", &kw), "\"Users\"");
+        assert_eq!(quote_ident("1abc", &kw), "\"1abc\"");
+        assert_eq!(quote_ident("a.b", &kw), "\"a.b\"");
+        assert_eq!(quote_ident("say \"hi\"", &kw), "\"say \"\"hi\"\"\"");
+        assert_eq!(quote_ident("order", &kw), "\"order\"");
+        assert_eq!(quote_ident("user", &kw), "\"user\"");
+        // unreserved keywords stay bare
+        assert_eq!(quote_ident("name", &kw), "name");
+        assert_eq!(quote_ident("action", &kw), "action");
+        assert_eq!(quote_ident("café", &kw), "\"café\"");
+        assert_eq!(quote_ident("", &kw), "\"\"");
+        assert_eq!(qualified("public", "Order Items", &kw), "public.\"Order Items\"");
+    }
+}

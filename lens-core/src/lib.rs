@@ -1,0 +1,18 @@
+//! pg_lens's core: everything that does not need a PostgreSQL server.
+//!
+//! Catalog rows come in (`catalog`), a `Snapshot` comes out (`build`, `model`), with its
+//! canonical signature (`signature`), its jsonb bytes (`tree`, `jsonb`) and identifier
+//! quoting as the server does it (`ident`).
+
+pub mod build;
+pub mod catalog;
+pub mod ident;
+pub mod index_def;
+pub mod jsonb;
+pub mod model;
+pub mod signature;
+pub mod snapshot_io;
+pub mod tree;
+
+pub use build::build_snapshot;
+pub use model::Snapshot;

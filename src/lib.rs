@@ -1,4 +1,13 @@
-use pgrx::prelude::*;
+//! pg_lens: an exact, fast, versioned picture of the database's own schema.
+//!
+//! This crate is the thin pgrx shell: catalog reading through SPI (`catalog_reader`,
+//! `spi_read`), the SQL functions (`functions`), and jsonb in and out (`jsonb_datum`).
+//! The logic lives in the `lens-core` crate, which knows nothing of PostgreSQL.
+
+mod catalog_reader;
+mod errors;
+mod functions;
+mod jsonb_datum;
+mod spi_read;
+
 ::pgrx::pg_module_magic!(name, version);
-#[pg_extern]
-fn lens_hello() -> &'static str { "hi" }

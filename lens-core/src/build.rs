@@ -47,6 +47,23 @@ pub fn build_snapshot(raw: &RawCatalog) -> Snapshot {
     snap
 }
 
+/// The indexes whose definition only `pg_get_indexdef()` can print (see `index_def`).
+pub fn indexes_needing_server_definition(raw: &RawCatalog) -> Vec<Oid> {
+    let kw = Keywords::new(raw.quoted_keywords.iter().cloned());
+    let rels: HashMap<Oid, &RawRelation> = raw.relations.iter().map(|r| (r.oid, r)).collect();
+    let columns: HashMap<(Oid, i16), &RawColumn> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c)).collect();
+    raw.indexes
+        .iter()
+        .filter(|idx| {
+            let Some(rel) = rels.get(&idx.relid) else { return false };
+            let lookup = |attnum: i16| columns.get(&(idx.relid, attnum)).copied();
+            let table = IndexedTable { schema: &rel.schema, name: &rel.name, column: &lookup };
+            print_index(idx, &table, &raw.default_opclasses, &kw).is_none()
+        })
+        .map(|idx| idx.oid)
+        .collect()
+}
+
 fn table_kind(relkind: &str) -> &'static str {
     match relkind {
         "p" => "partitioned",

@@ -1,0 +1,14 @@
+-- Enum types and their labels in sort order. $1: schema oids.
+SELECT n.nspname::text AS schema,
+       t.typname::text AS name,
+       ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e
+             WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
+       d.description AS comment
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0
+WHERE t.typnamespace = ANY($1::oid[]) AND t.typtype = 'e'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x
+                  WHERE x.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                    AND x.objid = t.oid AND x.deptype = 'e')

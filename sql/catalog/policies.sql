@@ -1,0 +1,18 @@
+-- Row-level security policies. $1: schema oids; $2: relation oids or NULL.
+SELECT p.polrelid::int8 AS relid,
+       p.polname::text AS name,
+       p.polcmd::text AS command,
+       p.polpermissive AS permissive,
+       ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_catalog.quote_ident(a.rolname) END
+             FROM unnest(p.polroles) AS r(oid)
+             LEFT JOIN pg_catalog.pg_authid a ON a.oid = r.oid
+             ORDER BY 1) AS roles,
+       pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using_expr,
+       pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
+       d.description AS comment
+FROM pg_catalog.pg_policy p
+JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0
+WHERE c.relnamespace = ANY($1::oid[])
+  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))

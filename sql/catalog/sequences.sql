@@ -1,0 +1,24 @@
+-- Sequences, with the column that owns them (serial: deptype 'a'; identity: deptype 'i').
+-- $1: schema oids; $2: relation oids or NULL (then only sequences owned by those relations).
+SELECT n.nspname::text AS schema,
+       c.relname::text AS name,
+       pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
+       s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min, s.seqmax AS max,
+       s.seqcache AS cache, s.seqcycle AS cycle,
+       dep.refobjid::int8 AS owner_relid,
+       dep.refobjsubid::int4 AS owner_attnum,
+       coalesce(dep.deptype = 'i', false) AS identity,
+       d.description AS comment
+FROM pg_catalog.pg_sequence s
+JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_depend dep
+       ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid
+      AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype IN ('a', 'i')
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
+WHERE c.relnamespace = ANY($1::oid[])
+  AND ($2::oid[] IS NULL OR dep.refobjid = ANY($2::oid[]))
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x
+                  WHERE x.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND x.objid = c.oid AND x.deptype = 'e')

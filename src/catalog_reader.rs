@@ -1,0 +1,408 @@
+//! Reads the catalog into `lens_core::catalog::RawCatalog`: one set-based query per object
+//! kind for all requested schemas (the SQL lives in `sql/catalog/`), never one per table.
+
+use crate::errors::{bad_argument, raise};
+use crate::spi_read::{arg, null_arg, query, Rows};
+use lens_core::catalog::*;
+use pgrx::prelude::*;
+use pgrx::PgSqlErrorCode;
+use std::collections::{HashMap, HashSet};
+
+macro_rules! catalog_sql {
+    ($name:literal) => {
+        include_str!(concat!("../sql/catalog/", $name, ".sql"))
+    };
+}
+
+/// What a caller asked a snapshot to cover.
+pub struct Scope {
+    /// Schema names; None for every user schema.
+    pub schemas: Option<Vec<String>>,
+    /// Table keys; None for every table of the schemas.
+    pub tables: Option<Vec<String>>,
+    pub exact_sizes: bool,
+}
+
+/// Reads everything a snapshot of `scope` needs. Call inside `Spi::connect`.
+pub fn read_catalog(scope: &Scope) -> RawCatalog {
+    let mut raw = RawCatalog { exact_sizes: scope.exact_sizes, ..Default::default() };
+    read_meta(&mut raw);
+    let table_filter = scope.tables.as_ref().map(|keys| resolve_tables(keys));
+    let schema_names = match (&scope.schemas, &table_filter) {
+        (None, Some(tables)) => Some(tables.iter().map(|t| t.schema.clone()).collect::<Vec<_>>()),
+        (names, _) => names.clone(),
+    };
+    raw.schemas = resolve_schemas(schema_names.as_deref());
+    if let (Some(tables), Some(_)) = (&table_filter, &scope.schemas) {
+        let wanted: HashSet<u32> = raw.schemas.iter().map(|s| s.oid).collect();
+        if let Some(outside) = tables.iter().find(|t| !wanted.contains(&t.schema_oid)) {
+            bad_argument(
+                format!("table {} is not in the schemas asked for", outside.key),
+                "Add its schema to the schemas argument, or pass schemas => NULL.",
+            );
+        }
+    }
+    raw.table_filter = scope.tables.clone();
+
+    let schema_oids: Vec<pg_sys::Oid> = raw.schemas.iter().map(|s| pg_sys::Oid::from(s.oid)).collect();
+    let rel_filter: Option<Vec<pg_sys::Oid>> =
+        table_filter.as_ref().map(|t| t.iter().map(|t| pg_sys::Oid::from(t.oid)).collect());
+    let scope_args = || {
+        vec![
+            arg(schema_oids.clone()),
+            match &rel_filter {
+                Some(oids) => arg(oids.clone()),
+                None => null_arg::<Vec<pg_sys::Oid>>(),
+            },
+        ]
+    };
+
+    let mut args = scope_args();
+    args.push(arg(scope.exact_sizes));
+    raw.relations = read_relations(&query("relations", catalog_sql!("relations"), &args));
+    pg_sys::check_for_interrupts!();
+    raw.columns = read_columns(&query("columns", catalog_sql!("columns"), &scope_args()));
+    pg_sys::check_for_interrupts!();
+    raw.constraints = read_constraints(&query("constraints", catalog_sql!("constraints"), &scope_args()));
+    raw.indexes = read_indexes(&query("indexes", catalog_sql!("indexes"), &scope_args()));
+    pg_sys::check_for_interrupts!();
+    raw.enums = read_enums(&query("enums", catalog_sql!("enums"), &scope_args()));
+    raw.domains = read_domains(&query("domains", catalog_sql!("domains"), &scope_args()));
+    raw.sequences = read_sequences(&query("sequences", catalog_sql!("sequences"), &scope_args()));
+    raw.triggers = read_triggers(&query("triggers", catalog_sql!("triggers"), &scope_args()));
+    raw.policies = read_policies(&query("policies", catalog_sql!("policies"), &scope_args()));
+    pg_sys::check_for_interrupts!();
+    read_types(&mut raw);
+    read_default_opclasses(&mut raw);
+    read_server_index_defs(&mut raw);
+    raw
+}
+
+fn read_meta(raw: &mut RawCatalog) {
+    let rows = query("meta", catalog_sql!("meta"), &[]);
+    raw.db_name = rows.string(0, 1);
+    raw.server_version = rows.string(0, 2);
+    raw.captured_at = rows.string(0, 3);
+    raw.block_size = rows.req(0, 4);
+    raw.quoted_keywords = rows.strings(0, 5);
+}
+
+struct ResolvedTable {
+    key: String,
+    oid: u32,
+    schema_oid: u32,
+    schema: String,
+}
+
+fn resolve_tables(keys: &[String]) -> Vec<ResolvedTable> {
+    let rows = query("tables_filter", catalog_sql!("tables_filter"), &[arg(keys.to_vec())]);
+    let mut out = Vec::with_capacity(rows.len());
+    for r in 0..rows.len() {
+        let key = rows.string(r, 1);
+        let Some(oid) = rows.get::<i64>(r, 2) else {
+            raise(
+                PgSqlErrorCode::ERRCODE_UNDEFINED_TABLE,
+                format!("table {key} does not exist"),
+                "Tables are given by key: schema and table as quote_ident() prints them, e.g. public.\"Order Items\".",
+            );
+        };
+        let relkind = rows.string(r, 3);
+        if !matches!(relkind.as_str(), "r" | "p" | "v" | "m" | "f") {
+            bad_argument(
+                format!("{key} is not a table, view or materialized view"),
+                "Pass the keys of tables, partitioned tables, views, materialized views or foreign tables.",
+            );
+        }
+        out.push(ResolvedTable { key, oid: oid as u32, schema_oid: rows.oid(r, 4), schema: String::new() });
+    }
+    // The schema names, for when the caller gave tables but no schemas.
+    let oids: Vec<pg_sys::Oid> = out.iter().map(|t| pg_sys::Oid::from(t.schema_oid)).collect();
+    let names = query(
+        "table_schemas",
+        "SELECT n.oid::int8, n.nspname::text FROM pg_catalog.pg_namespace n WHERE n.oid = ANY($1)",
+        &[arg(oids)],
+    );
+    let by_oid: HashMap<u32, String> = (0..names.len()).map(|r| (names.oid(r, 1), names.string(r, 2))).collect();
+    for t in &mut out {
+        t.schema = by_oid.get(&t.schema_oid).cloned().unwrap_or_default();
+    }
+    out
+}
+
+fn resolve_schemas(names: Option<&[String]>) -> Vec<RawSchema> {
+    let rows = match names {
+        Some(names) => query("schemas", catalog_sql!("schemas"), &[arg(names.to_vec())]),
+        None => query("schemas", catalog_sql!("schemas"), &[null_arg::<Vec<String>>()]),
+    };
+    let mut schemas = Vec::with_capacity(rows.len());
+    for r in 0..rows.len() {
+        let name = rows.string(r, 2);
+        match rows.get::<i64>(r, 1) {
+            Some(oid) => schemas.push(RawSchema { oid: oid as u32, name }),
+            None => raise(
+                PgSqlErrorCode::ERRCODE_INVALID_SCHEMA_NAME,
+                format!("schema \"{name}\" does not exist"),
+                "Schema names are given as the catalog spells them (case matters, no quotes); pass NULL for every user schema.",
+            ),
+        }
+    }
+    schemas
+}
+
+fn read_relations(rows: &Rows) -> Vec<RawRelation> {
+    (0..rows.len())
+        .map(|r| {
+            let parent = match (rows.opt_string(r, 11), rows.opt_string(r, 12)) {
+                (Some(s), Some(n)) => Some((s, n)),
+                _ => None,
+            };
+            let exact_sizes = match (rows.get::<i64>(r, 17), rows.get::<i64>(r, 18), rows.get::<i64>(r, 19)) {
+                (Some(t), Some(h), Some(i)) => Some((t, h, i)),
+                _ => None,
+            };
+            RawRelation {
+                oid: rows.oid(r, 1),
+                schema: rows.string(r, 2),
+                name: rows.string(r, 3),
+                relkind: rows.string(r, 4),
+                reltuples: rows.req(r, 5),
+                relpages: rows.req(r, 6),
+                toast_pages: rows.req(r, 7),
+                persistence: rows.string(r, 8),
+                rls_enabled: rows.bool(r, 9),
+                rls_forced: rows.bool(r, 10),
+                parent,
+                partition_bound: rows.opt_string(r, 13),
+                partition_key: rows.opt_string(r, 14),
+                view_definition: rows.opt_string(r, 15),
+                comment: rows.opt_string(r, 16),
+                exact_sizes,
+            }
+        })
+        .collect()
+}
+
+fn read_columns(rows: &Rows) -> Vec<RawColumn> {
+    (0..rows.len())
+        .map(|r| RawColumn {
+            relid: rows.oid(r, 1),
+            attnum: rows.req::<i32>(r, 2) as i16,
+            name: rows.string(r, 3),
+            type_oid: rows.oid(r, 4),
+            typmod: rows.req(r, 5),
+            not_null: rows.bool(r, 6),
+            identity: rows.string(r, 7),
+            generated: rows.string(r, 8),
+            collation: rows.oid(r, 9),
+            default_expr: rows.opt_string(r, 10),
+            comment: rows.opt_string(r, 11),
+        })
+        .collect()
+}
+
+fn read_constraints(rows: &Rows) -> Vec<RawConstraint> {
+    (0..rows.len())
+        .map(|r| {
+            let child = match (rows.opt_string(r, 11), rows.opt_string(r, 12)) {
+                (Some(s), Some(t)) => Some((s, t, rows.strings(r, 13))),
+                _ => None,
+            };
+            RawConstraint {
+                relid: rows.oid(r, 1),
+                name: rows.string(r, 2),
+                contype: rows.string(r, 3),
+                conkey: rows.smallints(r, 4),
+                index_oid: rows.oid(r, 5),
+                deferrable: rows.bool(r, 6),
+                deferred: rows.bool(r, 7),
+                validated: rows.bool(r, 8),
+                no_inherit: rows.bool(r, 9),
+                inherited_from_parent: rows.bool(r, 10),
+                child,
+                parent_schema: rows.opt_string(r, 14),
+                parent_table: rows.opt_string(r, 15),
+                parent_cols: rows.strings(r, 16),
+                on_update: rows.string(r, 17),
+                on_delete: rows.string(r, 18),
+                match_type: rows.string(r, 19),
+                on_delete_set_cols: rows.smallints(r, 20),
+                check_expr: rows.opt_string(r, 21),
+                definition: rows.opt_string(r, 22),
+                comment: rows.opt_string(r, 23),
+            }
+        })
+        .collect()
+}
+
+fn read_indexes(rows: &Rows) -> Vec<RawIndex> {
+    (0..rows.len())
+        .map(|r| RawIndex {
+            oid: rows.oid(r, 1),
+            relid: rows.oid(r, 2),
+            name: rows.string(r, 3),
+            relkind: rows.string(r, 4),
+            method: rows.string(r, 5),
+            method_oid: rows.oid(r, 6),
+            relpages: rows.req(r, 7),
+            nkeyatts: rows.req::<i32>(r, 8).max(0) as usize,
+            is_unique: rows.bool(r, 9),
+            is_primary: rows.bool(r, 10),
+            is_exclusion: rows.bool(r, 11),
+            is_valid: rows.bool(r, 12),
+            nulls_not_distinct: rows.bool(r, 13),
+            indkey: rows.smallints(r, 14),
+            indoption: rows.smallints(r, 15),
+            indclass: rows.oids(r, 16),
+            indcollation: rows.oids(r, 17),
+            needs_server_def: rows.bool(r, 18),
+            predicate: rows.opt_string(r, 19),
+            comment: rows.opt_string(r, 20),
+        })
+        .collect()
+}
+
+fn read_enums(rows: &Rows) -> Vec<RawEnum> {
+    (0..rows.len())
+        .map(|r| RawEnum {
+            schema: rows.string(r, 1),
+            name: rows.string(r, 2),
+            values: rows.strings(r, 3),
+            comment: rows.opt_string(r, 4),
+        })
+        .collect()
+}
+
+fn read_domains(rows: &Rows) -> Vec<RawDomain> {
+    (0..rows.len())
+        .map(|r| RawDomain {
+            schema: rows.string(r, 1),
+            name: rows.string(r, 2),
+            data_type: rows.string(r, 3),
+            not_null: rows.bool(r, 4),
+            default: rows.opt_string(r, 5),
+            collation: rows.opt_string(r, 6),
+            check_names: rows.strings(r, 7),
+            check_defs: rows.strings(r, 8),
+            comment: rows.opt_string(r, 9),
+        })
+        .collect()
+}
+
+fn read_sequences(rows: &Rows) -> Vec<RawSequence> {
+    (0..rows.len())
+        .map(|r| RawSequence {
+            schema: rows.string(r, 1),
+            name: rows.string(r, 2),
+            data_type: rows.string(r, 3),
+            start: rows.req(r, 4),
+            increment: rows.req(r, 5),
+            min: rows.req(r, 6),
+            max: rows.req(r, 7),
+            cache: rows.req(r, 8),
+            cycle: rows.bool(r, 9),
+            owner: match (rows.get::<i64>(r, 10), rows.get::<i32>(r, 11)) {
+                (Some(rel), Some(att)) => Some((rel as u32, att as i16)),
+                _ => None,
+            },
+            identity: rows.bool(r, 12),
+            comment: rows.opt_string(r, 13),
+        })
+        .collect()
+}
+
+fn read_triggers(rows: &Rows) -> Vec<RawTrigger> {
+    (0..rows.len())
+        .filter_map(|r| {
+            // pg_get_triggerdef() is NULL for a trigger dropped while we read: skip it.
+            Some(RawTrigger {
+                relid: rows.oid(r, 1),
+                name: rows.string(r, 2),
+                definition: rows.opt_string(r, 3)?,
+                enabled: rows.string(r, 4),
+                comment: rows.opt_string(r, 5),
+            })
+        })
+        .collect()
+}
+
+fn read_policies(rows: &Rows) -> Vec<RawPolicy> {
+    (0..rows.len())
+        .map(|r| RawPolicy {
+            relid: rows.oid(r, 1),
+            name: rows.string(r, 2),
+            command: rows.string(r, 3),
+            permissive: rows.bool(r, 4),
+            roles: rows.strings(r, 5),
+            using: rows.opt_string(r, 6),
+            with_check: rows.opt_string(r, 7),
+            comment: rows.opt_string(r, 8),
+        })
+        .collect()
+}
+
+/// Prints each distinct (type, typmod) once, then names the collations columns set explicitly.
+fn read_types(raw: &mut RawCatalog) {
+    let pairs: HashSet<(u32, i32)> = raw.columns.iter().map(|c| (c.type_oid, c.typmod)).collect();
+    let (type_oids, typmods): (Vec<pg_sys::Oid>, Vec<i32>) =
+        pairs.iter().map(|&(t, m)| (pg_sys::Oid::from(t), m)).unzip();
+    let rows = query("types", catalog_sql!("types"), &[arg(type_oids), arg(typmods)]);
+    for r in 0..rows.len() {
+        raw.types.insert(
+            (rows.oid(r, 1), rows.req(r, 2)),
+            RawType { formatted: rows.string(r, 3), collation: rows.oid(r, 4) },
+        );
+    }
+    let explicit: HashSet<u32> = raw
+        .columns
+        .iter()
+        .filter(|c| c.collation != 0)
+        .filter(|c| raw.types.get(&(c.type_oid, c.typmod)).map(|t| t.collation) != Some(c.collation))
+        .map(|c| c.collation)
+        .collect();
+    if explicit.is_empty() {
+        return;
+    }
+    let oids: Vec<pg_sys::Oid> = explicit.into_iter().map(pg_sys::Oid::from).collect();
+    let rows = query("collations", catalog_sql!("collations"), &[arg(oids)]);
+    for r in 0..rows.len() {
+        raw.collations.insert(rows.oid(r, 1), rows.string(r, 2));
+    }
+}
+
+fn read_default_opclasses(raw: &mut RawCatalog) {
+    let types: HashMap<(u32, i16), u32> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c.type_oid)).collect();
+    let mut pairs: HashSet<(u32, u32)> = HashSet::new();
+    for idx in raw.indexes.iter().filter(|i| !i.needs_server_def) {
+        for attnum in idx.indkey.iter().take(idx.nkeyatts) {
+            if let Some(&t) = types.get(&(idx.relid, *attnum)) {
+                pairs.insert((idx.method_oid, t));
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    let (ams, tys): (Vec<pg_sys::Oid>, Vec<pg_sys::Oid>) =
+        pairs.into_iter().map(|(a, t)| (pg_sys::Oid::from(a), pg_sys::Oid::from(t))).unzip();
+    let rows = query("default_opclasses", catalog_sql!("default_opclasses"), &[arg(ams), arg(tys)]);
+    for r in 0..rows.len() {
+        if let Some(opc) = rows.get::<i64>(r, 3) {
+            raw.default_opclasses.insert((rows.oid(r, 1), rows.oid(r, 2)), opc as u32);
+        }
+    }
+}
+
+fn read_server_index_defs(raw: &mut RawCatalog) {
+    let oids: Vec<pg_sys::Oid> =
+        lens_core::build::indexes_needing_server_definition(raw).into_iter().map(pg_sys::Oid::from).collect();
+    if oids.is_empty() {
+        return;
+    }
+    let rows = query("index_defs", catalog_sql!("index_defs"), &[arg(oids)]);
+    for r in 0..rows.len() {
+        // NULL when the index was dropped while we read; it then has no definition.
+        if let Some(definition) = rows.opt_string(r, 2) {
+            raw.index_defs.insert(rows.oid(r, 1), RawIndexDef { definition, columns: rows.strings(r, 3) });
+        }
+    }
+}

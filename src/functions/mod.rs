@@ -1,0 +1,3 @@
+//! The SQL functions: thin wrappers over the core.
+
+pub mod snapshot;

@@ -1,0 +1,77 @@
+//! `lens_snapshot` and `lens_signature`: the catalog as jsonb, and its fingerprint.
+
+use crate::catalog_reader::{read_catalog, Scope};
+use crate::errors::{bad_argument, internal};
+use crate::jsonb_datum::{EncodedJsonb, JsonbText};
+use lens_core::snapshot_io::{parse_snapshot, snapshot_to_jsonb};
+use lens_core::Snapshot;
+use pgrx::prelude::*;
+
+/// Checks a text[] argument: NULL means "all", an empty array or a NULL element is an error.
+pub fn name_list(arg: Option<Vec<Option<String>>>, what: &str) -> Option<Vec<String>> {
+    let list = arg?;
+    if list.is_empty() {
+        bad_argument(format!("{what} must not be an empty array"), format!("Pass NULL for every {what}, or name at least one."));
+    }
+    let names: Option<Vec<String>> = list.into_iter().collect();
+    match names {
+        Some(names) => Some(names),
+        None => bad_argument(format!("{what} must not contain NULL"), format!("Remove the NULL elements from the {what} array.")),
+    }
+}
+
+/// Reads the catalog for `scope` and builds the snapshot (SPI connected and released here).
+pub fn take_snapshot(scope: &Scope) -> Snapshot {
+    let raw = Spi::connect(|_| read_catalog(scope));
+    pg_sys::check_for_interrupts!();
+    lens_core::build_snapshot(&raw)
+}
+
+pub fn encode(snapshot: &Snapshot) -> EncodedJsonb {
+    match snapshot_to_jsonb(snapshot) {
+        Ok(bytes) => EncodedJsonb(bytes),
+        Err(e) => internal(format!("could not encode the snapshot as jsonb: {e}")),
+    }
+}
+
+/// The schema as jsonb: see DESIGN.md, "The snapshot".
+#[pg_extern(stable)]
+#[search_path(pg_catalog, pg_temp)]
+fn lens_snapshot(
+    schemas: default!(Option<Vec<Option<String>>>, "NULL"),
+    tables: default!(Option<Vec<Option<String>>>, "NULL"),
+    exact_sizes: default!(Option<bool>, "false"),
+) -> EncodedJsonb {
+    let scope = Scope {
+        schemas: name_list(schemas, "schemas"),
+        tables: name_list(tables, "tables"),
+        exact_sizes: exact_sizes.unwrap_or(false),
+    };
+    encode(&take_snapshot(&scope))
+}
+
+/// sha256 of the canonical form of the live schema.
+#[pg_extern(stable, name = "lens_signature")]
+#[search_path(pg_catalog, pg_temp)]
+fn lens_signature_live(schemas: default!(Option<Vec<Option<String>>>, "NULL")) -> String {
+    let scope = Scope { schemas: name_list(schemas, "schemas"), tables: None, exact_sizes: false };
+    take_snapshot(&scope).meta.signature
+}
+
+/// sha256 of the canonical form of a snapshot taken earlier (recomputed, not read from meta).
+#[pg_extern(immutable, strict, name = "lens_signature")]
+#[search_path(pg_catalog, pg_temp)]
+fn lens_signature_of(snapshot: JsonbText) -> String {
+    parse_or_raise(&snapshot.0).meta.signature
+}
+
+/// Parses a snapshot argument, or raises an ERROR with a hint.
+pub fn parse_or_raise(json: &str) -> Snapshot {
+    match parse_snapshot(json) {
+        Ok(mut snap) => {
+            lens_core::signature::stamp(&mut snap);
+            snap
+        }
+        Err(e) => bad_argument(e.message, e.hint),
+    }
+}

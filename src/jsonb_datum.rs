@@ -1,0 +1,87 @@
+//! jsonb in and out of the extension's functions.
+//!
+//! Out: the bytes `lens_core::jsonb` lays out, copied into palloc'd memory, returned as is.
+//! In: a jsonb argument is printed with `jsonb_out` and parsed with serde.
+
+use pgrx::pgrx_sql_entity_graph::metadata::{
+    ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable, TypeOrigin,
+};
+use pgrx::callconv::{Arg, ArgAbi, BoxRet, FcInfo};
+use pgrx::datum::Datum;
+use pgrx::prelude::*;
+use pgrx::{FromDatum, IntoDatum};
+
+/// A jsonb value already in PostgreSQL's binary layout.
+pub struct EncodedJsonb(pub Vec<u8>);
+
+impl IntoDatum for EncodedJsonb {
+    fn into_datum(self) -> Option<pg_sys::Datum> {
+        unsafe {
+            // SAFETY: the bytes are a complete varlena (4-byte header included) laid out by
+            // lens_core::jsonb; palloc in the current (caller's) memory context.
+            let ptr = pg_sys::palloc(self.0.len()) as *mut u8;
+            std::ptr::copy_nonoverlapping(self.0.as_ptr(), ptr, self.0.len());
+            Some(pg_sys::Datum::from(ptr))
+        }
+    }
+
+    fn type_oid() -> pg_sys::Oid {
+        pg_sys::JSONBOID
+    }
+}
+
+unsafe impl BoxRet for EncodedJsonb {
+    unsafe fn box_into<'fcx>(self, fcinfo: &mut FcInfo<'fcx>) -> Datum<'fcx> {
+        match self.into_datum() {
+            Some(datum) => unsafe { fcinfo.return_raw_datum(datum) },
+            None => fcinfo.return_null(),
+        }
+    }
+}
+
+unsafe impl SqlTranslatable for EncodedJsonb {
+    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(EncodedJsonb);
+    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
+    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
+}
+
+/// A jsonb argument, as JSON text.
+pub struct JsonbText(pub String);
+
+impl FromDatum for JsonbText {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        if is_null {
+            return None;
+        }
+        let text = pgrx::direct_function_call::<String>(pg_sys::jsonb_out, &[Some(datum)])?;
+        Some(JsonbText(text))
+    }
+}
+
+unsafe impl<'fcx> ArgAbi<'fcx> for JsonbText {
+    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
+        match unsafe { arg.unbox_arg_using_from_datum() } {
+            Some(v) => v,
+            None => crate::errors::bad_argument("the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned."),
+        }
+    }
+}
+
+impl IntoDatum for JsonbText {
+    fn into_datum(self) -> Option<pg_sys::Datum> {
+        let text = std::ffi::CString::new(self.0).ok()?;
+        unsafe { pgrx::direct_function_call_as_datum(pg_sys::jsonb_in, &[Some(pg_sys::Datum::from(text.as_ptr()))]) }
+    }
+
+    fn type_oid() -> pg_sys::Oid {
+        pg_sys::JSONBOID
+    }
+}
+
+unsafe impl SqlTranslatable for JsonbText {
+    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(JsonbText);
+    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
+    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
+}

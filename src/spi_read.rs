@@ -1,0 +1,120 @@
+//! Runs the catalog queries through SPI and reads their rows into Rust values.
+//!
+//! Every query runs read-only against the snapshot that is active when the call starts, so
+//! all queries of one lens_snapshot() call see one catalog state, even inside a transaction
+//! that has already written something (where pgrx's own `select` would take a new snapshot
+//! for every statement).
+
+use crate::errors::internal;
+use pgrx::prelude::*;
+use pgrx::{FromDatum, IntoDatum};
+use std::ffi::CString;
+
+/// A query parameter: its type and its value (None for NULL).
+pub struct Arg {
+    type_oid: pg_sys::Oid,
+    datum: Option<pg_sys::Datum>,
+}
+
+pub fn arg<T: IntoDatum>(value: T) -> Arg {
+    Arg { type_oid: T::type_oid(), datum: value.into_datum() }
+}
+
+pub fn null_arg<T: IntoDatum>() -> Arg {
+    Arg { type_oid: T::type_oid(), datum: None }
+}
+
+/// The rows of one query, valid until SPI is finished.
+pub struct Rows {
+    table: *mut pg_sys::SPITupleTable,
+    len: usize,
+    name: &'static str,
+}
+
+/// Runs `sql` (a file of `sql/catalog/`, named `name` in errors) with `args`.
+/// Call only inside `Spi::connect`.
+pub fn query(name: &'static str, sql: &str, args: &[Arg]) -> Rows {
+    let Ok(sql) = CString::new(sql) else { internal(format!("query {name} contains a NUL byte")) };
+    let mut types: Vec<pg_sys::Oid> = args.iter().map(|a| a.type_oid).collect();
+    let mut values: Vec<pg_sys::Datum> = args.iter().map(|a| a.datum.unwrap_or(pg_sys::Datum::from(0))).collect();
+    let nulls: Vec<std::ffi::c_char> =
+        args.iter().map(|a| if a.datum.is_some() { b' ' as std::ffi::c_char } else { b'n' as std::ffi::c_char }).collect();
+    unsafe {
+        // SAFETY: SPI is connected (caller contract); the arrays outlive the call.
+        pg_sys::SPI_tuptable = std::ptr::null_mut();
+        let status = pg_sys::SPI_execute_with_args(
+            sql.as_ptr(),
+            args.len() as i32,
+            types.as_mut_ptr(),
+            values.as_mut_ptr(),
+            nulls.as_ptr(),
+            true,
+            0,
+        );
+        if status != pg_sys::SPI_OK_SELECT as i32 || pg_sys::SPI_tuptable.is_null() {
+            internal(format!("catalog query {name} failed with SPI status {status}"));
+        }
+        Rows { table: pg_sys::SPI_tuptable, len: pg_sys::SPI_processed as usize, name }
+    }
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Column `col` (1-based) of row `row` (0-based), NULL as None.
+    pub fn get<T: FromDatum>(&self, row: usize, col: i32) -> Option<T> {
+        if row >= self.len {
+            internal(format!("catalog query {}: row {row} out of range", self.name));
+        }
+        unsafe {
+            // SAFETY: the tuple table belongs to the current SPI connection and row is in range.
+            let table = &*self.table;
+            let tuple = *table.vals.add(row);
+            let mut is_null = false;
+            let datum = pg_sys::SPI_getbinval(tuple, table.tupdesc, col, &mut is_null);
+            if is_null {
+                return None;
+            }
+            let type_oid = pg_sys::SPI_gettypeid(table.tupdesc, col);
+            T::from_polymorphic_datum(datum, false, type_oid)
+        }
+    }
+
+    /// Like `get`, for a column the query never leaves NULL.
+    pub fn req<T: FromDatum>(&self, row: usize, col: i32) -> T {
+        match self.get(row, col) {
+            Some(v) => v,
+            None => internal(format!("catalog query {}: column {col} is unexpectedly NULL", self.name)),
+        }
+    }
+
+    pub fn string(&self, row: usize, col: i32) -> String {
+        self.req(row, col)
+    }
+
+    pub fn opt_string(&self, row: usize, col: i32) -> Option<String> {
+        self.get(row, col)
+    }
+
+    pub fn oid(&self, row: usize, col: i32) -> u32 {
+        self.req::<i64>(row, col) as u32
+    }
+
+    pub fn bool(&self, row: usize, col: i32) -> bool {
+        self.req(row, col)
+    }
+
+    pub fn strings(&self, row: usize, col: i32) -> Vec<String> {
+        self.get::<Vec<Option<String>>>(row, col).unwrap_or_default().into_iter().flatten().collect()
+    }
+
+    pub fn smallints(&self, row: usize, col: i32) -> Vec<i16> {
+        self.get::<Vec<Option<i16>>>(row, col).unwrap_or_default().into_iter().flatten().collect()
+    }
+
+    pub fn oids(&self, row: usize, col: i32) -> Vec<u32> {
+        self.get::<Vec<Option<i64>>>(row, col).unwrap_or_default().into_iter().map(|o| o.unwrap_or(0) as u32).collect()
+    }
+}

@@ -118,3 +118,43 @@ impl Rows {
         self.get::<Vec<Option<i64>>>(row, col).unwrap_or_default().into_iter().map(|o| o.unwrap_or(0) as u32).collect()
     }
 }
+
+/// Reports how long each phase of a call took, at DEBUG1 (`SET client_min_messages = debug1`).
+pub struct PhaseClock(std::cell::Cell<std::time::Instant>);
+
+impl PhaseClock {
+    pub fn start() -> Self {
+        PhaseClock(std::cell::Cell::new(std::time::Instant::now()))
+    }
+
+    pub fn lap(&self, phase: &str) {
+        let now = std::time::Instant::now();
+        let took = now - self.0.replace(now);
+        pgrx::debug1!("pg_lens: {phase}: {:.1} ms", took.as_secs_f64() * 1000.0);
+    }
+}
+
+/// Sets GUCs for the duration of a closure, as a function's SET clause would, and restores
+/// them even when the closure raises an ERROR (the transaction abort undoes the nest level).
+pub fn with_settings<R>(settings: &[(&str, &str)], f: impl FnOnce() -> R) -> R {
+    unsafe {
+        // SAFETY: plain calls into the GUC machinery, paired below.
+        let nest_level = pg_sys::NewGUCNestLevel();
+        for (name, value) in settings {
+            let (Ok(name), Ok(value)) = (CString::new(*name), CString::new(*value)) else { continue };
+            pg_sys::set_config_option(
+                name.as_ptr(),
+                value.as_ptr(),
+                pg_sys::GucContext::PGC_USERSET,
+                pg_sys::GucSource::PGC_S_SESSION,
+                pg_sys::GucAction::GUC_ACTION_SAVE,
+                true,
+                0,
+                false,
+            );
+        }
+        let result = f();
+        pg_sys::AtEOXact_GUC(true, nest_level);
+        result
+    }
+}

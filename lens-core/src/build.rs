@@ -15,6 +15,13 @@ struct Rel<'a> {
 
 /// Builds the snapshot, including `meta.signature` and `meta.keySignature`.
 pub fn build_snapshot(raw: &RawCatalog) -> Snapshot {
+    let mut snap = build_unsigned(raw);
+    signature::stamp(&mut snap);
+    snap
+}
+
+/// Builds the snapshot without its signatures (see `snapshot_io::sign_and_encode`).
+pub fn build_unsigned(raw: &RawCatalog) -> Snapshot {
     let kw = Keywords::new(raw.quoted_keywords.iter().cloned());
     let rels: HashMap<Oid, Rel> = raw
         .relations
@@ -43,7 +50,6 @@ pub fn build_snapshot(raw: &RawCatalog) -> Snapshot {
         sizes: if raw.exact_sizes { "exact" } else { "estimated" }.to_string(),
         tables: raw.table_filter.clone(),
     };
-    signature::stamp(&mut snap);
     snap
 }
 

@@ -23,13 +23,17 @@ pub fn stamp(snap: &mut Snapshot) {
 }
 
 pub fn signature(snap: &Snapshot) -> String {
-    let tree = match to_tree(snap) {
-        Ok(t) => t,
+    match to_tree(snap) {
+        Ok(tree) => tree_signature(&tree),
         // The model only holds strings, numbers, booleans, maps and lists.
-        Err(_) => Node::Null,
-    };
+        Err(_) => tree_signature(&Node::Null),
+    }
+}
+
+/// The signature of a snapshot already turned into a tree (saves serialising it twice).
+pub fn tree_signature(tree: &Node) -> String {
     let mut hasher = BufferedHasher::new();
-    if let Node::Object(sections) = &tree {
+    if let Node::Object(sections) = tree {
         let mut sections: Vec<_> = sections.iter().filter(|(k, _)| k != "meta").collect();
         sections.sort_by(|a, b| a.0.cmp(&b.0));
         hasher.tag(b'o', sections.len());

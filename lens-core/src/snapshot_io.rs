@@ -1,7 +1,7 @@
 //! Reading snapshots that users hand back (from git, from another database) and writing them.
 
 use crate::model::{Snapshot, FORMAT_VERSION};
-use crate::tree::to_tree;
+use crate::tree::{to_tree, Node};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,9 +53,37 @@ pub fn snapshot_to_jsonb(snap: &Snapshot) -> Result<Vec<u8>, String> {
     crate::jsonb::encode(&tree).map_err(|e| e.to_string())
 }
 
+/// Signs an unsigned snapshot and encodes it, serialising it only once. Returns the jsonb
+/// bytes and the signature.
+pub fn sign_and_encode(snap: &mut Snapshot) -> Result<(Vec<u8>, String), String> {
+    snap.meta.key_signature = crate::signature::key_signature(snap);
+    let mut tree = to_tree(&*snap).map_err(|e| e.to_string())?;
+    let signature = crate::signature::tree_signature(&tree);
+    if let Node::Object(sections) = &mut tree {
+        for (name, value) in sections.iter_mut() {
+            if name == "meta" {
+                if let Node::Object(fields) = value {
+                    for (field, v) in fields.iter_mut() {
+                        if field == "signature" {
+                            *v = Node::Str(signature.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    snap.meta.signature = signature.clone();
+    let bytes = crate::jsonb::encode(&tree).map_err(|e| e.to_string())?;
+    Ok((bytes, signature))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ok_snapshot() -> Snapshot {
+        parse_snapshot(r#"{"meta":{"formatVersion":1},"tables":{"public.t":{"key":"public.t","schema":"public","name":"t","kind":"table"}}}"#).unwrap()
+    }
 
     #[test]
     fn refuses_what_is_not_a_snapshot() {
@@ -64,6 +92,11 @@ mod tests {
         assert!(parse_snapshot("{\"meta\":{},\"tables\":[]}").is_err());
         let newer = parse_snapshot("{\"meta\":{\"formatVersion\":99},\"tables\":{}}").unwrap_err();
         assert!(newer.message.contains("newer"));
+        let mut signed = ok_snapshot();
+        let (bytes, sig) = sign_and_encode(&mut signed).unwrap();
+        assert_eq!(sig, crate::signature::signature(&signed));
+        assert_eq!(signed.meta.signature, sig);
+        assert!(bytes.windows(sig.len()).any(|w| w == sig.as_bytes()), "the signature is inside the jsonb");
         let ok = parse_snapshot("{\"meta\":{\"formatVersion\":1},\"tables\":{}}").unwrap();
         assert!(ok.tables.is_empty());
     }

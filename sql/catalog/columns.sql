@@ -9,7 +9,9 @@ SELECT a.attrelid::int8 AS relid,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        a.attcollation::int8 AS collation,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+       -- A default never names a column, so it is printed without the table (no relation open,
+       -- no lock); a generated column's expression does, and needs it.
+       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr,
        d.description AS comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid

@@ -3,7 +3,7 @@
 use crate::catalog_reader::{read_catalog, Scope};
 use crate::errors::{bad_argument, internal};
 use crate::jsonb_datum::{EncodedJsonb, JsonbText};
-use lens_core::snapshot_io::{parse_snapshot, snapshot_to_jsonb};
+use lens_core::snapshot_io::{parse_snapshot, sign_and_encode};
 use lens_core::Snapshot;
 use pgrx::prelude::*;
 
@@ -20,16 +20,31 @@ pub fn name_list(arg: Option<Vec<Option<String>>>, what: &str) -> Option<Vec<Str
     }
 }
 
-/// Reads the catalog for `scope` and builds the snapshot (SPI connected and released here).
-pub fn take_snapshot(scope: &Scope) -> Snapshot {
-    let raw = Spi::connect(|_| read_catalog(scope));
+/// Reads the catalog for `scope` (SPI connected and released here).
+pub fn read_scope(scope: &Scope) -> lens_core::catalog::RawCatalog {
+    // The catalog queries are cheap but estimated as costly: JIT would compile for longer
+    // than they run.
+    let raw = crate::spi_read::with_settings(&[("jit", "off")], || Spi::connect(|_| read_catalog(scope)));
     pg_sys::check_for_interrupts!();
-    lens_core::build_snapshot(&raw)
+    raw
 }
 
-pub fn encode(snapshot: &Snapshot) -> EncodedJsonb {
-    match snapshot_to_jsonb(snapshot) {
-        Ok(bytes) => EncodedJsonb(bytes),
+/// The live snapshot of `scope`, signed.
+pub fn take_snapshot(scope: &Scope) -> Snapshot {
+    lens_core::build_snapshot(&read_scope(scope))
+}
+
+/// The live snapshot of `scope` as jsonb, with its signature.
+pub fn take_encoded_snapshot(scope: &Scope) -> (EncodedJsonb, String) {
+    let raw = read_scope(scope);
+    let clock = crate::spi_read::PhaseClock::start();
+    let mut snapshot = lens_core::build::build_unsigned(&raw);
+    drop(raw);
+    clock.lap("build");
+    let encoded = sign_and_encode(&mut snapshot);
+    clock.lap("sign and encode");
+    match encoded {
+        Ok((bytes, signature)) => (EncodedJsonb(bytes), signature),
         Err(e) => internal(format!("could not encode the snapshot as jsonb: {e}")),
     }
 }
@@ -47,7 +62,7 @@ fn lens_snapshot(
         tables: name_list(tables, "tables"),
         exact_sizes: exact_sizes.unwrap_or(false),
     };
-    encode(&take_snapshot(&scope))
+    take_encoded_snapshot(&scope).0
 }
 
 /// sha256 of the canonical form of the live schema.

@@ -3,10 +3,9 @@ SELECT p.polrelid::int8 AS relid,
        p.polname::text AS name,
        p.polcmd::text AS command,
        p.polpermissive AS permissive,
-       ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_catalog.quote_ident(a.rolname) END
-             FROM unnest(p.polroles) AS r(oid)
-             LEFT JOIN pg_catalog.pg_authid a ON a.oid = r.oid
-             ORDER BY 1) AS roles,
+       CASE WHEN p.polroles = '{0}' THEN ARRAY['public']
+            ELSE ARRAY(SELECT a.rolname::text FROM pg_catalog.pg_roles a
+                       WHERE a.oid = ANY (p.polroles) ORDER BY a.rolname) END AS roles,
        pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using_expr,
        pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
        d.description AS comment

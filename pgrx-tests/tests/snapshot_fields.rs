@@ -1,0 +1,165 @@
+//! Every field of the snapshot, checked against what the catalog says (fixtures/oracle.sql),
+//! on a schema full of awkward names, partitions, odd FKs and indexes.
+
+use pg_lens_e2e::*;
+use serde_json::Value;
+
+fn section<'a>(snap: &'a Value, name: &str) -> &'a serde_json::Map<String, Value> {
+    let value = match name {
+        "pks" | "uniques" | "checks" | "exclusions" => &snap["constraints"][name],
+        _ => &snap[name],
+    };
+    value.as_object().unwrap_or_else(|| panic!("snapshot section {name} is not an object"))
+}
+
+#[test]
+fn every_field_matches_the_catalog() {
+    let mut db = fresh_db("lens_fields");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    db.batch_execute("ANALYZE").unwrap();
+    let snap = json(&mut db, "lens_snapshot()");
+    db.batch_execute(&fixture("oracle.sql")).unwrap();
+    let expected = json(&mut db, "SELECT expected FROM oracle");
+
+    let sections = [
+        "tables", "columns", "pks", "uniques", "checks", "exclusions", "relationships", "indexes", "views", "enums",
+        "domains", "sequences", "triggers", "policies",
+    ];
+    let mut checked = 0;
+    for name in sections {
+        let want = expected[name].as_object().cloned().unwrap_or_default();
+        let got = section(&snap, name);
+        let mut want_keys: Vec<&String> = want.keys().collect();
+        let mut got_keys: Vec<&String> = got.keys().collect();
+        want_keys.sort();
+        got_keys.sort();
+        assert_eq!(got_keys, want_keys, "keys of {name}");
+        for (key, fields) in &want {
+            for (field, value) in fields.as_object().unwrap() {
+                assert_eq!(&got[key][field], value, "{name} {key} field {field}");
+                checked += 1;
+            }
+            // an optional field the catalog leaves empty must be absent from the snapshot
+            for optional in ["comment", "default", "generated", "identity", "collation", "predicate", "partitionOf"] {
+                if fields.get(optional).is_none() && ["tables", "columns", "indexes", "views"].contains(&name) {
+                    assert!(got[key].get(optional).is_none(), "{name} {key} has {optional} but the catalog has none");
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} fields compared");
+
+    // a few facts spelled out, so a wrong oracle cannot hide a wrong snapshot
+    let rels = section(&snap, "relationships");
+    let composite = &rels["shop.shipments(order_id,line_no) -> shop.\"Order Items.v2\"(order_id,line_no)"];
+    assert_eq!(composite["matchType"], "FULL");
+    assert_eq!(composite["onDelete"], "SET NULL");
+    let deferred = &rels["shop.orders(customer_id) -> shop.customers(id)"];
+    assert_eq!(deferred["name"], "Orders→Customer");
+    assert_eq!(deferred["initiallyDeferred"], true);
+    assert_eq!(deferred["onUpdate"], "RESTRICT");
+    assert_eq!(rels["shop.shipments(customer_id) -> shop.customers(id)"]["validated"], false);
+    assert_eq!(rels["shop.shipments(customer_id) -> shop.customers(id)"]["onDelete"], "RESTRICT");
+    assert_eq!(section(&snap, "checks")["shop.shipments:shipments_carrier_chk"]["validated"], false);
+    assert!(rels.contains_key("\"Audit.Log\".\"user\"(\"from\") -> \"Audit.Log\".\"user\"(\"group\")"));
+    // FKs cloned onto partitions are not repeated
+    assert!(!rels.keys().any(|k| k.contains("events_2026") || k.contains("events_default")));
+    let idx = &section(&snap, "indexes")["shop.orders.\"Orders (order+1)\""];
+    assert_eq!(idx["columns"], serde_json::json!(["(\"order\" + 1)", "placed_at"]));
+    let open = &section(&snap, "indexes")["shop.orders.orders_open"];
+    assert_eq!(open["include"], serde_json::json!(["placed_at"]));
+    assert_eq!(open["predicate"], "(status <> 'cancelled'::shop.order_status)");
+    let t = &section(&snap, "tables")["\"Audit.Log\".events_2026"];
+    assert_eq!(t["partitionOf"], "\"Audit.Log\".events");
+    assert_eq!(t["partitionBound"], "FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00')");
+    let c = &section(&snap, "columns")["shop.customers.\"Full Name\""];
+    assert_eq!(c["comment"], "As printed on the invoice, \"quoted\"");
+    assert_eq!(section(&snap, "columns")["shop.customers.mood"]["dataType"], "shop.\"Mood Ring\"");
+    assert_eq!(section(&snap, "columns")["shop.customers.id"]["identity"], "always");
+    assert_eq!(section(&snap, "columns")["shop.customers.nickname"]["collation"], "pg_catalog.\"C\"");
+    assert_eq!(section(&snap, "enums")["shop.\"Mood Ring\""]["values"], serde_json::json!(["ok", "it's \"fine\""]));
+    assert_eq!(section(&snap, "tables")["shop.orders"]["rlsForced"], true);
+    assert_eq!(section(&snap, "tables")["shop.cart_cache"]["persistence"], "unlogged");
+    assert_eq!(section(&snap, "triggers")["shop.orders.\"Touch Order\""]["enabled"], "disabled");
+    assert_eq!(section(&snap, "sequences")["shop.invoice_no"]["cycle"], true);
+    assert_eq!(section(&snap, "sequences")["\"Audit.Log\".events_id_seq"]["ownedBy"], "\"Audit.Log\".events.id");
+
+    // meta
+    assert_eq!(snap["meta"]["formatVersion"], 1);
+    assert_eq!(snap["meta"]["sizes"], "estimated");
+    assert_eq!(snap["meta"]["schemas"], serde_json::json!(["Audit.Log", "public", "shop", "ünïcode"]));
+    assert_eq!(snap["meta"]["signature"].as_str().unwrap().len(), 64);
+    // pg_lens's own objects never show
+    let own = text(&mut db, "SELECT count(*)::text FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pg_lens') AND deptype = 'e'");
+    assert_ne!(own, "0");
+}
+
+#[test]
+fn jsonb_is_well_formed() {
+    let mut db = fresh_db("lens_jsonb");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    // text round trip: same bytes in, same value out (key order, numbers, escapes)
+    assert_eq!(text(&mut db, "SELECT (s::text::jsonb = s AND s::text::jsonb::text = s::text)::text FROM lens_snapshot() s"), "true");
+    // key lookups use jsonb's binary search: every key must be found
+    assert_eq!(
+        text(&mut db, "SELECT count(*) FILTER (WHERE s->'columns'->k IS NULL)::text FROM lens_snapshot() s, jsonb_object_keys(s->'columns') k"),
+        "0"
+    );
+    // numbers come back as numbers, extremes included
+    assert_eq!(
+        text(&mut db, "SELECT (s->'sequences'->'\"Audit.Log\".events_id_seq'->>'max')::numeric::text FROM lens_snapshot() s"),
+        "9223372036854775807"
+    );
+    assert_eq!(text(&mut db, "SELECT jsonb_typeof(lens_snapshot()->'tables'->'shop.orders'->'rowEstimate')"), "number");
+    db.batch_execute("CREATE SEQUENCE shop.neg MINVALUE -9223372036854775808 MAXVALUE -1 INCREMENT -3 START -1").unwrap();
+    assert_eq!(
+        text(&mut db, "SELECT (lens_snapshot()->'sequences'->'shop.neg'->>'min') || ' ' || (lens_snapshot()->'sequences'->'shop.neg'->>'increment')"),
+        "-9223372036854775808 -3"
+    );
+}
+
+#[test]
+fn limited_to_some_tables() {
+    let mut db = fresh_db("lens_tables_filter");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    let snap = json(&mut db, "lens_snapshot(tables => ARRAY['shop.orders', '\"Audit.Log\".\"user\"'])");
+    let tables: Vec<&String> = snap["tables"].as_object().unwrap().keys().collect();
+    assert_eq!(tables, vec!["\"Audit.Log\".\"user\"", "shop.orders"]);
+    for (_, c) in snap["columns"].as_object().unwrap() {
+        assert!(c["tableKey"] == "shop.orders" || c["tableKey"] == "\"Audit.Log\".\"user\"");
+    }
+    for (_, i) in snap["indexes"].as_object().unwrap() {
+        assert!(i["tableKey"] == "shop.orders" || i["tableKey"] == "\"Audit.Log\".\"user\"");
+    }
+    let rels: Vec<&String> = snap["relationships"].as_object().unwrap().keys().collect();
+    // orders -> customers (out), items -> orders (in), user self reference, events -> user (in)
+    assert_eq!(
+        rels.iter().map(|s| s.as_str()).collect::<std::collections::BTreeSet<_>>(),
+        [
+            "\"Audit.Log\".\"user\"(\"from\") -> \"Audit.Log\".\"user\"(\"group\")",
+            "\"Audit.Log\".events(actor) -> \"Audit.Log\".\"user\"(\"group\")",
+            "shop.\"Order Items.v2\"(order_id) -> shop.orders(id)",
+            "shop.orders(customer_id) -> shop.customers(id)",
+        ]
+        .into_iter()
+        .collect()
+    );
+    assert_eq!(snap["meta"]["tables"], serde_json::json!(["shop.orders", "\"Audit.Log\".\"user\""]));
+    assert!(snap["policies"].as_object().unwrap().contains_key("shop.orders:\"own orders\""));
+    assert!(snap["constraints"]["pks"].as_object().unwrap().len() == 2);
+}
+
+#[test]
+fn two_fks_over_the_same_columns_keep_both() {
+    let mut db = fresh_db("lens_dup_fk");
+    db.batch_execute(
+        "CREATE TABLE p (id int PRIMARY KEY);
+         CREATE TABLE c (p_id int CONSTRAINT b_fk REFERENCES p, CONSTRAINT a_fk FOREIGN KEY (p_id) REFERENCES p ON DELETE CASCADE);",
+    )
+    .unwrap();
+    let snap = json(&mut db, "lens_snapshot()");
+    let rels = snap["relationships"].as_object().unwrap();
+    assert_eq!(rels.len(), 2);
+    assert_eq!(rels["public.c(p_id) -> public.p(id)"]["name"], "a_fk");
+    assert_eq!(rels["public.c(p_id) -> public.p(id) #b_fk"]["name"], "b_fk");
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 server for tests, benchmarks and the demo, run as the postgres
+# user (initdb refuses root). usage: server.sh start|stop DATA_DIR PORT
+# Sockets go into DATA_DIR/sock; connect with: psql -h DATA_DIR/sock -p PORT -U postgres
+set -euo pipefail
+action=$1; data=$2; port=$3
+BIN=/usr/lib/postgresql/15/bin
+as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else sudo -u postgres "$@"; fi; }
+
+case "$action" in
+start)
+    mkdir -p "$data"
+    chown postgres "$data" 2>/dev/null || true
+    if [ ! -f "$data/db/PG_VERSION" ]; then
+        as_postgres "$BIN/initdb" -D "$data/db" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        as_postgres mkdir -p "$data/sock"
+    fi
+    if ! as_postgres "$BIN/pg_ctl" -D "$data/db" status >/dev/null 2>&1; then
+        as_postgres "$BIN/pg_ctl" -D "$data/db" -l "$data/db/server.log" -w -o \
+            "-p $port -k $data/sock -c listen_addresses='' -c max_locks_per_transaction=1024 \
+             -c shared_buffers=512MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+             -c max_connections=100" start >/dev/null
+    fi
+    ;;
+stop)
+    as_postgres "$BIN/pg_ctl" -D "$data/db" -m fast stop >/dev/null 2>&1 || true
+    ;;
+*)
+    echo "usage: $0 start|stop DATA_DIR PORT" >&2; exit 2 ;;
+esac

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, runs the core's unit tests, installs the
+# extension into PostgreSQL 15, starts a throwaway server and runs the end-to-end scenarios
+# (pgrx-tests/) against it with real sessions and commits.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== core unit tests"
+cargo test -p lens-core
+
+echo "== build and install the extension"
+scripts/install.sh
+
+DATA=$(mktemp -d /tmp/pg_lens_test.XXXXXX)
+PORT=${PG_LENS_TEST_PORT:-54315}
+trap 'scripts/server.sh stop "$DATA" "$PORT"; rm -rf "$DATA"' EXIT
+scripts/server.sh start "$DATA" "$PORT"
+
+echo "== end-to-end scenarios"
+PG_LENS_TEST_HOST="$DATA/sock" PG_LENS_TEST_PORT="$PORT" cargo test -p pg_lens_e2e -- --test-threads=4

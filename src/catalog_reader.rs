@@ -23,19 +23,35 @@ pub struct Scope {
     pub exact_sizes: bool,
 }
 
-/// Reads everything a snapshot of `scope` needs. Call inside `Spi::connect`.
-pub fn read_catalog(scope: &Scope) -> RawCatalog {
-    let clock = crate::spi_read::PhaseClock::start();
-    let mut raw = RawCatalog { exact_sizes: scope.exact_sizes, ..Default::default() };
-    read_meta(&mut raw);
+/// Share-locks every relation of `scope` (blocking DDL on them until the transaction ends),
+/// so that a read under a snapshot taken afterwards sees them exactly as the server's
+/// deparse functions do. Call inside `Spi::connect`; `lock_timeout` bounds each wait.
+pub fn lock_scope(scope: &Scope) {
+    let (schemas, table_filter) = resolve_scope(scope);
+    let schema_oids: Vec<pg_sys::Oid> = schemas.iter().map(|s| pg_sys::Oid::from(s.oid)).collect();
+    let rel_filter = match &table_filter {
+        Some(t) => arg(t.iter().map(|t| pg_sys::Oid::from(t.oid)).collect::<Vec<_>>()),
+        None => null_arg::<Vec<pg_sys::Oid>>(),
+    };
+    let rows = query("lock_targets", catalog_sql!("lock_targets"), &[arg(schema_oids), rel_filter]);
+    for r in 0..rows.len() {
+        unsafe {
+            // SAFETY: locking an oid that may since have been dropped is harmless.
+            pg_sys::LockRelationOid(pg_sys::Oid::from(rows.oid(r, 1)), pg_sys::AccessShareLock as pg_sys::LOCKMODE);
+        }
+    }
+}
+
+/// The schemas and the resolved table filter of a scope, with every argument checked.
+fn resolve_scope(scope: &Scope) -> (Vec<RawSchema>, Option<Vec<ResolvedTable>>) {
     let table_filter = scope.tables.as_ref().map(|keys| resolve_tables(keys));
     let schema_names = match (&scope.schemas, &table_filter) {
         (None, Some(tables)) => Some(tables.iter().map(|t| t.schema.clone()).collect::<Vec<_>>()),
         (names, _) => names.clone(),
     };
-    raw.schemas = resolve_schemas(schema_names.as_deref());
+    let schemas = resolve_schemas(schema_names.as_deref());
     if let (Some(tables), Some(_)) = (&table_filter, &scope.schemas) {
-        let wanted: HashSet<u32> = raw.schemas.iter().map(|s| s.oid).collect();
+        let wanted: HashSet<u32> = schemas.iter().map(|s| s.oid).collect();
         if let Some(outside) = tables.iter().find(|t| !wanted.contains(&t.schema_oid)) {
             bad_argument(
                 format!("table {} is not in the schemas asked for", outside.key),
@@ -43,6 +59,16 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
             );
         }
     }
+    (schemas, table_filter)
+}
+
+/// Reads everything a snapshot of `scope` needs. Call inside `Spi::connect`.
+pub fn read_catalog(scope: &Scope) -> RawCatalog {
+    let clock = crate::spi_read::PhaseClock::start();
+    let mut raw = RawCatalog { exact_sizes: scope.exact_sizes, ..Default::default() };
+    read_meta(&mut raw);
+    let (schemas, table_filter) = resolve_scope(scope);
+    raw.schemas = schemas;
     raw.table_filter = scope.tables.clone();
 
     let schema_oids: Vec<pg_sys::Oid> = raw.schemas.iter().map(|s| pg_sys::Oid::from(s.oid)).collect();

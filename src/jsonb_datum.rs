@@ -54,7 +54,10 @@ impl FromDatum for JsonbText {
         if is_null {
             return None;
         }
-        let text = pgrx::direct_function_call::<String>(pg_sys::jsonb_out, &[Some(datum)])?;
+        // jsonb_out returns a C string (not a text varlena).
+        let cstr = pgrx::direct_function_call::<&std::ffi::CStr>(pg_sys::jsonb_out, &[Some(datum)])?;
+        let text = cstr.to_string_lossy().into_owned();
+        unsafe { pg_sys::pfree(cstr.as_ptr() as *mut std::ffi::c_void) };
         Some(JsonbText(text))
     }
 }

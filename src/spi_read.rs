@@ -158,3 +158,61 @@ pub fn with_settings<R>(settings: &[(&str, &str)], f: impl FnOnce() -> R) -> R {
         result
     }
 }
+
+/// Runs `f` inside a subtransaction. A PostgreSQL ERROR raised by `f` rolls the
+/// subtransaction back and comes back as `Err`, leaving the caller's transaction usable.
+pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, pg_sys::panic::CaughtError> {
+    unsafe {
+        // SAFETY: the usual BeginInternalSubTransaction / Release-or-Rollback pairing, with the
+        // memory context and resource owner restored as PL/pgSQL's exception blocks do.
+        let context = pg_sys::CurrentMemoryContext;
+        let owner = pg_sys::CurrentResourceOwner;
+        pg_sys::BeginInternalSubTransaction(std::ptr::null());
+        pg_sys::MemoryContextSwitchTo(context);
+        let result = pg_sys::PgTryBuilder::new(move || Ok(f())).catch_others(Err).execute();
+        match &result {
+            Ok(_) => pg_sys::ReleaseCurrentSubTransaction(),
+            Err(_) => pg_sys::RollbackAndReleaseCurrentSubTransaction(),
+        }
+        pg_sys::MemoryContextSwitchTo(context);
+        pg_sys::CurrentResourceOwner = owner;
+        result
+    }
+}
+
+/// True for the errors that concurrent DDL causes a catalog read, which a new attempt cures:
+/// an object dropped after our snapshot was taken (the deparse functions then fail), a lock
+/// we did not get in time, a deadlock.
+pub fn is_concurrent_ddl(error: &pg_sys::panic::CaughtError) -> bool {
+    use pg_sys::panic::CaughtError;
+    let report = match error {
+        CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => r,
+        CaughtError::RustPanic { ereport, .. } => ereport,
+    };
+    pgrx::debug1!("pg_lens: catalog read failed: {}", report.message());
+    use pgrx::PgSqlErrorCode::*;
+    match report.sql_error_code() {
+        ERRCODE_LOCK_NOT_AVAILABLE | ERRCODE_T_R_DEADLOCK_DETECTED => true,
+        ERRCODE_INTERNAL_ERROR => {
+            report.message().starts_with("could not open relation with OID")
+                || report.message().starts_with("cache lookup failed")
+        }
+        _ => false,
+    }
+}
+
+/// Runs `f` with a fresh snapshot of the catalog when the isolation level allows it
+/// (READ COMMITTED); under REPEATABLE READ and SERIALIZABLE the transaction's snapshot stays.
+pub fn with_fresh_snapshot<R>(f: impl FnOnce() -> R) -> R {
+    unsafe {
+        // SAFETY: push and pop are paired; an ERROR unwinds through the transaction abort,
+        // which resets the active snapshot stack.
+        if pg_sys::XactIsoLevel >= pg_sys::XACT_REPEATABLE_READ as i32 {
+            return f();
+        }
+        pg_sys::PushActiveSnapshot(pg_sys::GetTransactionSnapshot());
+        let result = f();
+        pg_sys::PopActiveSnapshot();
+        result
+    }
+}

@@ -43,14 +43,22 @@ pub fn fixture(name: &str) -> String {
 
 /// Runs a SQL query that returns one jsonb/json/text value and parses it as JSON.
 pub fn json(client: &mut Client, sql: &str) -> Value {
-    let row = client.query_one(&format!("SELECT ({sql})::text"), &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let row = client.query_one(&format!("SELECT ({sql})::text"), &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe(&e)));
     let text: String = row.get(0);
     serde_json::from_str(&text).unwrap()
 }
 
 /// One text value.
 pub fn text(client: &mut Client, sql: &str) -> String {
-    client.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+    client.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe(&e))).get(0)
+}
+
+/// An error with the server's message, detail and hint.
+pub fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} {} (detail: {:?}, hint: {:?})", db.code().code(), db.message(), db.detail(), db.hint()),
+        None => e.to_string(),
+    }
 }
 
 /// The error a statement raises: (SQLSTATE, message, hint).

@@ -1,6 +1,6 @@
 //! `lens_snapshot` and `lens_signature`: the catalog as jsonb, and its fingerprint.
 
-use crate::catalog_reader::{read_catalog, Scope};
+use crate::catalog_reader::{lock_scope, read_catalog, Scope};
 use crate::errors::{bad_argument, internal};
 use crate::jsonb_datum::{EncodedJsonb, JsonbText};
 use lens_core::snapshot_io::{parse_snapshot, sign_and_encode};
@@ -24,9 +24,43 @@ pub fn name_list(arg: Option<Vec<Option<String>>>, what: &str) -> Option<Vec<Str
 pub fn read_scope(scope: &Scope) -> lens_core::catalog::RawCatalog {
     // The catalog queries are cheap but estimated as costly: JIT would compile for longer
     // than they run.
-    let raw = crate::spi_read::with_settings(&[("jit", "off")], || Spi::connect(|_| read_catalog(scope)));
-    pg_sys::check_for_interrupts!();
-    raw
+    crate::spi_read::with_settings(&[("jit", "off")], || read_consistently(scope))
+}
+
+/// The catalog queries share one MVCC snapshot, but the server's deparse functions
+/// (pg_get_expr, pg_get_indexdef...) read relations as they are now. So the relations in
+/// scope are share-locked first (as pg_dump does) and read under a snapshot taken after the
+/// locks: no DDL can change them in between. The locks are taken with a short lock_timeout
+/// in a subtransaction; when a DDL holds one, or a relation created meanwhile is dropped
+/// mid-read, the attempt gives its locks back and starts over, so a snapshot never holds
+/// locks while waiting for a migration (no deadlock with it). The last attempt waits.
+fn read_consistently(scope: &Scope) -> lens_core::catalog::RawCatalog {
+    const ATTEMPTS: usize = 40;
+    for attempt in 1..=ATTEMPTS {
+        // The last attempt keeps the caller's lock_timeout, and waits as pg_dump would.
+        let lock_timeout = if attempt < ATTEMPTS { format!("{}ms", 10 + 2 * attempt) } else { current_lock_timeout() };
+        let outcome = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| {
+            crate::spi_read::with_settings(&[("lock_timeout", lock_timeout.as_str())], || {
+                crate::spi_read::with_fresh_snapshot(|| Spi::connect(|_| lock_scope(scope)));
+                crate::spi_read::with_fresh_snapshot(|| Spi::connect(|_| read_catalog(scope)))
+            })
+        }));
+        match outcome {
+            Ok(raw) => return raw,
+            Err(e) if attempt < ATTEMPTS && crate::spi_read::is_concurrent_ddl(&e) => {
+                // Holding nothing now, give the DDL a moment to commit.
+                unsafe { pg_sys::pg_usleep(1000 * attempt as std::ffi::c_long) };
+                pg_sys::check_for_interrupts!();
+                continue;
+            }
+            Err(e) => e.rethrow(),
+        }
+    }
+    unreachable!("the last attempt returns or rethrows")
+}
+
+fn current_lock_timeout() -> String {
+    Spi::get_one::<String>("SELECT pg_catalog.current_setting('lock_timeout')").ok().flatten().unwrap_or_else(|| "0".into())
 }
 
 /// The live snapshot of `scope`, signed.

@@ -1,0 +1,102 @@
+//! Bad input gets a defined answer: a clear ERROR with a hint, or a documented result.
+
+use pg_lens_e2e::*;
+
+#[test]
+fn arguments_are_checked() {
+    let mut db = fresh_db("lens_bad_input");
+    db.batch_execute("CREATE SCHEMA \"My Schema\"; CREATE TABLE \"My Schema\".\"Tab.le\" (id int PRIMARY KEY); CREATE TABLE public.t (x int);")
+        .unwrap();
+
+    // NULL means every user schema
+    let all = json(&mut db, "lens_snapshot(NULL)");
+    assert_eq!(all["meta"]["schemas"], serde_json::json!(["My Schema", "public"]));
+    assert_eq!(json(&mut db, "lens_snapshot()")["tables"], all["tables"]);
+
+    let (code, msg, hint) = error_of(&mut db, "SELECT lens_snapshot(ARRAY[]::text[])");
+    assert_eq!(code, "22023");
+    assert!(msg.contains("must not be an empty array"), "{msg}");
+    assert!(hint.unwrap().contains("NULL"));
+
+    let (_, msg, hint) = error_of(&mut db, "SELECT lens_snapshot(ARRAY['public', NULL])");
+    assert!(msg.contains("must not contain NULL"), "{msg}");
+    assert!(hint.is_some());
+
+    let (code, msg, hint) = error_of(&mut db, "SELECT lens_snapshot(ARRAY['nope'])");
+    assert_eq!(code, "3F000");
+    assert!(msg.contains("schema \"nope\" does not exist"), "{msg}");
+    assert!(hint.unwrap().contains("case matters"));
+
+    // a schema name is given as the catalog spells it; a table by its quoted key
+    let snap = json(&mut db, "lens_snapshot(ARRAY['My Schema'])");
+    assert!(snap["tables"].as_object().unwrap().contains_key("\"My Schema\".\"Tab.le\""));
+    let snap = json(&mut db, "lens_snapshot(tables => ARRAY['\"My Schema\".\"Tab.le\"'])");
+    assert_eq!(snap["tables"].as_object().unwrap().len(), 1);
+    assert_eq!(snap["meta"]["schemas"], serde_json::json!(["My Schema"]));
+
+    let (code, msg, hint) = error_of(&mut db, "SELECT lens_snapshot(tables => ARRAY['public.nope'])");
+    assert_eq!(code, "42P01");
+    assert!(msg.contains("public.nope"), "{msg}");
+    assert!(hint.unwrap().contains("quote_ident"));
+    let (_, msg, _) = error_of(&mut db, "SELECT lens_snapshot(ARRAY['My Schema'], ARRAY['public.t'])");
+    assert!(msg.contains("not in the schemas"), "{msg}");
+    let (_, msg, _) = error_of(&mut db, "SELECT lens_snapshot(tables => ARRAY['\"My Schema\".\"Tab.le_pkey\"'])");
+    assert!(msg.contains("is not a table"), "{msg}");
+    let (_, msg, _) = error_of(&mut db, "SELECT lens_snapshot(tables => ARRAY[]::text[])");
+    assert!(msg.contains("empty"), "{msg}");
+
+    // exact_sizes NULL reads as false
+    assert_eq!(json(&mut db, "lens_snapshot(exact_sizes => NULL)")["meta"]["sizes"], "estimated");
+    assert_eq!(json(&mut db, "lens_snapshot(exact_sizes => true)")["meta"]["sizes"], "exact");
+}
+
+#[test]
+fn a_jsonb_that_is_not_a_snapshot_is_refused() {
+    let mut db = fresh_db("lens_bad_jsonb");
+    for (value, expect) in [
+        ("'[1,2]'", "not an object"),
+        ("'{\"a\":1}'", "no \"meta\""),
+        ("'\"text\"'", "not an object"),
+        ("'{\"meta\":{},\"tables\":{\"x\":1}}'", "not a pg_lens snapshot"),
+        ("'{\"meta\":{\"formatVersion\":2},\"tables\":{}}'", "newer"),
+    ] {
+        let (code, msg, hint) = error_of(&mut db, &format!("SELECT lens_signature({value}::jsonb)"));
+        assert_eq!(code, "22023", "{value}");
+        assert!(msg.contains(expect), "{value}: {msg}");
+        assert!(hint.is_some(), "{value}");
+    }
+    // NULL in, NULL out (the function is strict)
+    let row = db.query_one("SELECT lens_signature(NULL::jsonb)", &[]).unwrap();
+    assert_eq!(row.get::<_, Option<String>>(0), None);
+}
+
+#[test]
+fn read_only_transactions_and_no_transaction_id() {
+    let mut db = fresh_db("lens_read_only");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    db.batch_execute("SET default_transaction_read_only = on").unwrap();
+    let mut tx = db.transaction().unwrap();
+    let row = tx
+        .query_one("SELECT lens_snapshot() IS NOT NULL, lens_signature() IS NOT NULL, txid_current_if_assigned() IS NULL", &[])
+        .unwrap();
+    assert!(row.get::<_, bool>(0) && row.get::<_, bool>(1));
+    assert!(row.get::<_, bool>(2), "a snapshot must not assign a transaction id");
+    tx.commit().unwrap();
+    db.batch_execute("BEGIN TRANSACTION READ ONLY ISOLATION LEVEL SERIALIZABLE; SELECT lens_snapshot(); COMMIT;").unwrap();
+}
+
+#[test]
+fn statement_timeout_interrupts_cleanly() {
+    let mut db = fresh_db("lens_timeout");
+    let mut ddl = String::new();
+    for i in 0..400 {
+        ddl.push_str(&format!("CREATE TABLE t{i} (id int PRIMARY KEY, a text DEFAULT 'x', b int CHECK (b > 0));\n"));
+    }
+    db.batch_execute(&ddl).unwrap();
+    db.batch_execute("SET statement_timeout = '2ms'").unwrap();
+    let (code, msg, _) = error_of(&mut db, "SELECT lens_snapshot(exact_sizes => true) FROM generate_series(1, 50)");
+    assert_eq!(code, "57014", "{msg}");
+    // the session is intact and the next call works
+    db.batch_execute("SET statement_timeout = 0").unwrap();
+    assert_eq!(text(&mut db, "SELECT count(*)::text FROM jsonb_object_keys(lens_snapshot()->'tables')"), "400");
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Times lens_snapshot against the seed's queries, pg_dump --schema-only and a plain SELECT
+of the same snapshot stored in a table, on ../shared/bench/gen_schema.py schemas, in one run.
+
+usage: bench/snapshot_bench.py [--sizes 1000,5000] [--runs 5]
+Expects a running server (bench/run.sh starts one) reachable through PGHOST/PGPORT/PGUSER.
+Each measurement is a whole psql (or pg_dump) process writing to /dev/null, as a client
+would see it; the median of --runs runs is reported, with ratios computed in the same run.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+
+
+def psql(db, *args, stdin=None, check=True):
+    cmd = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", db, *args]
+    return subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=check)
+
+
+def ensure_db(n):
+    db = f"lens_bench_{n}"
+    exists = psql("postgres", "-c", f"SELECT 1 FROM pg_database WHERE datname = '{db}'").stdout.strip()
+    if not exists:
+        print(f"building {db} with gen_schema.py {n} ...", file=sys.stderr)
+        psql("postgres", "-c", f"CREATE DATABASE {db}")
+        sql = subprocess.run([sys.executable, os.path.join(SHARED, "gen_schema.py"), str(n)],
+                             stdout=subprocess.PIPE, text=True, check=True).stdout
+        psql(db, "-1", stdin=sql)
+        psql(db, "-c", "VACUUM ANALYZE")
+    psql(db, "-c", "DROP EXTENSION IF EXISTS pg_lens CASCADE")
+    psql(db, "-c", "CREATE EXTENSION pg_lens")
+    psql(db, "-c", "DROP TABLE IF EXISTS lens_bench_stored; "
+                   "CREATE TABLE lens_bench_stored AS SELECT lens_snapshot(ARRAY['app']) AS s")
+    return db
+
+
+def timed(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    return time.perf_counter() - start
+
+
+def measure(db, runs):
+    base = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", db]
+    cases = {
+        "lens_snapshot": base + ["-c", "SELECT lens_snapshot(ARRAY['app'])"],
+        "lens_snapshot exact": base + ["-c", "SELECT lens_snapshot(ARRAY['app'], exact_sizes => true)"],
+        "stored snapshot SELECT": base + ["-c", "SELECT s FROM lens_bench_stored"],
+        "seed queries": base + ["-f", os.path.join(SHARED, "seed_queries.sql")],
+        "pg_dump --schema-only": ["pg_dump", "--schema-only", "-n", "app", "-d", db, "-f", "/dev/null"],
+    }
+    samples = {name: [] for name in cases}
+    for _ in range(runs):  # interleaved, so drift on a noisy machine hits every case alike
+        for name, cmd in cases.items():
+            samples[name].append(timed(cmd))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,5000")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {}
+    for n in sizes:
+        db = ensure_db(n)
+        size = psql(db, "-c", "SELECT pg_column_size(s) FROM lens_bench_stored").stdout.strip()
+        results[n] = measure(db, args.runs)
+        r = results[n]
+        print(f"\n## {n} tables (snapshot jsonb {int(size) / 1e6:.1f} MB), median of {args.runs} runs, seconds")
+        for name, t in r.items():
+            print(f"  {name:<26} {t:8.3f}")
+        print(f"  seed queries / lens_snapshot          {r['seed queries'] / r['lens_snapshot']:6.2f}x  (target >= 6x)")
+        print(f"  seed queries / lens_snapshot exact    {r['seed queries'] / r['lens_snapshot exact']:6.2f}x  (target >= 2x)")
+        print(f"  pg_dump / lens_snapshot               {r['pg_dump --schema-only'] / r['lens_snapshot']:6.2f}x")
+        print(f"  lens_snapshot / stored SELECT         {r['lens_snapshot'] / r['stored snapshot SELECT']:6.2f}x  (target <= 2x)")
+    if 1000 in results and 5000 in results:
+        growth = results[5000]["lens_snapshot"] / results[1000]["lens_snapshot"]
+        print(f"\nlens_snapshot 5,000 / 1,000 tables: {growth:.2f}x  (target <= 5.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: installs what is missing, builds and installs pg_lens into
+# PostgreSQL 15, starts a local server, creates the demo database (a small bookshop) and shows
+# what pg_lens sees in it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+echo "== building and installing pg_lens"
+scripts/install.sh
+DATA=${PG_LENS_DEMO_DATA:-/tmp/pg_lens_demo}
+PORT=${PG_LENS_DEMO_PORT:-54317}
+scripts/server.sh start "$DATA" "$PORT"
+export PGHOST="$DATA/sock" PGPORT="$PORT" PGUSER=postgres
+q() { psql -X -q -v ON_ERROR_STOP=1 -d lens_demo "$@"; }
+
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS lens_demo WITH (FORCE)" -c "CREATE DATABASE lens_demo"
+q -f scripts/demo_schema.sql
+q -c "CREATE EXTENSION pg_lens"
+
+echo; echo "== the snapshot: what is in it"
+q -c "SELECT section, jsonb_object_keys_count AS objects FROM (
+        SELECT k AS section, (SELECT count(*) FROM jsonb_object_keys(s->k)) AS jsonb_object_keys_count
+        FROM lens_snapshot(ARRAY['shop','billing']) s, jsonb_object_keys(s) k
+        WHERE jsonb_typeof(s->k) = 'object' AND k NOT IN ('meta', 'constraints')) x ORDER BY 1"
+echo "== one table, one column, one relationship, one index"
+q -c "SELECT jsonb_pretty(jsonb_build_object(
+        'meta', s->'meta' - 'serverVersion',
+        'tables.\"shop.orders\"', s->'tables'->'shop.orders',
+        'columns.\"shop.order_lines.line_total\"', s->'columns'->'shop.order_lines.line_total',
+        'relationships', (SELECT jsonb_agg(k) FROM jsonb_object_keys(s->'relationships') k),
+        'indexes.\"shop.orders.orders_open\"', s->'indexes'->'shop.orders.orders_open'))
+      FROM lens_snapshot(ARRAY['shop','billing']) s"
+
+echo "== drift: the signature before and after one change"
+q -c "SELECT lens_signature(ARRAY['shop','billing']) AS before"
+q -c "ALTER TABLE shop.books ADD COLUMN published date"
+q -c "SELECT lens_signature(ARRAY['shop','billing']) AS after"
+echo
+echo "The demo database stays up: psql -h $DATA/sock -p $PORT -U postgres lens_demo"

@@ -23,8 +23,8 @@ q -c "SELECT section, jsonb_object_keys_count AS objects FROM (
         FROM lens_snapshot(ARRAY['shop','billing']) s, jsonb_object_keys(s) k
         WHERE jsonb_typeof(s->k) = 'object' AND k NOT IN ('meta', 'constraints')) x ORDER BY 1"
 echo "== one table, one column, one relationship, one index"
-q -c "SELECT jsonb_pretty(jsonb_build_object(
-        'meta', s->'meta' - 'serverVersion',
+q -At -c "SELECT jsonb_pretty(jsonb_build_object(
+        'meta', (s->'meta') - 'serverVersion'::text,
         'tables.\"shop.orders\"', s->'tables'->'shop.orders',
         'columns.\"shop.order_lines.line_total\"', s->'columns'->'shop.order_lines.line_total',
         'relationships', (SELECT jsonb_agg(k) FROM jsonb_object_keys(s->'relationships') k),

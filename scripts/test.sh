@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
+LOG=$(mktemp)
 echo "== core unit tests"
-cargo test -p lens-core
+cargo test -p lens-core --tests 2>&1 | tee -a "$LOG"
 
 echo "== build and install the extension"
 scripts/install.sh
@@ -18,4 +19,9 @@ trap 'scripts/server.sh stop "$DATA" "$PORT"; rm -rf "$DATA"' EXIT
 scripts/server.sh start "$DATA" "$PORT"
 
 echo "== end-to-end scenarios"
-PG_LENS_TEST_HOST="$DATA/sock" PG_LENS_TEST_PORT="$PORT" cargo test -p pg_lens_e2e -- --test-threads=4
+PG_LENS_TEST_HOST="$DATA/sock" PG_LENS_TEST_PORT="$PORT" cargo test -p pg_lens_e2e --tests -- --test-threads=4 2>&1 | tee -a "$LOG"
+
+# One closing line for the whole suite.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "all suites: %d passed, %d failed\n", p, f }' "$LOG"
+rm -f "$LOG"

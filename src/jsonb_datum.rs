@@ -1,7 +1,7 @@
 //! jsonb in and out of the extension's functions.
 //!
 //! Out: the bytes `lens_core::jsonb` lays out, copied into palloc'd memory, returned as is.
-//! In: a jsonb argument is printed with `jsonb_out` and parsed with serde.
+//! In: a jsonb argument is printed with `jsonb_out` and parsed with serde by the caller.
 
 use pgrx::pgrx_sql_entity_graph::metadata::{
     ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable, TypeOrigin,
@@ -68,17 +68,6 @@ unsafe impl<'fcx> ArgAbi<'fcx> for JsonbText {
             Some(v) => v,
             None => crate::errors::bad_argument("the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned."),
         }
-    }
-}
-
-impl IntoDatum for JsonbText {
-    fn into_datum(self) -> Option<pg_sys::Datum> {
-        let text = std::ffi::CString::new(self.0).ok()?;
-        unsafe { pgrx::direct_function_call_as_datum(pg_sys::jsonb_in, &[Some(pg_sys::Datum::from(text.as_ptr()))]) }
-    }
-
-    fn type_oid() -> pg_sys::Oid {
-        pg_sys::JSONBOID
     }
 }
 

@@ -47,12 +47,6 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
     serde_json::from_value(value).map_err(not_a_snapshot)
 }
 
-/// The snapshot as jsonb varlena bytes.
-pub fn snapshot_to_jsonb(snap: &Snapshot) -> Result<Vec<u8>, String> {
-    let tree = to_tree(snap).map_err(|e| e.to_string())?;
-    crate::jsonb::encode(&tree).map_err(|e| e.to_string())
-}
-
 /// Signs an unsigned snapshot and encodes it, serialising it only once. Returns the jsonb
 /// bytes and the signature.
 pub fn sign_and_encode(snap: &mut Snapshot) -> Result<(Vec<u8>, String), String> {

@@ -18,15 +18,6 @@ pub enum Node {
     Object(Vec<(Cow<'static, str>, Node)>),
 }
 
-impl Node {
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        match self {
-            Node::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Debug)]
 pub struct TreeError(String);
 

@@ -110,6 +110,10 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     clock.lap("default opclasses");
     read_server_index_defs(&mut raw);
     clock.lap("server index definitions");
+    deparse_expressions(&mut raw);
+    clock.lap("expressions");
+    resolve_fk_parent_columns(&mut raw);
+    clock.lap("FK parent columns");
     raw
 }
 
@@ -229,8 +233,10 @@ fn read_columns(rows: &Rows) -> Vec<RawColumn> {
             identity: rows.string(r, 7),
             generated: rows.string(r, 8),
             collation: rows.oid(r, 9),
-            default_expr: rows.opt_string(r, 10),
-            comment: rows.opt_string(r, 11),
+            default_expr: None,
+            attrdef_oid: rows.oid(r, 10),
+            default_node: rows.opt_string(r, 11),
+            comment: rows.opt_string(r, 12),
         })
         .collect()
 }
@@ -238,32 +244,36 @@ fn read_columns(rows: &Rows) -> Vec<RawColumn> {
 fn read_constraints(rows: &Rows) -> Vec<RawConstraint> {
     (0..rows.len())
         .map(|r| {
-            let child = match (rows.opt_string(r, 11), rows.opt_string(r, 12)) {
-                (Some(s), Some(t)) => Some((s, t, rows.strings(r, 13))),
+            let child = match (rows.opt_string(r, 12), rows.opt_string(r, 13)) {
+                (Some(s), Some(t)) => Some((s, t, rows.strings(r, 14))),
                 _ => None,
             };
             RawConstraint {
-                relid: rows.oid(r, 1),
-                name: rows.string(r, 2),
-                contype: rows.string(r, 3),
-                conkey: rows.smallints(r, 4),
-                index_oid: rows.oid(r, 5),
-                deferrable: rows.bool(r, 6),
-                deferred: rows.bool(r, 7),
-                validated: rows.bool(r, 8),
-                no_inherit: rows.bool(r, 9),
-                inherited_from_parent: rows.bool(r, 10),
+                oid: rows.oid(r, 1),
+                relid: rows.oid(r, 2),
+                name: rows.string(r, 3),
+                contype: rows.string(r, 4),
+                conkey: rows.smallints(r, 5),
+                index_oid: rows.oid(r, 6),
+                deferrable: rows.bool(r, 7),
+                deferred: rows.bool(r, 8),
+                validated: rows.bool(r, 9),
+                no_inherit: rows.bool(r, 10),
+                inherited_from_parent: rows.bool(r, 11),
                 child,
-                parent_schema: rows.opt_string(r, 14),
-                parent_table: rows.opt_string(r, 15),
-                parent_cols: rows.strings(r, 16),
-                on_update: rows.string(r, 17),
-                on_delete: rows.string(r, 18),
-                match_type: rows.string(r, 19),
-                on_delete_set_cols: rows.smallints(r, 20),
-                check_expr: rows.opt_string(r, 21),
-                definition: rows.opt_string(r, 22),
-                comment: rows.opt_string(r, 23),
+                parent_schema: rows.opt_string(r, 15),
+                parent_table: rows.opt_string(r, 16),
+                parent_relid: rows.oid(r, 17),
+                parent_attnums: rows.smallints(r, 18),
+                parent_cols: Vec::new(),
+                on_update: rows.string(r, 19),
+                on_delete: rows.string(r, 20),
+                match_type: rows.string(r, 21),
+                on_delete_set_cols: rows.smallints(r, 22),
+                check_expr: None,
+                check_node: rows.opt_string(r, 23),
+                definition: rows.opt_string(r, 24),
+                comment: rows.opt_string(r, 25),
             }
         })
         .collect()
@@ -290,7 +300,8 @@ fn read_indexes(rows: &Rows) -> Vec<RawIndex> {
             indclass: rows.oids(r, 16),
             indcollation: rows.oids(r, 17),
             needs_server_def: rows.bool(r, 18),
-            predicate: rows.opt_string(r, 19),
+            predicate: None,
+            predicate_node: rows.opt_string(r, 19),
             comment: rows.opt_string(r, 20),
         })
         .collect()
@@ -438,6 +449,107 @@ fn read_server_index_defs(raw: &mut RawCatalog) {
         // NULL when the index was dropped while we read; it then has no definition.
         if let Some(definition) = rows.opt_string(r, 2) {
             raw.index_defs.insert(rows.oid(r, 1), RawIndexDef { definition, columns: rows.strings(r, 3) });
+        }
+    }
+}
+
+/// Prints defaults, CHECK expressions and index predicates once per distinct expression
+/// (see `lens_core::expr_groups`) and hands each printed text to every member of its group.
+fn deparse_expressions(raw: &mut RawCatalog) {
+    use lens_core::expr_groups::group_key;
+    let names: HashMap<(u32, i16), String> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c.name.clone())).collect();
+    let names = &names;
+    let column_of = |relid: u32| move |attnum: i16| names.get(&(relid, attnum)).cloned();
+
+    // Each item: (its group key or its own oid, the oid the server prints it by).
+    let print = |file: &'static str, sql: &str, items: Vec<(Option<String>, u32)>| -> Vec<Option<String>> {
+        let mut representative: HashMap<String, u32> = HashMap::new();
+        let keys: Vec<String> = items
+            .iter()
+            .map(|(key, oid)| {
+                let key = key.clone().unwrap_or_else(|| format!("\u{1}{oid}"));
+                representative.entry(key.clone()).or_insert(*oid);
+                key
+            })
+            .collect();
+        let oids: Vec<pg_sys::Oid> = representative.values().map(|&o| pg_sys::Oid::from(o)).collect();
+        let mut printed: HashMap<u32, String> = HashMap::new();
+        if !oids.is_empty() {
+            let rows = query(file, sql, &[arg(oids)]);
+            for r in 0..rows.len() {
+                if let Some(text) = rows.opt_string(r, 2) {
+                    printed.insert(rows.oid(r, 1), text);
+                }
+            }
+        }
+        keys.iter().map(|k| representative.get(k).and_then(|o| printed.get(o).cloned())).collect()
+    };
+
+    let defaults: Vec<(Option<String>, u32)> = raw
+        .columns
+        .iter()
+        .filter_map(|c| c.default_node.as_ref().map(|n| (group_key(n, &column_of(c.relid)), c.attrdef_oid)))
+        .collect();
+    let mut printed = print("deparse_defaults", catalog_sql!("deparse_defaults"), defaults).into_iter();
+    for c in raw.columns.iter_mut().filter(|c| c.default_node.is_some()) {
+        c.default_expr = printed.next().flatten();
+        c.default_node = None;
+    }
+
+    let checks: Vec<(Option<String>, u32)> = raw
+        .constraints
+        .iter()
+        .filter_map(|c| c.check_node.as_ref().map(|n| (group_key(n, &column_of(c.relid)), c.oid)))
+        .collect();
+    let mut printed = print("deparse_checks", catalog_sql!("deparse_checks"), checks).into_iter();
+    for c in raw.constraints.iter_mut().filter(|c| c.check_node.is_some()) {
+        c.check_expr = printed.next().flatten();
+        c.check_node = None;
+    }
+
+    let predicates: Vec<(Option<String>, u32)> = raw
+        .indexes
+        .iter()
+        .filter_map(|i| i.predicate_node.as_ref().map(|n| (group_key(n, &column_of(i.relid)), i.oid)))
+        .collect();
+    let mut printed = print("deparse_predicates", catalog_sql!("deparse_predicates"), predicates).into_iter();
+    for i in raw.indexes.iter_mut().filter(|i| i.predicate_node.is_some()) {
+        i.predicate = printed.next().flatten();
+        i.predicate_node = None;
+    }
+}
+
+/// Names the referenced columns of every FK: from the columns read when the parent table was
+/// read, else (another schema, an extension's table) from the catalog in one query.
+fn resolve_fk_parent_columns(raw: &mut RawCatalog) {
+    let names: HashMap<(u32, i16), &str> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c.name.as_str())).collect();
+    let mut unresolved: Vec<pg_sys::Oid> = Vec::new();
+    let mut resolved: Vec<Option<Vec<String>>> = Vec::with_capacity(raw.constraints.len());
+    for con in &raw.constraints {
+        if con.contype != "f" {
+            resolved.push(None);
+            continue;
+        }
+        let cols: Option<Vec<String>> =
+            con.parent_attnums.iter().map(|&a| names.get(&(con.parent_relid, a)).map(|n| n.to_string())).collect();
+        if cols.is_none() {
+            unresolved.push(pg_sys::Oid::from(con.oid));
+        }
+        resolved.push(cols);
+    }
+    for (con, cols) in raw.constraints.iter_mut().zip(resolved) {
+        if let Some(cols) = cols {
+            con.parent_cols = cols;
+        }
+    }
+    if unresolved.is_empty() {
+        return;
+    }
+    let rows = query("fk_parent_columns", catalog_sql!("fk_parent_columns"), &[arg(unresolved)]);
+    let by_oid: HashMap<u32, Vec<String>> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.strings(r, 2))).collect();
+    for con in raw.constraints.iter_mut().filter(|c| c.contype == "f" && c.parent_cols.is_empty()) {
+        if let Some(cols) = by_oid.get(&con.oid) {
+            con.parent_cols = cols.clone();
         }
     }
 }

@@ -82,8 +82,12 @@ pub struct RawColumn {
     /// `s` stored generated column, empty otherwise.
     pub generated: String,
     pub collation: Oid,
-    /// `pg_get_expr(adbin)`: the default, or the generation expression.
+    /// `pg_get_expr(adbin)`: the default, or the generation expression (filled from the
+    /// deparse of its group, see `expr_groups`).
     pub default_expr: Option<String>,
+    /// `pg_attrdef.oid` and `adbin` as text, when the column has a default or expression.
+    pub attrdef_oid: Oid,
+    pub default_node: Option<String>,
     pub comment: Option<String>,
 }
 
@@ -95,6 +99,7 @@ pub struct RawType {
 
 #[derive(Debug, Clone, Default)]
 pub struct RawConstraint {
+    pub oid: Oid,
     pub relid: Oid,
     pub name: String,
     /// `p`, `u`, `f`, `c` or `x`.
@@ -112,12 +117,17 @@ pub struct RawConstraint {
     pub child: Option<(String, String, Vec<String>)>,
     pub parent_schema: Option<String>,
     pub parent_table: Option<String>,
+    pub parent_relid: Oid,
+    pub parent_attnums: Vec<i16>,
+    /// Names of the referenced columns (resolved from `parent_attnums`).
     pub parent_cols: Vec<String>,
     pub on_update: String,
     pub on_delete: String,
     pub match_type: String,
     pub on_delete_set_cols: Vec<i16>,
     pub check_expr: Option<String>,
+    /// `conbin` as text, for CHECK constraints.
+    pub check_node: Option<String>,
     pub definition: Option<String>,
     pub comment: Option<String>,
 }
@@ -145,6 +155,8 @@ pub struct RawIndex {
     /// Reloptions, opclass options or expressions: printed by the server, never by us.
     pub needs_server_def: bool,
     pub predicate: Option<String>,
+    /// `indpred` as text, for partial indexes.
+    pub predicate_node: Option<String>,
     pub comment: Option<String>,
 }
 

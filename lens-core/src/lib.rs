@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod catalog;
+pub mod expr_groups;
 pub mod ident;
 pub mod index_def;
 pub mod jsonb;

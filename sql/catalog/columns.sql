@@ -9,9 +9,9 @@ SELECT a.attrelid::int8 AS relid,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        a.attcollation::int8 AS collation,
-       -- A default never names a column, so it is printed without the table (no relation open,
-       -- no lock); a generated column's expression does, and needs it.
-       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr,
+       -- printed once per distinct expression by deparse_defaults.sql (see expr_groups.rs)
+       coalesce(ad.oid, 0)::int8 AS attrdef_oid,
+       ad.adbin::text AS default_node,
        d.description AS comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid

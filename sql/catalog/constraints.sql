@@ -1,7 +1,8 @@
 -- Primary keys, uniques, checks, exclusions and FKs on the relations read, and, when the
 -- snapshot is limited to some tables ($2), the FKs from other tables that point at them.
 -- $1: schema oids; $2: relation oids or NULL.
-SELECT con.conrelid::int8 AS relid,
+SELECT con.oid::int8 AS oid,
+       con.conrelid::int8 AS relid,
        con.conname::text AS name,
        con.contype::text AS contype,
        con.conkey::int2[] AS conkey,
@@ -19,15 +20,14 @@ SELECT con.conrelid::int8 AS relid,
                ORDER BY k.i) END AS child_cols,
        fn.nspname::text AS parent_schema,
        fc.relname::text AS parent_table,
-       CASE WHEN con.contype = 'f' THEN
-         ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(attnum, i)
-               JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
-               ORDER BY k.i) END AS parent_cols,
+       con.confrelid::int8 AS parent_relid,
+       con.confkey::int2[] AS parent_attnums,
        con.confupdtype::text AS on_update,
        con.confdeltype::text AS on_delete,
        con.confmatchtype::text AS match_type,
        con.confdelsetcols::int2[] AS on_delete_set_cols,
-       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
+       -- printed once per distinct expression by deparse_checks.sql (see expr_groups.rs)
+       CASE WHEN con.contype = 'c' THEN con.conbin::text END AS check_node,
        CASE WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
        d.description AS comment
 FROM pg_catalog.pg_constraint con

@@ -21,7 +21,8 @@ SELECT i.indexrelid::int8 AS oid,
        (i.indexprs IS NOT NULL OR ic.reloptions IS NOT NULL
         OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ia
                    WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL)) AS needs_server_def,
-       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       -- printed once per distinct predicate by deparse_predicates.sql (see expr_groups.rs)
+       i.indpred::text AS predicate_node,
        d.description AS comment
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid

@@ -11,3 +11,7 @@ mod jsonb_datum;
 mod spi_read;
 
 ::pgrx::pg_module_magic!(name, version);
+
+/// Rust-side allocations only (PostgreSQL's palloc is untouched).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

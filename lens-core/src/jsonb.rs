@@ -1,16 +1,14 @@
 //! Writes PostgreSQL's binary `jsonb` format directly.
 //!
 //! Going through JSON text and `jsonb_in` costs about 25 ms per MB here (a 5,000-table
-//! snapshot is tens of MB); laying out the binary form from the tree costs a fraction of it.
+//! snapshot is tens of MB); laying out the binary form from serde costs a fraction of it.
 //! The layout follows `convertToJsonb()` in `src/backend/utils/adt/jsonb_util.c` (PostgreSQL
 //! 15) byte for byte: keys sorted by length then bytes, keys before values, every 32nd
 //! JEntry an end offset, containers and numerics aligned to 4 bytes from the varlena start.
 
-use crate::tree::Node;
 use std::fmt;
 
 const JENTRY_OFFLENMASK: u32 = 0x0FFF_FFFF;
-const JENTRY_TYPEMASK: u32 = 0x7000_0000;
 const JENTRY_HAS_OFF: u32 = 0x8000_0000;
 const JENTRY_ISSTRING: u32 = 0x0000_0000;
 const JENTRY_ISNUMERIC: u32 = 0x1000_0000;
@@ -29,43 +27,21 @@ const MAX_VARLENA: usize = 0x3FFF_FFFF;
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsonbError {
     TooLarge,
+    Unsupported(&'static str),
+    Custom(String),
 }
 
 impl fmt::Display for JsonbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JsonbError::TooLarge => f.write_str("the value is too large for jsonb (a container over 256 MB)"),
+            JsonbError::Unsupported(what) => write!(f, "jsonb cannot hold {what}"),
+            JsonbError::Custom(msg) => f.write_str(msg),
         }
     }
 }
 
 impl std::error::Error for JsonbError {}
-
-/// The whole varlena, 4-byte header included, ready to be copied into palloc'd memory.
-pub fn encode(root: &Node) -> Result<Vec<u8>, JsonbError> {
-    let mut buf = Vec::with_capacity(4096);
-    buf.extend_from_slice(&[0u8; VARHDRSZ]);
-    match root {
-        Node::Array(_) | Node::Object(_) => {
-            write_value(&mut buf, root)?;
-        }
-        scalar => {
-            // A scalar at the top is stored as a one-element "raw scalar" array.
-            pad_to_int(&mut buf);
-            push_u32(&mut buf, 1 | JB_FARRAY | JB_FSCALAR);
-            let slot = reserve(&mut buf, 1);
-            let meta = write_value(&mut buf, scalar)?;
-            let len = meta & JENTRY_OFFLENMASK;
-            set_u32(&mut buf, slot, (meta & JENTRY_TYPEMASK) | len | JENTRY_HAS_OFF);
-        }
-    }
-    if buf.len() > MAX_VARLENA {
-        return Err(JsonbError::TooLarge);
-    }
-    let header = varsize_4b(buf.len());
-    set_u32(&mut buf, 0, header);
-    Ok(buf)
-}
 
 /// `SET_VARSIZE_4B`: the length shifted left by two on little-endian machines.
 #[cfg(target_endian = "little")]
@@ -81,120 +57,447 @@ fn set_u32(buf: &mut [u8], at: usize, v: u32) {
     buf[at..at + 4].copy_from_slice(&v.to_ne_bytes());
 }
 
-fn reserve(buf: &mut Vec<u8>, entries: usize) -> usize {
-    let at = buf.len();
-    buf.resize(at + 4 * entries, 0);
-    at
-}
-
-/// Pads with zeros to a multiple of 4 and says how many bytes it added.
-fn pad_to_int(buf: &mut Vec<u8>) -> u32 {
+/// Pads with zeros to a multiple of 4.
+fn pad_to_int(buf: &mut Vec<u8>) {
     let pad = (4 - buf.len() % 4) % 4;
     buf.resize(buf.len() + pad, 0);
-    pad as u32
-}
-
-/// Appends the data of `node` and returns its JEntry (type and length).
-fn write_value(buf: &mut Vec<u8>, node: &Node) -> Result<u32, JsonbError> {
-    Ok(match node {
-        Node::Null => JENTRY_ISNULL,
-        Node::Bool(true) => JENTRY_ISBOOL_TRUE,
-        Node::Bool(false) => JENTRY_ISBOOL_FALSE,
-        Node::Str(s) => write_string(buf, s)?,
-        Node::Int(i) => write_numeric(buf, &Decimal::from_i64(*i))?,
-        Node::Float(f) => match Decimal::from_f64(*f) {
-            Some(d) => write_numeric(buf, &d)?,
-            None => JENTRY_ISNULL, // NaN and infinities have no JSON form
-        },
-        Node::Array(items) => {
-            let base = buf.len();
-            pad_to_int(buf);
-            push_u32(buf, checked_count(items.len())? | JB_FARRAY);
-            let slots = reserve(buf, items.len());
-            let mut total: u32 = 0;
-            for (i, item) in items.iter().enumerate() {
-                let meta = write_value(buf, item)?;
-                total = add_len(total, meta)?;
-                set_u32(buf, slots + 4 * i, stride_entry(meta, total, i));
-            }
-            container_entry(buf.len() - base)?
-        }
-        Node::Object(entries) => {
-            let base = buf.len();
-            pad_to_int(buf);
-            let n = entries.len();
-            push_u32(buf, checked_count(n)? | JB_FOBJECT);
-            let slots = reserve(buf, 2 * n);
-            let mut order: Vec<usize> = (0..n).collect();
-            // jsonb key order: shorter keys first, then bytewise; the last of duplicates wins.
-            order.sort_by(|&a, &b| {
-                let (ka, kb) = (entries[a].0.as_bytes(), entries[b].0.as_bytes());
-                ka.len().cmp(&kb.len()).then_with(|| ka.cmp(kb)).then_with(|| b.cmp(&a))
-            });
-            order.dedup_by(|later, earlier| entries[*later].0 == entries[*earlier].0);
-            let n = order.len();
-            if n != entries.len() {
-                // Duplicates were dropped: rewrite the header and release the spare slots.
-                set_u32(buf, slots - 4, n as u32 | JB_FOBJECT);
-                buf.truncate(slots + 8 * n);
-            }
-            let mut total: u32 = 0;
-            for (i, &e) in order.iter().enumerate() {
-                let meta = write_string(buf, &entries[e].0)?;
-                total = add_len(total, meta)?;
-                set_u32(buf, slots + 4 * i, stride_entry(meta, total, i));
-            }
-            for (i, &e) in order.iter().enumerate() {
-                let meta = write_value(buf, &entries[e].1)?;
-                total = add_len(total, meta)?;
-                set_u32(buf, slots + 4 * (n + i), stride_entry(meta, total, n + i));
-            }
-            container_entry(buf.len() - base)?
-        }
-    })
 }
 
 fn checked_count(n: usize) -> Result<u32, JsonbError> {
-    u32::try_from(n).ok().filter(|&n| n <= 0x0FFF_FFFF).ok_or(JsonbError::TooLarge)
-}
-
-fn add_len(total: u32, meta: u32) -> Result<u32, JsonbError> {
-    let sum = total as u64 + (meta & JENTRY_OFFLENMASK) as u64;
-    if sum > JENTRY_OFFLENMASK as u64 {
-        return Err(JsonbError::TooLarge);
-    }
-    Ok(sum as u32)
+    u32::try_from(n).ok().filter(|&n| n <= JENTRY_OFFLENMASK).ok_or(JsonbError::TooLarge)
 }
 
 /// Every JB_OFFSET_STRIDE'th entry stores its end offset instead of its length.
-fn stride_entry(meta: u32, total: u32, i: usize) -> u32 {
-    if i % JB_OFFSET_STRIDE == 0 {
-        (meta & JENTRY_TYPEMASK) | total | JENTRY_HAS_OFF
-    } else {
-        meta
-    }
-}
-
-fn container_entry(len: usize) -> Result<u32, JsonbError> {
-    if len > JENTRY_OFFLENMASK as usize {
+fn jentry(kind: u32, len: usize, end_offset: usize, i: usize) -> Result<u32, JsonbError> {
+    if len > JENTRY_OFFLENMASK as usize || end_offset > JENTRY_OFFLENMASK as usize {
         return Err(JsonbError::TooLarge);
     }
-    Ok(JENTRY_ISCONTAINER | len as u32)
+    Ok(if i % JB_OFFSET_STRIDE == 0 { kind | end_offset as u32 | JENTRY_HAS_OFF } else { kind | len as u32 })
 }
 
-fn write_string(buf: &mut Vec<u8>, s: &str) -> Result<u32, JsonbError> {
-    if s.len() > JENTRY_OFFLENMASK as usize {
+/// One member of a container being written: where its key and value bytes are in the
+/// container's scratch buffer. Values that must start on a 4-byte boundary (containers and
+/// numerics) are stored aligned in the scratch buffer, without their padding.
+#[derive(Clone, Copy)]
+struct Member {
+    key: (usize, usize),
+    kind: u32,
+    value: (usize, usize),
+    aligned: bool,
+}
+
+/// A container (array or object) being written: its members' bytes, in arrival order.
+#[derive(Default)]
+struct Frame {
+    is_object: bool,
+    keys: Vec<u8>,
+    data: Vec<u8>,
+    members: Vec<Member>,
+    pending_key: Option<(usize, usize)>,
+}
+
+impl Frame {
+    fn push(&mut self, kind: u32, bytes: &[u8], aligned: bool) {
+        if aligned {
+            pad_to_int(&mut self.data);
+        }
+        let start = self.data.len();
+        self.data.extend_from_slice(bytes);
+        self.add(kind, start, aligned);
+    }
+
+    fn add(&mut self, kind: u32, start: usize, aligned: bool) {
+        let key = self.pending_key.take().unwrap_or((0, 0));
+        self.members.push(Member { key, kind, value: (start, self.data.len() - start), aligned });
+    }
+
+    fn key_bytes(&self, m: &Member) -> &[u8] {
+        &self.keys[m.key.0..m.key.0 + m.key.1]
+    }
+
+    /// Lays the container out at the end of `out`, which must be 4-byte aligned there.
+    fn write_into(&self, out: &mut Vec<u8>) -> Result<(), JsonbError> {
+        let base = out.len();
+        let mut order: Vec<usize> = (0..self.members.len()).collect();
+        if self.is_object {
+            // jsonb key order: shorter keys first, then bytewise; the last of duplicates wins.
+            order.sort_by(|&a, &b| {
+                let (ka, kb) = (self.key_bytes(&self.members[a]), self.key_bytes(&self.members[b]));
+                ka.len().cmp(&kb.len()).then_with(|| ka.cmp(kb)).then_with(|| b.cmp(&a))
+            });
+            order.dedup_by(|later, earlier| {
+                self.key_bytes(&self.members[*later]) == self.key_bytes(&self.members[*earlier])
+            });
+        }
+        let n = order.len();
+        let entries = if self.is_object { 2 * n } else { n };
+        push_u32(out, checked_count(n)? | if self.is_object { JB_FOBJECT } else { JB_FARRAY });
+        let slots = out.len();
+        out.resize(slots + 4 * entries, 0);
+        let mut slot = 0;
+        if self.is_object {
+            for &m in &order {
+                let key = self.key_bytes(&self.members[m]);
+                out.extend_from_slice(key);
+                let entry = jentry(JENTRY_ISSTRING, key.len(), out.len() - slots - 4 * entries, slot)?;
+                set_u32(out, slots + 4 * slot, entry);
+                slot += 1;
+            }
+        }
+        for &m in &order {
+            let member = &self.members[m];
+            let start = out.len();
+            if member.aligned {
+                pad_to_int(out);
+            }
+            out.extend_from_slice(&self.data[member.value.0..member.value.0 + member.value.1]);
+            let entry = jentry(member.kind, out.len() - start, out.len() - slots - 4 * entries, slot)?;
+            set_u32(out, slots + 4 * slot, entry);
+            slot += 1;
+        }
+        if out.len() - base > JENTRY_OFFLENMASK as usize {
+            return Err(JsonbError::TooLarge);
+        }
+        Ok(())
+    }
+}
+
+/// Serialises any `Serialize` value straight into a jsonb varlena (4-byte header included),
+/// ready to be copied into palloc'd memory. No intermediate tree: each container is written
+/// to a scratch buffer once, then laid out in key order into its parent.
+pub fn to_jsonb<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JsonbError> {
+    let mut writer = Writer { stack: vec![Frame::default()], spare: Vec::new() };
+    value.serialize(&mut writer)?;
+    let mut root = writer.stack.pop().ok_or(JsonbError::Unsupported("nothing was written"))?;
+    let mut out = Vec::with_capacity(root.data.len() + 64);
+    out.extend_from_slice(&[0u8; VARHDRSZ]);
+    match root.members.pop() {
+        Some(m) if m.kind == JENTRY_ISCONTAINER => {
+            out.extend_from_slice(&root.data[m.value.0..m.value.0 + m.value.1]);
+        }
+        Some(m) => {
+            // A scalar at the top is stored as a one-element "raw scalar" array.
+            let frame = Frame { data: root.data[m.value.0..m.value.0 + m.value.1].to_vec(), members: vec![Member { value: (0, m.value.1), ..m }], ..Default::default() };
+            let start = out.len();
+            frame.write_into(&mut out)?;
+            let header = u32::from_ne_bytes([out[start], out[start + 1], out[start + 2], out[start + 3]]);
+            set_u32(&mut out, start, header | JB_FSCALAR);
+        }
+        None => return Err(JsonbError::Unsupported("nothing was written")),
+    }
+    if out.len() > MAX_VARLENA {
         return Err(JsonbError::TooLarge);
     }
-    buf.extend_from_slice(s.as_bytes());
-    Ok(JENTRY_ISSTRING | s.len() as u32)
+    let header = varsize_4b(out.len());
+    set_u32(&mut out, 0, header);
+    Ok(out)
 }
 
-fn write_numeric(buf: &mut Vec<u8>, d: &Decimal) -> Result<u32, JsonbError> {
-    let pad = pad_to_int(buf);
-    let start = buf.len();
-    d.write_numeric(buf);
-    Ok(JENTRY_ISNUMERIC | (pad + (buf.len() - start) as u32))
+struct Writer {
+    stack: Vec<Frame>,
+    /// Scratch buffers of finished containers, reused to spare the allocator.
+    spare: Vec<Frame>,
+}
+
+impl Writer {
+    fn top(&mut self) -> &mut Frame {
+        // The root frame is pushed at creation and popped only by to_jsonb.
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+
+    fn scalar(&mut self, kind: u32, bytes: &[u8], aligned: bool) -> Result<(), JsonbError> {
+        self.top().push(kind, bytes, aligned);
+        Ok(())
+    }
+
+    fn number(&mut self, d: Option<Decimal>) -> Result<(), JsonbError> {
+        match d {
+            Some(d) => {
+                let frame = self.top();
+                pad_to_int(&mut frame.data);
+                let start = frame.data.len();
+                d.write_numeric(&mut frame.data);
+                frame.add(JENTRY_ISNUMERIC, start, true);
+                Ok(())
+            }
+            None => self.scalar(JENTRY_ISNULL, &[], false), // NaN and infinities have no JSON form
+        }
+    }
+
+    fn open(&mut self, is_object: bool) {
+        let mut frame = self.spare.pop().unwrap_or_default();
+        frame.is_object = is_object;
+        self.stack.push(frame);
+    }
+
+    fn close(&mut self) -> Result<(), JsonbError> {
+        let Some(mut frame) = self.stack.pop() else { return Err(JsonbError::Unsupported("unbalanced containers")) };
+        if self.stack.is_empty() {
+            return Err(JsonbError::Unsupported("unbalanced containers"));
+        }
+        let parent = self.top();
+        pad_to_int(&mut parent.data);
+        let start = parent.data.len();
+        frame.write_into(&mut parent.data)?;
+        parent.add(JENTRY_ISCONTAINER, start, true);
+        frame.keys.clear();
+        frame.data.clear();
+        frame.members.clear();
+        frame.pending_key = None;
+        self.spare.push(frame);
+        Ok(())
+    }
+
+    fn key(&mut self, key: &str) {
+        let frame = self.top();
+        let start = frame.keys.len();
+        frame.keys.extend_from_slice(key.as_bytes());
+        frame.pending_key = Some((start, key.len()));
+    }
+}
+
+impl serde::ser::Error for JsonbError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        JsonbError::Custom(msg.to_string())
+    }
+}
+
+macro_rules! int_methods {
+    ($($name:ident: $ty:ty),*) => {$(
+        fn $name(self, v: $ty) -> Result<(), JsonbError> {
+            self.number(Some(Decimal::from_i64(v as i64)))
+        }
+    )*};
+}
+
+impl<'a> serde::Serializer for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    int_methods!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+                 serialize_u8: u8, serialize_u16: u16, serialize_u32: u32);
+
+    fn serialize_u64(self, v: u64) -> Result<(), JsonbError> {
+        match i64::try_from(v) {
+            Ok(i) => self.number(Some(Decimal::from_i64(i))),
+            Err(_) => self.number(Decimal::parse(&v.to_string())),
+        }
+    }
+    fn serialize_bool(self, v: bool) -> Result<(), JsonbError> {
+        self.scalar(if v { JENTRY_ISBOOL_TRUE } else { JENTRY_ISBOOL_FALSE }, &[], false)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), JsonbError> {
+        self.number(Decimal::from_f64(v.into()))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), JsonbError> {
+        self.number(Decimal::from_f64(v))
+    }
+    fn serialize_char(self, v: char) -> Result<(), JsonbError> {
+        self.serialize_str(v.encode_utf8(&mut [0u8; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), JsonbError> {
+        self.scalar(JENTRY_ISSTRING, v.as_bytes(), false)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), JsonbError> {
+        use serde::ser::SerializeSeq;
+        let mut seq = self.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(b)?;
+        }
+        seq.end()
+    }
+    fn serialize_none(self) -> Result<(), JsonbError> {
+        self.scalar(JENTRY_ISNULL, &[], false)
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<(), JsonbError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), JsonbError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), JsonbError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), JsonbError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), JsonbError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), JsonbError> {
+        self.open(true);
+        self.key(variant);
+        value.serialize(&mut *self)?;
+        self.close()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, JsonbError> {
+        self.open(false);
+        Ok(self)
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Self, JsonbError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Self, JsonbError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self, JsonbError> {
+        Err(JsonbError::Unsupported("tuple variants"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, JsonbError> {
+        self.open(true);
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, JsonbError> {
+        self.open(true);
+        Ok(self)
+    }
+    fn serialize_struct_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self, JsonbError> {
+        Err(JsonbError::Unsupported("struct variants"))
+    }
+}
+
+impl<'a> serde::ser::SerializeSeq for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonbError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), JsonbError> {
+        self.close()
+    }
+}
+
+impl<'a> serde::ser::SerializeTuple for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonbError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), JsonbError> {
+        self.close()
+    }
+}
+
+impl<'a> serde::ser::SerializeTupleStruct for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonbError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), JsonbError> {
+        self.close()
+    }
+}
+
+impl<'a> serde::ser::SerializeTupleVariant for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, _: &T) -> Result<(), JsonbError> {
+        Err(JsonbError::Unsupported("tuple variants"))
+    }
+    fn end(self) -> Result<(), JsonbError> {
+        Err(JsonbError::Unsupported("tuple variants"))
+    }
+}
+
+impl<'a> serde::ser::SerializeMap for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), JsonbError> {
+        key.serialize(KeyCapture(&mut **self))
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonbError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), JsonbError> {
+        self.close()
+    }
+}
+
+impl<'a> serde::ser::SerializeStruct for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), JsonbError> {
+        self.key(key);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), JsonbError> {
+        self.close()
+    }
+}
+
+impl<'a> serde::ser::SerializeStructVariant for &'a mut Writer {
+    type Ok = ();
+    type Error = JsonbError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, _: &'static str, _: &T) -> Result<(), JsonbError> {
+        Err(JsonbError::Unsupported("struct variants"))
+    }
+    fn end(self) -> Result<(), JsonbError> {
+        Err(JsonbError::Unsupported("struct variants"))
+    }
+}
+
+/// Takes a map key, which jsonb (like JSON) wants as a string.
+struct KeyCapture<'a>(&'a mut Writer);
+
+impl<'a> serde::Serializer for KeyCapture<'a> {
+    type Ok = ();
+    type Error = JsonbError;
+    type SerializeSeq = serde::ser::Impossible<(), JsonbError>;
+    type SerializeTuple = serde::ser::Impossible<(), JsonbError>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), JsonbError>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), JsonbError>;
+    type SerializeMap = serde::ser::Impossible<(), JsonbError>;
+    type SerializeStruct = serde::ser::Impossible<(), JsonbError>;
+    type SerializeStructVariant = serde::ser::Impossible<(), JsonbError>;
+
+    fn serialize_str(self, v: &str) -> Result<(), JsonbError> {
+        self.0.key(v);
+        Ok(())
+    }
+    fn serialize_bool(self, v: bool) -> Result<(), JsonbError> {
+        self.serialize_str(if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_i16(self, v: i16) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_i32(self, v: i32) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_i64(self, v: i64) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_u8(self, v: u8) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_u16(self, v: u16) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_u32(self, v: u32) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_u64(self, v: u64) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_f32(self, v: f32) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_f64(self, v: f64) -> Result<(), JsonbError> { self.serialize_str(&v.to_string()) }
+    fn serialize_char(self, v: char) -> Result<(), JsonbError> { self.serialize_str(v.encode_utf8(&mut [0u8; 4])) }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), JsonbError> { Err(JsonbError::Unsupported("byte keys")) }
+    fn serialize_none(self) -> Result<(), JsonbError> { Err(JsonbError::Unsupported("null keys")) }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<(), JsonbError> { v.serialize(self) }
+    fn serialize_unit(self) -> Result<(), JsonbError> { Err(JsonbError::Unsupported("unit keys")) }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), JsonbError> { Err(JsonbError::Unsupported("unit keys")) }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), JsonbError> { self.serialize_str(v) }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), JsonbError> { v.serialize(self) }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(self, _: &'static str, _: u32, _: &'static str, _: &T) -> Result<(), JsonbError> { Err(JsonbError::Unsupported("variant keys")) }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, JsonbError> { Err(JsonbError::Unsupported("array keys")) }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, JsonbError> { Err(JsonbError::Unsupported("array keys")) }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, JsonbError> { Err(JsonbError::Unsupported("array keys")) }
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self::SerializeTupleVariant, JsonbError> { Err(JsonbError::Unsupported("array keys")) }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, JsonbError> { Err(JsonbError::Unsupported("object keys")) }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, JsonbError> { Err(JsonbError::Unsupported("object keys")) }
+    fn serialize_struct_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self::SerializeStructVariant, JsonbError> { Err(JsonbError::Unsupported("object keys")) }
 }
 
 /// A decimal number in PostgreSQL's NUMERIC layout: base-10000 digits.
@@ -343,12 +646,13 @@ mod tests {
 
     #[test]
     fn object_layout_sorts_keys_and_aligns() {
-        let node = Node::Object(vec![
-            (Cow::Borrowed("bb"), Node::Int(7)),
-            (Cow::Borrowed("a"), Node::Bool(true)),
-            (Cow::Borrowed("c"), Node::Str("x".into())),
-        ]);
-        let buf = encode(&node).unwrap();
+        #[derive(serde::Serialize)]
+        struct Sample {
+            bb: i64,
+            a: bool,
+            c: &'static str,
+        }
+        let buf = to_jsonb(&Sample { bb: 7, a: true, c: "x" }).unwrap();
         assert_eq!(u32_at(&buf, 0) >> 2, buf.len() as u32);
         assert_eq!(u32_at(&buf, 4), 3 | JB_FOBJECT);
         // keys a, c, bb; first JEntry stores an end offset
@@ -364,10 +668,27 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_keep_the_last() {
-        let node = Node::Object(vec![(Cow::Borrowed("k"), Node::Int(1)), (Cow::Borrowed("k"), Node::Int(2))]);
-        let buf = encode(&node).unwrap();
-        assert_eq!(u32_at(&buf, 4), 1 | JB_FOBJECT);
-        assert_eq!(i16::from_ne_bytes([buf[26], buf[27]]), 2);
+    fn nested_containers_keep_their_alignment() {
+        // an odd-length key before a nested object and array: padding goes before each
+        let v = serde_json::json!({"k": "abc", "nested": {"n": 1, "list": [1, "x", {"z": null}]}});
+        let buf = to_jsonb(&v).unwrap();
+        assert_eq!(u32_at(&buf, 0) >> 2, buf.len() as u32);
+        assert_eq!(u32_at(&buf, 4), 2 | JB_FOBJECT);
+        // keys "k", "nested", then values "abc" and the container
+        assert_eq!(&buf[24..31], b"knested");
+        assert_eq!(&buf[31..34], b"abc");
+        let nested_entry = u32_at(&buf, 20);
+        assert_eq!(nested_entry & JENTRY_TYPEMASK, JENTRY_ISCONTAINER);
+        // the nested object starts at 36 (34 padded), its length counts the 2 padding bytes
+        assert_eq!(u32_at(&buf, 36), 2 | JB_FOBJECT);
+        assert_eq!((nested_entry & JENTRY_OFFLENMASK) as usize, buf.len() - 34);
+    }
+
+    #[test]
+    fn scalars_at_the_top_are_raw_scalar_arrays() {
+        let buf = to_jsonb(&"hi").unwrap();
+        assert_eq!(u32_at(&buf, 4), 1 | JB_FARRAY | JB_FSCALAR);
+        assert_eq!(u32_at(&buf, 8), JENTRY_HAS_OFF | 2);
+        assert_eq!(&buf[12..14], b"hi");
     }
 }

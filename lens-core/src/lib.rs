@@ -13,7 +13,6 @@ pub mod jsonb;
 pub mod model;
 pub mod signature;
 pub mod snapshot_io;
-pub mod tree;
 
 pub use build::build_snapshot;
 pub use model::Snapshot;

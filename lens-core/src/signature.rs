@@ -1,20 +1,23 @@
 //! The two signatures of a snapshot.
 //!
-//! `signature`: sha256 over a canonical encoding of every definition: objects in key order,
-//! fields in name order, each value tagged and length-prefixed so that no two different
-//! snapshots encode alike. `meta` and the volatile table fields (row estimate and sizes) are
-//! left out, so two databases built from the same DDL agree and a data load changes nothing.
+//! `signature`: sha256 over a canonical encoding of every definition: the snapshot streamed
+//! through serde (maps in key order, struct fields in declaration order), every value tagged
+//! and length-prefixed, every container bracketed, so that no two different snapshots encode
+//! alike. `meta` and the volatile table fields (row estimate and sizes) are left out, so two
+//! databases built from the same DDL agree and a data load changes nothing. The golden test
+//! below pins the encoding: a change to it (reordering model fields, say) must be deliberate.
 //!
 //! `keySignature`: seed 001's formula verbatim, sha256 of the compact JSON
 //! `{"t":[table keys],"c":[column keys],"r":[relationship keys]}`, each sorted as JavaScript's
 //! `Array.prototype.sort()` sorts strings (by UTF-16 code units).
 
 use crate::model::Snapshot;
-use crate::tree::{to_tree, Node};
+use serde::ser::{self, Serialize};
 use sha2::{Digest, Sha256};
+use std::fmt;
 
 /// Fields of a table that change with the data, not with the schema.
-const VOLATILE_TABLE_FIELDS: &[&str] = &["rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
+const VOLATILE_FIELDS: &[&str] = &["rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
 
 /// Computes both signatures and writes them into `meta`.
 pub fn stamp(snap: &mut Snapshot) {
@@ -23,74 +26,222 @@ pub fn stamp(snap: &mut Snapshot) {
 }
 
 pub fn signature(snap: &Snapshot) -> String {
-    match to_tree(snap) {
-        Ok(tree) => tree_signature(&tree),
-        // The model only holds strings, numbers, booleans, maps and lists.
-        Err(_) => tree_signature(&Node::Null),
+    let mut hasher = Canonical { out: BufferedHasher::new(), depth: 0 };
+    // The model holds only strings, numbers, booleans, maps, lists and structs: this cannot fail.
+    let _ = snap.serialize(&mut hasher);
+    hasher.out.finish_hex()
+}
+
+/// The canonical encoder: writes tagged bytes into the hasher as serde streams the snapshot.
+struct Canonical {
+    out: BufferedHasher,
+    depth: usize,
+}
+
+#[derive(Debug)]
+struct CanonicalError(String);
+
+impl fmt::Display for CanonicalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for CanonicalError {}
+impl ser::Error for CanonicalError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        CanonicalError(msg.to_string())
     }
 }
 
-/// The signature of a snapshot already turned into a tree (saves serialising it twice).
-pub fn tree_signature(tree: &Node) -> String {
-    let mut hasher = BufferedHasher::new();
-    if let Node::Object(sections) = tree {
-        let mut sections: Vec<_> = sections.iter().filter(|(k, _)| k != "meta").collect();
-        sections.sort_by(|a, b| a.0.cmp(&b.0));
-        hasher.tag(b'o', sections.len());
-        for (name, value) in sections {
-            hasher.bytes(b'k', name.as_bytes());
-            if name == "tables" {
-                write_tables(&mut hasher, value);
-            } else {
-                write_canonical(&mut hasher, value);
-            }
+type R = Result<(), CanonicalError>;
+
+impl Canonical {
+    fn open(&mut self, tag: u8) {
+        self.depth += 1;
+        self.out.tag(tag, 0);
+    }
+    fn close(&mut self) -> R {
+        self.depth -= 1;
+        self.out.tag(b')', 0);
+        Ok(())
+    }
+}
+
+macro_rules! canonical_ints {
+    ($($name:ident: $ty:ty),*) => {$(
+        fn $name(self, v: $ty) -> R {
+            self.out.bytes(b'n', v.to_string().as_bytes());
+            Ok(())
         }
-    }
-    hasher.finish_hex()
+    )*};
 }
 
-fn write_tables(h: &mut BufferedHasher, tables: &Node) {
-    let Node::Object(entries) = tables else {
-        return write_canonical(h, tables);
-    };
-    let mut entries: Vec<_> = entries.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    h.tag(b'o', entries.len());
-    for (key, table) in entries {
-        h.bytes(b'k', key.as_bytes());
-        match table {
-            Node::Object(fields) => {
-                let fields: Vec<_> = fields.iter().filter(|(k, _)| !VOLATILE_TABLE_FIELDS.contains(&k.as_ref())).collect();
-                write_object(h, fields);
-            }
-            other => write_canonical(h, other),
+impl<'a> ser::Serializer for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    canonical_ints!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+                    serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+                    serialize_f32: f32, serialize_f64: f64);
+
+    fn serialize_bool(self, v: bool) -> R {
+        self.out.tag(if v { b't' } else { b'f' }, 0);
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> R {
+        self.serialize_str(v.encode_utf8(&mut [0u8; 4]))
+    }
+    fn serialize_str(self, v: &str) -> R {
+        self.out.bytes(b's', v.as_bytes());
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> R {
+        self.out.bytes(b'b', v);
+        Ok(())
+    }
+    fn serialize_none(self) -> R {
+        self.out.tag(b'z', 0);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> R {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> R {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> R {
+        self.open(b'o');
+        self.out.bytes(b'k', variant.as_bytes());
+        value.serialize(&mut *self)?;
+        self.close()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, CanonicalError> {
+        self.open(b'a');
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self, CanonicalError> {
+        self.serialize_seq(None)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, CanonicalError> {
+        self.serialize_seq(None)
+    }
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Self, CanonicalError> {
+        self.out.bytes(b'v', variant.as_bytes());
+        self.serialize_seq(None)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, CanonicalError> {
+        self.open(b'o');
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, CanonicalError> {
+        self.open(b'o');
+        Ok(self)
+    }
+    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Self, CanonicalError> {
+        self.out.bytes(b'v', variant.as_bytes());
+        self.serialize_struct("", 0)
+    }
+}
+
+impl<'a> ser::SerializeSeq for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.close()
+    }
+}
+
+impl<'a> ser::SerializeTuple for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.close()
+    }
+}
+
+impl<'a> ser::SerializeTupleStruct for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.close()
+    }
+}
+
+impl<'a> ser::SerializeTupleVariant for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.close()
+    }
+}
+
+impl<'a> ser::SerializeMap for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
+        self.out.tag(b'k', 0);
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.close()
+    }
+}
+
+impl<'a> ser::SerializeStruct for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+        // meta is the snapshot's first level; the volatile names exist only on tables
+        if (self.depth == 1 && key == "meta") || VOLATILE_FIELDS.contains(&key) {
+            return Ok(());
         }
+        self.out.bytes(b'k', key.as_bytes());
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.close()
     }
 }
 
-fn write_object(h: &mut BufferedHasher, mut fields: Vec<&(std::borrow::Cow<'static, str>, Node)>) {
-    fields.sort_by(|a, b| a.0.cmp(&b.0));
-    h.tag(b'o', fields.len());
-    for (k, v) in fields {
-        h.bytes(b'k', k.as_bytes());
-        write_canonical(h, v);
+impl<'a> ser::SerializeStructVariant for &'a mut Canonical {
+    type Ok = ();
+    type Error = CanonicalError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+        ser::SerializeStruct::serialize_field(self, key, value)
     }
-}
-
-fn write_canonical(h: &mut BufferedHasher, node: &Node) {
-    match node {
-        Node::Null => h.tag(b'z', 0),
-        Node::Bool(b) => h.tag(if *b { b't' } else { b'f' }, 0),
-        Node::Int(i) => h.bytes(b'n', i.to_string().as_bytes()),
-        Node::Float(f) => h.bytes(b'n', f.to_string().as_bytes()),
-        Node::Str(s) => h.bytes(b's', s.as_bytes()),
-        Node::Array(items) => {
-            h.tag(b'a', items.len());
-            for item in items {
-                write_canonical(h, item);
-            }
-        }
-        Node::Object(fields) => write_object(h, fields.iter().collect()),
+    fn end(self) -> R {
+        self.close()
     }
 }
 
@@ -223,6 +374,14 @@ mod tests {
         nullable.columns.get_mut("public.users.id").unwrap().is_nullable = true;
         assert_ne!(signature(&nullable), sig);
     }
+
+    #[test]
+    fn canonical_encoding_is_pinned() {
+        // Changes only when the canonical encoding or the model's field order changes: both
+        // change every stored signature, so they must be deliberate (bump formatVersion).
+        assert_eq!(signature(&sample()), GOLDEN);
+    }
+    const GOLDEN: &str = "86186bf782ffe63510bf7f9f0a82947b21547106ee5cd42fff34e8cb1a464de0";
 
     #[test]
     fn encoding_is_unambiguous() {

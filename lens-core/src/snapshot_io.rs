@@ -1,7 +1,6 @@
 //! Reading snapshots that users hand back (from git, from another database) and writing them.
 
 use crate::model::{Snapshot, FORMAT_VERSION};
-use crate::tree::{to_tree, Node};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,28 +46,12 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
     serde_json::from_value(value).map_err(not_a_snapshot)
 }
 
-/// Signs an unsigned snapshot and encodes it, serialising it only once. Returns the jsonb
-/// bytes and the signature.
+/// Signs an unsigned snapshot and encodes it as jsonb varlena bytes. Returns the bytes and
+/// the signature.
 pub fn sign_and_encode(snap: &mut Snapshot) -> Result<(Vec<u8>, String), String> {
-    snap.meta.key_signature = crate::signature::key_signature(snap);
-    let mut tree = to_tree(&*snap).map_err(|e| e.to_string())?;
-    let signature = crate::signature::tree_signature(&tree);
-    if let Node::Object(sections) = &mut tree {
-        for (name, value) in sections.iter_mut() {
-            if name == "meta" {
-                if let Node::Object(fields) = value {
-                    for (field, v) in fields.iter_mut() {
-                        if field == "signature" {
-                            *v = Node::Str(signature.clone());
-                        }
-                    }
-                }
-            }
-        }
-    }
-    snap.meta.signature = signature.clone();
-    let bytes = crate::jsonb::encode(&tree).map_err(|e| e.to_string())?;
-    Ok((bytes, signature))
+    crate::signature::stamp(snap);
+    let bytes = crate::jsonb::to_jsonb(&*snap).map_err(|e| e.to_string())?;
+    Ok((bytes, snap.meta.signature.clone()))
 }
 
 #[cfg(test)]

@@ -612,6 +612,8 @@ mod tests {
     use super::*;
     use std::borrow::Cow;
 
+    const JENTRY_TYPEMASK: u32 = 0x7000_0000;
+
     fn u32_at(buf: &[u8], at: usize) -> u32 {
         u32::from_ne_bytes(buf[at..at + 4].try_into().unwrap())
     }

@@ -610,7 +610,6 @@ impl Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
     const JENTRY_TYPEMASK: u32 = 0x7000_0000;
 

@@ -24,6 +24,10 @@ cand AS (
   FROM req r
   JOIN pg_catalog.pg_opclass o ON o.opcmethod = r.am AND o.opcdefault
   JOIN pg_catalog.pg_type ot ON ot.oid = o.opcintype
+  -- a btree class that takes options (support function 5) could print them: leave it to
+  -- the server (indexes.sql checks attoptions only for the other methods)
+  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_am a JOIN pg_catalog.pg_amproc ap ON ap.amprocfamily = o.opcfamily
+                    WHERE a.oid = r.am AND a.amname = 'btree' AND ap.amprocnum = 5)
 ),
 verdict AS (
   SELECT am, typ,

@@ -16,11 +16,14 @@ SELECT i.indexrelid::int8 AS oid,
        i.indnullsnotdistinct AS nulls_not_distinct,
        i.indkey::int2[] AS indkey,
        i.indoption::int2[] AS indoption,
-       i.indclass::oid[]::int8[] AS indclass,
-       i.indcollation::oid[]::int8[] AS indcollation,
+       i.indclass::oid[] AS indclass,
+       i.indcollation::oid[] AS indcollation,
+       -- opclass options live in the index's attoptions; btree's built-in classes take none,
+       -- so only other methods pay for the look-up (a scalar subquery, run per row, not hashed)
        (i.indexprs IS NOT NULL OR ic.reloptions IS NOT NULL
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ia
-                   WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL)) AS needs_server_def,
+        OR (am.amname <> 'btree'
+            AND (SELECT count(*) FROM pg_catalog.pg_attribute ia
+                 WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL) > 0)) AS needs_server_def,
        -- printed once per distinct predicate by deparse_predicates.sql (see expr_groups.rs)
        i.indpred::text AS predicate_node,
        d.description AS comment

@@ -13,6 +13,7 @@ macro_rules! catalog_sql {
         include_str!(concat!("../sql/catalog/", $name, ".sql"))
     };
 }
+pub(crate) use catalog_sql;
 
 /// What a caller asked a snapshot to cover.
 pub struct Scope {
@@ -84,8 +85,7 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
         ]
     };
 
-    let mut args = scope_args();
-    args.push(arg(scope.exact_sizes));
+    let args = scope_args();
     clock.lap("setup");
     // Each kind: one query, read at once, timed at DEBUG1.
     macro_rules! read {
@@ -96,6 +96,10 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
         }};
     }
     read!(relations, "relations", read_relations, args);
+    if scope.exact_sizes {
+        crate::relation_sizes::read_exact_sizes(&mut raw.relations);
+        clock.lap("exact sizes");
+    }
     read!(columns, "columns", read_columns, scope_args());
     read!(constraints, "constraints", read_constraints, scope_args());
     read!(indexes, "indexes", read_indexes, scope_args());
@@ -195,10 +199,6 @@ fn read_relations(rows: &Rows) -> Vec<RawRelation> {
                 (Some(s), Some(n)) => Some((s, n)),
                 _ => None,
             };
-            let exact_sizes = match (rows.get::<i64>(r, 17), rows.get::<i64>(r, 18), rows.get::<i64>(r, 19)) {
-                (Some(t), Some(h), Some(i)) => Some((t, h, i)),
-                _ => None,
-            };
             RawRelation {
                 oid: rows.oid(r, 1),
                 schema: rows.string(r, 2),
@@ -215,7 +215,7 @@ fn read_relations(rows: &Rows) -> Vec<RawRelation> {
                 partition_key: rows.opt_string(r, 14),
                 view_definition: rows.opt_string(r, 15),
                 comment: rows.opt_string(r, 16),
-                exact_sizes,
+                exact_sizes: None,
             }
         })
         .collect()

@@ -8,6 +8,7 @@ mod catalog_reader;
 mod errors;
 mod functions;
 mod jsonb_datum;
+mod relation_sizes;
 mod spi_read;
 
 ::pgrx::pg_module_magic!(name, version);

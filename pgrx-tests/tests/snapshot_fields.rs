@@ -163,3 +163,39 @@ fn two_fks_over_the_same_columns_keep_both() {
     assert_eq!(rels["public.c(p_id) -> public.p(id)"]["name"], "a_fk");
     assert_eq!(rels["public.c(p_id) -> public.p(id) #b_fk"]["name"], "b_fk");
 }
+
+#[test]
+fn exact_sizes_are_the_size_functions() {
+    let mut db = fresh_db("lens_exact_sizes");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    db.batch_execute(
+        "INSERT INTO shop.customers (email, \"Full Name\") SELECT 'u' || g || '@x.org', repeat('long name ', 300) || g FROM generate_series(1, 3000) g;
+         ALTER TABLE \"Audit.Log\".events DISABLE TRIGGER events_touch;
+         INSERT INTO \"Audit.Log\".events (kind, payload, at) SELECT 'k' || g, jsonb_build_object('n', g), '2026-03-01'::timestamptz + g * interval '1 minute' FROM generate_series(1, 2000) g;",
+    )
+    .unwrap();
+    db.batch_execute("VACUUM ANALYZE").unwrap();
+    let snap = json(&mut db, "lens_snapshot(exact_sizes => true)");
+    assert_eq!(snap["meta"]["sizes"], "exact");
+    let rows = db
+        .query(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), pg_total_relation_size(c.oid), pg_relation_size(c.oid), pg_indexes_size(c.oid)
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname IN ('shop', 'Audit.Log', 'ünïcode') AND c.relkind IN ('r', 'p', 'v', 'm')",
+            &[],
+        )
+        .unwrap();
+    assert!(rows.len() > 10);
+    let mut toasted = false;
+    for row in rows {
+        let key: String = row.get(0);
+        let (total, heap, index): (i64, i64, i64) = (row.get(1), row.get(2), row.get(3));
+        let t = &snap["tables"][&key];
+        assert_eq!(t["totalBytes"], total, "{key} totalBytes");
+        assert_eq!(t["heapBytes"], heap, "{key} heapBytes");
+        assert_eq!(t["indexBytes"], index, "{key} indexBytes");
+        assert_eq!(t["toastBytes"], total - heap - index, "{key} toastBytes");
+        toasted |= key == "shop.customers" && total - heap - index > 8192 * 3;
+    }
+    assert!(toasted, "the customers' long names went to TOAST and count");
+}

@@ -1,5 +1,5 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables.
--- $1: schema oids; $2: relation oids to limit to, or NULL; $3: exact sizes.
+-- $1: schema oids; $2: relation oids to limit to, or NULL. (Exact sizes: relation_files.sql.)
 -- Objects that belong to an extension (pg_lens's own tables among them) are left out.
 SELECT c.oid::int8 AS oid,
        n.nspname::text AS schema,
@@ -17,10 +17,7 @@ SELECT c.oid::int8 AS oid,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, 0) END AS partition_bound,
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS view_definition,
-       d.description AS comment,
-       CASE WHEN $3 THEN pg_catalog.pg_table_size(c.oid) + pg_catalog.pg_indexes_size(c.oid) END AS total_bytes,
-       CASE WHEN $3 THEN pg_catalog.pg_relation_size(c.oid) END AS heap_bytes,
-       CASE WHEN $3 THEN pg_catalog.pg_indexes_size(c.oid) END AS index_bytes
+       d.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid

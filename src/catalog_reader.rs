@@ -75,6 +75,9 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     let schema_oids: Vec<pg_sys::Oid> = raw.schemas.iter().map(|s| pg_sys::Oid::from(s.oid)).collect();
     let rel_filter: Option<Vec<pg_sys::Oid>> =
         table_filter.as_ref().map(|t| t.iter().map(|t| pg_sys::Oid::from(t.oid)).collect());
+    let members = query("extension_members", catalog_sql!("extension_members"), &[]);
+    let extension_members: Vec<pg_sys::Oid> = (0..members.len()).map(|r| pg_sys::Oid::from(members.oid(r, 1))).collect();
+    // $1 schemas, $2 the table filter, $3 extension members: the same three for every query
     let scope_args = || {
         vec![
             arg(schema_oids.clone()),
@@ -82,6 +85,7 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
                 Some(oids) => arg(oids.clone()),
                 None => null_arg::<Vec<pg_sys::Oid>>(),
             },
+            arg(extension_members.clone()),
         ]
     };
 

@@ -1,4 +1,4 @@
--- Domains with their base type, default, collation and CHECK constraints. $1: schema oids.
+-- Domains with their base type, default, collation and CHECK constraints. $1: schema oids; $3: extension members.
 SELECT n.nspname::text AS schema,
        t.typname::text AS name,
        pg_catalog.format_type(t.typbasetype, t.typtypmod) AS data_type,
@@ -19,6 +19,4 @@ JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0
 WHERE t.typnamespace = ANY($1::oid[]) AND t.typtype = 'd'
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x
-                  WHERE x.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
-                    AND x.objid = t.oid AND x.deptype = 'e')
+  AND NOT (t.oid = ANY($3::oid[]))  -- extension members (extension_members.sql)

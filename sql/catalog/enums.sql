@@ -1,4 +1,4 @@
--- Enum types and their labels in sort order. $1: schema oids.
+-- Enum types and their labels in sort order. $1: schema oids; $3: extension members.
 SELECT n.nspname::text AS schema,
        t.typname::text AS name,
        ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e
@@ -9,6 +9,4 @@ JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0
 WHERE t.typnamespace = ANY($1::oid[]) AND t.typtype = 'e'
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x
-                  WHERE x.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
-                    AND x.objid = t.oid AND x.deptype = 'e')
+  AND NOT (t.oid = ANY($3::oid[]))  -- extension members (extension_members.sql)

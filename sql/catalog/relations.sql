@@ -1,5 +1,5 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables.
--- $1: schema oids; $2: relation oids to limit to, or NULL. (Exact sizes: relation_files.sql.)
+-- $1: schema oids; $2: relation oids to limit to, or NULL; $3: extension members. (Exact sizes: relation_files.sql.)
 -- Objects that belong to an extension (pg_lens's own tables among them) are left out.
 SELECT c.oid::int8 AS oid,
        n.nspname::text AS schema,
@@ -29,6 +29,4 @@ LEFT JOIN pg_catalog.pg_description d
 WHERE c.relnamespace = ANY($1::oid[])
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
-                  WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                    AND e.objid = c.oid AND e.deptype = 'e')
+  AND NOT (c.oid = ANY($3::oid[]))  -- extension members (extension_members.sql)

@@ -1,5 +1,6 @@
 -- Sequences, with the column that owns them (serial: deptype 'a'; identity: deptype 'i').
--- $1: schema oids; $2: relation oids or NULL (then only sequences owned by those relations).
+-- $1: schema oids; $2: relation oids or NULL (then only sequences owned by those relations);
+-- $3: extension members.
 SELECT n.nspname::text AS schema,
        c.relname::text AS name,
        pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
@@ -19,6 +20,4 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
 WHERE c.relnamespace = ANY($1::oid[])
   AND ($2::oid[] IS NULL OR dep.refobjid = ANY($2::oid[]))
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x
-                  WHERE x.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                    AND x.objid = c.oid AND x.deptype = 'e')
+  AND NOT (c.oid = ANY($3::oid[]))  -- extension members (extension_members.sql)

@@ -74,7 +74,7 @@ def main():
         size = psql(db, "-c", "SELECT pg_column_size(s) FROM lens_bench_stored").stdout.strip()
         results[n] = measure(db, args.runs)
         r = results[n]
-        print(f"\n## {n} tables (snapshot jsonb {int(size) / 1e6:.1f} MB), median of {args.runs} runs, seconds")
+        print(f"\n## {n} tables (snapshot stored as {int(size) / 1e6:.1f} MB of compressed jsonb), median of {args.runs} runs, seconds")
         for name, t in r.items():
             print(f"  {name:<26} {t:8.3f}")
         print(f"  seed queries / lens_snapshot          {r['seed queries'] / r['lens_snapshot']:6.2f}x  (target >= 6x)")

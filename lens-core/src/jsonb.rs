@@ -370,38 +370,7 @@ impl<'a> serde::Serializer for &'a mut Writer {
     }
 }
 
-impl<'a> serde::ser::SerializeSeq for &'a mut Writer {
-    type Ok = ();
-    type Error = JsonbError;
-    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonbError> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), JsonbError> {
-        self.close()
-    }
-}
-
-impl<'a> serde::ser::SerializeTuple for &'a mut Writer {
-    type Ok = ();
-    type Error = JsonbError;
-    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonbError> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), JsonbError> {
-        self.close()
-    }
-}
-
-impl<'a> serde::ser::SerializeTupleStruct for &'a mut Writer {
-    type Ok = ();
-    type Error = JsonbError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonbError> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), JsonbError> {
-        self.close()
-    }
-}
+crate::ser_util::sequence_impls!(Writer, JsonbError);
 
 impl<'a> serde::ser::SerializeTupleVariant for &'a mut Writer {
     type Ok = ();

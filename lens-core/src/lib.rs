@@ -11,6 +11,7 @@ pub mod ident;
 pub mod index_def;
 pub mod jsonb;
 pub mod model;
+mod ser_util;
 pub mod signature;
 pub mod snapshot_io;
 

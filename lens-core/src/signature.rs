@@ -159,38 +159,7 @@ impl<'a> ser::Serializer for &'a mut Canonical {
     }
 }
 
-impl<'a> ser::SerializeSeq for &'a mut Canonical {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
-}
-
-impl<'a> ser::SerializeTuple for &'a mut Canonical {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
-}
-
-impl<'a> ser::SerializeTupleStruct for &'a mut Canonical {
-    type Ok = ();
-    type Error = CanonicalError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
-}
+crate::ser_util::sequence_impls!(Canonical, CanonicalError);
 
 impl<'a> ser::SerializeTupleVariant for &'a mut Canonical {
     type Ok = ();

@@ -29,6 +29,11 @@ pub struct Rows {
     table: *mut pg_sys::SPITupleTable,
     len: usize,
     name: &'static str,
+    types: Vec<pg_sys::Oid>,
+    /// The row last deformed: its number, values and null flags. Readers take a row's
+    /// columns one after the other; deforming the whole tuple once beats fetching each
+    /// attribute on its own (quadratic in the columns after the first variable-length one).
+    current: std::cell::RefCell<(usize, Vec<pg_sys::Datum>, Vec<bool>)>,
 }
 
 /// Runs `sql` (a file of `sql/catalog/`, named `name` in errors) with `args`.
@@ -54,7 +59,22 @@ pub fn query(name: &'static str, sql: &str, args: &[Arg]) -> Rows {
         if status != pg_sys::SPI_OK_SELECT as i32 || pg_sys::SPI_tuptable.is_null() {
             internal(format!("catalog query {name} failed with SPI status {status}"));
         }
-        Rows { table: pg_sys::SPI_tuptable, len: pg_sys::SPI_processed as usize, name }
+        let table = pg_sys::SPI_tuptable;
+        let natts = (*(*table).tupdesc).natts as usize;
+        let types = (1..=natts as i32).map(|c| pg_sys::SPI_gettypeid((*table).tupdesc, c)).collect();
+        let current = std::cell::RefCell::new((usize::MAX, vec![pg_sys::Datum::from(0); natts], vec![true; natts]));
+        Rows { table, len: pg_sys::SPI_processed as usize, name, types, current }
+    }
+}
+
+impl Drop for Rows {
+    fn drop(&mut self) {
+        // Free the rows now rather than at SPI_finish: the next query reuses the memory
+        // instead of faulting in fresh pages.
+        unsafe {
+            // SAFETY: the table came from SPI_execute in this connection and is freed once.
+            pg_sys::SPI_freetuptable(self.table);
+        }
     }
 }
 
@@ -65,20 +85,27 @@ impl Rows {
 
     /// Column `col` (1-based) of row `row` (0-based), NULL as None.
     pub fn get<T: FromDatum>(&self, row: usize, col: i32) -> Option<T> {
-        if row >= self.len {
-            internal(format!("catalog query {}: row {row} out of range", self.name));
+        let index = col as usize - 1;
+        if row >= self.len || col < 1 || index >= self.types.len() {
+            internal(format!("catalog query {}: row {row} column {col} out of range", self.name));
+        }
+        let mut current = self.current.borrow_mut();
+        if current.0 != row {
+            let (_, values, nulls) = &mut *current;
+            unsafe {
+                // SAFETY: the tuple table belongs to the current SPI connection, row is in
+                // range, and the arrays have one slot per attribute of its descriptor.
+                let table = &*self.table;
+                pg_sys::heap_deform_tuple(*table.vals.add(row), table.tupdesc, values.as_mut_ptr(), nulls.as_mut_ptr());
+            }
+            current.0 = row;
+        }
+        if current.2[index] {
+            return None;
         }
         unsafe {
-            // SAFETY: the tuple table belongs to the current SPI connection and row is in range.
-            let table = &*self.table;
-            let tuple = *table.vals.add(row);
-            let mut is_null = false;
-            let datum = pg_sys::SPI_getbinval(tuple, table.tupdesc, col, &mut is_null);
-            if is_null {
-                return None;
-            }
-            let type_oid = pg_sys::SPI_gettypeid(table.tupdesc, col);
-            T::from_polymorphic_datum(datum, false, type_oid)
+            // SAFETY: the datum comes from the deformed tuple, typed by the descriptor.
+            T::from_polymorphic_datum(current.1[index], false, self.types[index])
         }
     }
 

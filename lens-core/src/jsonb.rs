@@ -131,6 +131,9 @@ impl Frame {
         }
         let n = order.len();
         let entries = if self.is_object { 2 * n } else { n };
+        // One reservation for the whole container: growing a multi-megabyte buffer by
+        // doubling would copy it and touch fresh pages again and again.
+        out.reserve(4 + 4 * entries + self.keys.len() + self.data.len() + 3 * n);
         push_u32(out, checked_count(n)? | if self.is_object { JB_FOBJECT } else { JB_FARRAY });
         let slots = out.len();
         out.resize(slots + 4 * entries, 0);
@@ -166,25 +169,27 @@ impl Frame {
 /// ready to be copied into palloc'd memory. No intermediate tree: each container is written
 /// to a scratch buffer once, then laid out in key order into its parent.
 pub fn to_jsonb<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JsonbError> {
-    let mut writer = Writer { stack: vec![Frame::default()], spare: Vec::new() };
+    // The root frame's buffer starts with room for the varlena header, so that a container at
+    // the top is laid out (aligned) right behind it and the buffer is the result: no copy.
+    let root = Frame { data: vec![0u8; VARHDRSZ], ..Default::default() };
+    let mut writer = Writer { stack: vec![root], spare: Vec::new() };
     value.serialize(&mut writer)?;
-    let mut root = writer.stack.pop().ok_or(JsonbError::Unsupported("nothing was written"))?;
-    let mut out = Vec::with_capacity(root.data.len() + 64);
-    out.extend_from_slice(&[0u8; VARHDRSZ]);
-    match root.members.pop() {
-        Some(m) if m.kind == JENTRY_ISCONTAINER => {
-            out.extend_from_slice(&root.data[m.value.0..m.value.0 + m.value.1]);
-        }
-        Some(m) => {
-            // A scalar at the top is stored as a one-element "raw scalar" array.
-            let frame = Frame { data: root.data[m.value.0..m.value.0 + m.value.1].to_vec(), members: vec![Member { value: (0, m.value.1), ..m }], ..Default::default() };
-            let start = out.len();
-            frame.write_into(&mut out)?;
-            let header = u32::from_ne_bytes([out[start], out[start + 1], out[start + 2], out[start + 3]]);
-            set_u32(&mut out, start, header | JB_FSCALAR);
-        }
-        None => return Err(JsonbError::Unsupported("nothing was written")),
-    }
+    let root = writer.stack.pop().ok_or(JsonbError::Unsupported("nothing was written"))?;
+    let Some(&top) = root.members.last() else { return Err(JsonbError::Unsupported("nothing was written")) };
+    let mut out = if top.kind == JENTRY_ISCONTAINER && top.value.0 == VARHDRSZ {
+        let mut data = root.data;
+        data.truncate(top.value.0 + top.value.1);
+        data
+    } else {
+        // A scalar at the top is stored as a one-element "raw scalar" array.
+        let value = root.data[top.value.0..top.value.0 + top.value.1].to_vec();
+        let frame = Frame { data: value, members: vec![Member { value: (0, top.value.1), ..top }], ..Default::default() };
+        let mut out = vec![0u8; VARHDRSZ];
+        frame.write_into(&mut out)?;
+        let header = u32::from_ne_bytes([out[4], out[5], out[6], out[7]]);
+        set_u32(&mut out, VARHDRSZ, header | JB_FSCALAR);
+        out
+    };
     if out.len() > MAX_VARLENA {
         return Err(JsonbError::TooLarge);
     }

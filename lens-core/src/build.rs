@@ -70,6 +70,15 @@ pub fn indexes_needing_server_definition(raw: &RawCatalog) -> Vec<Oid> {
         .collect()
 }
 
+/// A map built from unsorted entries without shifting large values around inside the tree:
+/// the entries are ordered by key first, then the map is built in one pass.
+fn sorted_map<T>(items: Vec<(String, T)>) -> Map<T> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_unstable_by(|&a, &b| items[a].0.cmp(&items[b].0));
+    let mut slots: Vec<Option<(String, T)>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
 fn table_kind(relkind: &str) -> &'static str {
     match relkind {
         "p" => "partitioned",
@@ -85,6 +94,8 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
     for idx in &raw.indexes {
         *index_pages.entry(idx.relid).or_default() += idx.relpages;
     }
+    let mut tables = Vec::with_capacity(raw.relations.len());
+    let mut views = Vec::new();
     for rel in &raw.relations {
         let key = rels[&rel.oid].key.clone();
         let (total, heap, index) = match rel.exact_sizes {
@@ -115,7 +126,7 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
             comment: rel.comment.clone(),
         };
         if let Some(definition) = &rel.view_definition {
-            snap.views.insert(
+            views.push((
                 key.clone(),
                 View {
                     key: key.clone(),
@@ -125,13 +136,16 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
                     definition: definition.clone(),
                     comment: rel.comment.clone(),
                 },
-            );
+            ));
         }
-        snap.tables.insert(key, table);
+        tables.push((key, table));
     }
+    snap.tables = sorted_map(tables);
+    snap.views = sorted_map(views);
 }
 
 fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap: &mut Snapshot) {
+    let mut columns = Vec::with_capacity(raw.columns.len());
     for col in &raw.columns {
         let Some(rel) = rels.get(&col.relid) else { continue };
         let mut key = String::with_capacity(rel.key.len() + col.name.len() + 3);
@@ -163,8 +177,9 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
             collation,
             comment: col.comment.clone(),
         };
-        snap.columns.insert(key, column);
+        columns.push((key, column));
     }
+    snap.columns = sorted_map(columns);
 }
 
 fn build_indexes(
@@ -174,6 +189,7 @@ fn build_indexes(
     kw: &Keywords,
     snap: &mut Snapshot,
 ) {
+    let mut indexes = Vec::with_capacity(raw.indexes.len());
     for idx in &raw.indexes {
         let Some(rel) = rels.get(&idx.relid) else { continue };
         let lookup = |attnum: i16| columns.get(&(idx.relid, attnum)).copied();
@@ -191,7 +207,7 @@ fn build_indexes(
             }
         };
         let key = index_key(&rel.key, &idx.name, kw);
-        snap.indexes.insert(
+        indexes.push((
             key.clone(),
             Index {
                 key,
@@ -212,8 +228,9 @@ fn build_indexes(
                 definition,
                 comment: idx.comment.clone(),
             },
-        );
+        ));
     }
+    snap.indexes = sorted_map(indexes);
 }
 
 fn index_key(table_key: &str, name: &str, kw: &Keywords) -> String {
@@ -286,6 +303,7 @@ fn build_constraints(
         .collect();
     // FKs sorted so that, when two share one relKey, the first by name keeps the plain key.
     let mut fks: Vec<&RawConstraint> = Vec::new();
+    let (mut pks, mut uniques, mut checks, mut exclusions) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for con in &raw.constraints {
         let Some(rel) = rels.get(&con.relid) else {
             if con.contype == "f" {
@@ -315,11 +333,10 @@ fn build_constraints(
                     nulls_not_distinct,
                     comment: con.comment.clone(),
                 };
-                let map = if con.contype == "p" { &mut snap.constraints.pks } else { &mut snap.constraints.uniques };
-                map.insert(key, entry);
+                if con.contype == "p" { pks.push((key, entry)) } else { uniques.push((key, entry)) }
             }
             "c" => {
-                snap.constraints.checks.insert(
+                checks.push((
                     key.clone(),
                     CheckConstraint {
                         key,
@@ -331,10 +348,10 @@ fn build_constraints(
                         no_inherit: con.no_inherit,
                         comment: con.comment.clone(),
                     },
-                );
+                ));
             }
             "x" => {
-                snap.constraints.exclusions.insert(
+                exclusions.push((
                     key.clone(),
                     ExclusionConstraint {
                         key,
@@ -346,12 +363,16 @@ fn build_constraints(
                         initially_deferred: con.deferred,
                         comment: con.comment.clone(),
                     },
-                );
+                ));
             }
             "f" => fks.push(con),
             _ => {}
         }
     }
+    snap.constraints.pks = sorted_map(pks);
+    snap.constraints.uniques = sorted_map(uniques);
+    snap.constraints.checks = sorted_map(checks);
+    snap.constraints.exclusions = sorted_map(exclusions);
     fks.retain(|c| !c.inherited_from_parent);
     fks.sort_by(|a, b| a.name.cmp(&b.name));
     for con in fks {

@@ -104,7 +104,10 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
         crate::relation_sizes::read_exact_sizes(&mut raw.relations);
         clock.lap("exact sizes");
     }
-    read!(columns, "columns", read_columns, scope_args());
+    let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
+    let comments = crate::catalog_scan::relation_comments();
+    raw.columns = crate::catalog_scan::columns(&relation_oids, &comments);
+    clock.lap("columns (scan)");
     read!(constraints, "constraints", read_constraints, scope_args());
     read!(indexes, "indexes", read_indexes, scope_args());
     read!(enums, "enums", read_enums, scope_args());
@@ -221,26 +224,6 @@ fn read_relations(rows: &Rows) -> Vec<RawRelation> {
                 comment: rows.opt_string(r, 16),
                 exact_sizes: None,
             }
-        })
-        .collect()
-}
-
-fn read_columns(rows: &Rows) -> Vec<RawColumn> {
-    (0..rows.len())
-        .map(|r| RawColumn {
-            relid: rows.oid(r, 1),
-            attnum: rows.req::<i32>(r, 2) as i16,
-            name: rows.string(r, 3),
-            type_oid: rows.oid(r, 4),
-            typmod: rows.req(r, 5),
-            not_null: rows.bool(r, 6),
-            identity: rows.string(r, 7),
-            generated: rows.string(r, 8),
-            collation: rows.oid(r, 9),
-            default_expr: None,
-            attrdef_oid: rows.oid(r, 10),
-            default_node: rows.opt_string(r, 11),
-            comment: rows.opt_string(r, 12),
         })
         .collect()
 }

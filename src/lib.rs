@@ -5,6 +5,7 @@
 //! The logic lives in the `lens-core` crate, which knows nothing of PostgreSQL.
 
 mod catalog_reader;
+mod catalog_scan;
 mod errors;
 mod functions;
 mod jsonb_datum;

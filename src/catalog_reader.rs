@@ -105,10 +105,13 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
         clock.lap("exact sizes");
     }
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
-    let comments = crate::catalog_scan::relation_comments();
+    let comments = crate::catalog_scan::comments();
     raw.columns = crate::catalog_scan::columns(&relation_oids, &comments);
     clock.lap("columns (scan)");
-    read!(constraints, "constraints", read_constraints, scope_args());
+    let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
+    raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments);
+    name_constraint_tables(&mut raw);
+    clock.lap("constraints (scan)");
     read!(indexes, "indexes", read_indexes, scope_args());
     read!(enums, "enums", read_enums, scope_args());
     read!(domains, "domains", read_domains, scope_args());
@@ -223,44 +226,6 @@ fn read_relations(rows: &Rows) -> Vec<RawRelation> {
                 view_definition: rows.opt_string(r, 15),
                 comment: rows.opt_string(r, 16),
                 exact_sizes: None,
-            }
-        })
-        .collect()
-}
-
-fn read_constraints(rows: &Rows) -> Vec<RawConstraint> {
-    (0..rows.len())
-        .map(|r| {
-            let child = match (rows.opt_string(r, 12), rows.opt_string(r, 13)) {
-                (Some(s), Some(t)) => Some((s, t, rows.strings(r, 14))),
-                _ => None,
-            };
-            RawConstraint {
-                oid: rows.oid(r, 1),
-                relid: rows.oid(r, 2),
-                name: rows.string(r, 3),
-                contype: rows.string(r, 4),
-                conkey: rows.smallints(r, 5),
-                index_oid: rows.oid(r, 6),
-                deferrable: rows.bool(r, 7),
-                deferred: rows.bool(r, 8),
-                validated: rows.bool(r, 9),
-                no_inherit: rows.bool(r, 10),
-                inherited_from_parent: rows.bool(r, 11),
-                child,
-                parent_schema: rows.opt_string(r, 15),
-                parent_table: rows.opt_string(r, 16),
-                parent_relid: rows.oid(r, 17),
-                parent_attnums: rows.smallints(r, 18),
-                parent_cols: Vec::new(),
-                on_update: rows.string(r, 19),
-                on_delete: rows.string(r, 20),
-                match_type: rows.string(r, 21),
-                on_delete_set_cols: rows.smallints(r, 22),
-                check_expr: None,
-                check_node: rows.opt_string(r, 23),
-                definition: rows.opt_string(r, 24),
-                comment: rows.opt_string(r, 25),
             }
         })
         .collect()
@@ -537,6 +502,69 @@ fn resolve_fk_parent_columns(raw: &mut RawCatalog) {
     for con in raw.constraints.iter_mut().filter(|c| c.contype == "f" && c.parent_cols.is_empty()) {
         if let Some(cols) = by_oid.get(&con.oid) {
             con.parent_cols = cols.clone();
+        }
+    }
+}
+
+/// Fills in the table names the constraint scan leaves out: FK parents (from the relations
+/// read, else from the catalog), the child of an FK pointing into a limited snapshot, and the
+/// definitions of exclusion constraints (printed by the server).
+fn name_constraint_tables(raw: &mut RawCatalog) {
+    let known: HashMap<u32, (String, String)> =
+        raw.relations.iter().map(|r| (r.oid, (r.schema.clone(), r.name.clone()))).collect();
+    let mut outside: HashSet<u32> = HashSet::new();
+    let mut inbound: Vec<pg_sys::Oid> = Vec::new();
+    let mut exclusions: Vec<pg_sys::Oid> = Vec::new();
+    for c in &raw.constraints {
+        if c.contype == "f" && !known.contains_key(&c.parent_relid) {
+            outside.insert(c.parent_relid);
+        }
+        if !known.contains_key(&c.relid) {
+            outside.insert(c.relid);
+            inbound.push(pg_sys::Oid::from(c.oid));
+        }
+        if c.contype == "x" {
+            exclusions.push(pg_sys::Oid::from(c.oid));
+        }
+    }
+    let mut names = known;
+    if !outside.is_empty() {
+        let oids: Vec<pg_sys::Oid> = outside.into_iter().map(pg_sys::Oid::from).collect();
+        let rows = query("relation_names", catalog_sql!("relation_names"), &[arg(oids)]);
+        for r in 0..rows.len() {
+            names.insert(rows.oid(r, 1), (rows.string(r, 2), rows.string(r, 3)));
+        }
+    }
+    let mut child_cols: HashMap<u32, Vec<String>> = HashMap::new();
+    if !inbound.is_empty() {
+        let rows = query("fk_child_columns", catalog_sql!("fk_child_columns"), &[arg(inbound)]);
+        for r in 0..rows.len() {
+            child_cols.insert(rows.oid(r, 1), rows.strings(r, 2));
+        }
+    }
+    let mut definitions: HashMap<u32, String> = HashMap::new();
+    if !exclusions.is_empty() {
+        let rows = query("constraint_defs", catalog_sql!("constraint_defs"), &[arg(exclusions)]);
+        for r in 0..rows.len() {
+            if let Some(def) = rows.opt_string(r, 2) {
+                definitions.insert(rows.oid(r, 1), def);
+            }
+        }
+    }
+    for c in &mut raw.constraints {
+        if c.contype == "f" {
+            if let Some((schema, table)) = names.get(&c.parent_relid) {
+                c.parent_schema = Some(schema.clone());
+                c.parent_table = Some(table.clone());
+            }
+        }
+        if let Some(cols) = child_cols.remove(&c.oid) {
+            if let Some((schema, table)) = names.get(&c.relid) {
+                c.child = Some((schema.clone(), table.clone(), cols));
+            }
+        }
+        if c.contype == "x" {
+            c.definition = definitions.remove(&c.oid);
         }
     }
 }

@@ -5,7 +5,7 @@
 //! fraction of it (columns of a 5,000-table schema: about 100 ms by SQL). Scans run under the
 //! active snapshot, the one the other catalog queries of the same call use.
 
-use lens_core::catalog::{Oid, RawColumn};
+use lens_core::catalog::{Oid, RawColumn, RawConstraint};
 use pgrx::prelude::*;
 use pgrx::FromDatum;
 use std::collections::{HashMap, HashSet};
@@ -15,6 +15,7 @@ const ATTRIBUTE_RELATION: u32 = 1249; // pg_attribute
 const ATTRDEF_RELATION: u32 = 2604; // pg_attrdef
 const DESCRIPTION_RELATION: u32 = 2609; // pg_description
 const CLASS_RELATION: u32 = 1259; // pg_class
+const CONSTRAINT_RELATION: u32 = 2606; // pg_constraint
 
 /// The fixed part of a pg_description tuple (pgrx does not generate this one).
 #[repr(C)]
@@ -30,6 +31,29 @@ struct AttrDefaultForm {
     oid: pg_sys::Oid,
     adrelid: pg_sys::Oid,
     adnum: i16,
+}
+
+/// The fixed part of a pg_constraint tuple (PostgreSQL 15; pgrx does not generate it).
+#[repr(C)]
+struct ConstraintForm {
+    oid: pg_sys::Oid,
+    conname: pg_sys::NameData,
+    connamespace: pg_sys::Oid,
+    contype: std::ffi::c_char,
+    condeferrable: bool,
+    condeferred: bool,
+    convalidated: bool,
+    conrelid: pg_sys::Oid,
+    contypid: pg_sys::Oid,
+    conindid: pg_sys::Oid,
+    conparentid: pg_sys::Oid,
+    confrelid: pg_sys::Oid,
+    confupdtype: std::ffi::c_char,
+    confdeltype: std::ffi::c_char,
+    confmatchtype: std::ffi::c_char,
+    conislocal: bool,
+    coninhcount: i32,
+    connoinherit: bool,
 }
 
 /// Calls `f` with every tuple of catalog `relid` visible to the active snapshot.
@@ -89,23 +113,102 @@ fn text_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: i32) 
     }
 }
 
-/// Comments of relations and their columns: (relation oid, column number or 0) -> text.
-pub fn relation_comments() -> HashMap<(Oid, i32), String> {
-    let mut comments = HashMap::new();
+/// Comments of relations, their columns, and constraints.
+pub struct Comments {
+    /// (relation oid, column number or 0) -> text
+    pub relations: HashMap<(Oid, i32), String>,
+    /// constraint oid -> text
+    pub constraints: HashMap<Oid, String>,
+}
+
+pub fn comments() -> Comments {
+    let mut out = Comments { relations: HashMap::new(), constraints: HashMap::new() };
+    let mut description: Option<i32> = None;
     scan(DESCRIPTION_RELATION, |tuple, tupdesc| {
         let form = unsafe { &*pg_sys::heap_tuple_get_struct::<DescriptionForm>(tuple) };
-        if form.classoid == pg_sys::Oid::from(CLASS_RELATION) {
-            if let Some(text) = text_attr(tuple, tupdesc, attnum(tupdesc, "description")) {
-                comments.insert((form.objoid.to_u32(), form.objsubid), text);
+        let class = form.classoid.to_u32();
+        if class != CLASS_RELATION && class != CONSTRAINT_RELATION {
+            return;
+        }
+        let description = *description.get_or_insert_with(|| attnum(tupdesc, "description"));
+        if let Some(text) = text_attr(tuple, tupdesc, description) {
+            if class == CLASS_RELATION {
+                out.relations.insert((form.objoid.to_u32(), form.objsubid), text);
+            } else {
+                out.constraints.insert(form.objoid.to_u32(), text);
             }
         }
     });
-    comments
+    out
+}
+
+/// An int2[] column of the tuple (empty when NULL).
+fn smallints_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: i32) -> Vec<i16> {
+    unsafe {
+        // SAFETY: a valid tuple of the relation `tupdesc` describes; the array is detoasted.
+        let mut is_null = false;
+        let datum = pg_sys::heap_getattr(tuple, attnum, tupdesc, &mut is_null);
+        if is_null {
+            return Vec::new();
+        }
+        Vec::<Option<i16>>::from_polymorphic_datum(datum, false, pg_sys::INT2ARRAYOID)
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+/// Primary keys, uniques, checks, exclusions and FKs of `relations`, and FKs from elsewhere
+/// that point at `pointed_at` (a snapshot limited to some tables lists those too). Names of
+/// tables outside `relations` are left for the caller to fill in (`parent_schema` etc.).
+pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, comments: &Comments) -> Vec<RawConstraint> {
+    let mut out = Vec::new();
+    let mut columns: Option<[i32; 4]> = None;
+    scan(CONSTRAINT_RELATION, |tuple, tupdesc| {
+        let c = unsafe { &*pg_sys::heap_tuple_get_struct::<ConstraintForm>(tuple) };
+        let [conkey, confkey, confdelsetcols, conbin] = *columns
+            .get_or_insert_with(|| ["conkey", "confkey", "confdelsetcols", "conbin"].map(|n| attnum(tupdesc, n)));
+        let contype = c.contype as u8;
+        if !matches!(contype, b'p' | b'u' | b'f' | b'c' | b'x') {
+            return;
+        }
+        let relid = c.conrelid.to_u32();
+        let parent = c.confrelid.to_u32();
+        let inbound = contype == b'f' && pointed_at.is_some_and(|p| p.contains(&parent));
+        if !relations.contains(&relid) && !inbound {
+            return;
+        }
+        let oid = c.oid.to_u32();
+        out.push(RawConstraint {
+            oid,
+            relid,
+            name: name_of(&c.conname),
+            contype: (contype as char).to_string(),
+            conkey: smallints_attr(tuple, tupdesc, conkey),
+            index_oid: c.conindid.to_u32(),
+            deferrable: c.condeferrable,
+            deferred: c.condeferred,
+            validated: c.convalidated,
+            no_inherit: c.connoinherit,
+            inherited_from_parent: contype == b'f' && c.conparentid.to_u32() != 0,
+            parent_relid: parent,
+            parent_attnums: if contype == b'f' { smallints_attr(tuple, tupdesc, confkey) } else { Vec::new() },
+            on_update: char_field(c.confupdtype),
+            on_delete: char_field(c.confdeltype),
+            match_type: char_field(c.confmatchtype),
+            on_delete_set_cols: if contype == b'f' { smallints_attr(tuple, tupdesc, confdelsetcols) } else { Vec::new() },
+            check_node: if contype == b'c' { text_attr(tuple, tupdesc, conbin) } else { None },
+            comment: comments.constraints.get(&oid).cloned(),
+            ..Default::default()
+        });
+    });
+    out
 }
 
 /// The columns of `relations`, with their stored default or generation expression (as a node
 /// tree, deparsed later by group) and their comments.
-pub fn columns(relations: &HashSet<Oid>, comments: &HashMap<(Oid, i32), String>) -> Vec<RawColumn> {
+pub fn columns(relations: &HashSet<Oid>, comments: &Comments) -> Vec<RawColumn> {
     let mut columns = Vec::new();
     scan(ATTRIBUTE_RELATION, |tuple, _| {
         let a = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_attribute>(tuple) };
@@ -123,16 +226,18 @@ pub fn columns(relations: &HashSet<Oid>, comments: &HashMap<(Oid, i32), String>)
             identity: char_field(a.attidentity),
             generated: char_field(a.attgenerated),
             collation: a.attcollation.to_u32(),
-            comment: comments.get(&(relid, a.attnum as i32)).cloned(),
+            comment: comments.relations.get(&(relid, a.attnum as i32)).cloned(),
             ..Default::default()
         });
     });
     let mut defaults: HashMap<(Oid, i16), (Oid, String)> = HashMap::new();
+    let mut adbin: Option<i32> = None;
     scan(ATTRDEF_RELATION, |tuple, tupdesc| {
         let d = unsafe { &*pg_sys::heap_tuple_get_struct::<AttrDefaultForm>(tuple) };
         let relid = d.adrelid.to_u32();
         if relations.contains(&relid) {
-            if let Some(node) = text_attr(tuple, tupdesc, attnum(tupdesc, "adbin")) {
+            let adbin = *adbin.get_or_insert_with(|| attnum(tupdesc, "adbin"));
+            if let Some(node) = text_attr(tuple, tupdesc, adbin) {
                 defaults.insert((relid, d.adnum), (d.oid.to_u32(), node));
             }
         }

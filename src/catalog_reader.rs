@@ -112,7 +112,8 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments);
     name_constraint_tables(&mut raw);
     clock.lap("constraints (scan)");
-    read!(indexes, "indexes", read_indexes, scope_args());
+    raw.indexes = read_indexes_by_scan(&relation_oids, &comments);
+    clock.lap("indexes (scan)");
     read!(enums, "enums", read_enums, scope_args());
     read!(domains, "domains", read_domains, scope_args());
     read!(sequences, "sequences", read_sequences, scope_args());
@@ -231,32 +232,24 @@ fn read_relations(rows: &Rows) -> Vec<RawRelation> {
         .collect()
 }
 
-fn read_indexes(rows: &Rows) -> Vec<RawIndex> {
-    (0..rows.len())
-        .map(|r| RawIndex {
-            oid: rows.oid(r, 1),
-            relid: rows.oid(r, 2),
-            name: rows.string(r, 3),
-            relkind: rows.string(r, 4),
-            method: rows.string(r, 5),
-            method_oid: rows.oid(r, 6),
-            relpages: rows.req(r, 7),
-            nkeyatts: rows.req::<i32>(r, 8).max(0) as usize,
-            is_unique: rows.bool(r, 9),
-            is_primary: rows.bool(r, 10),
-            is_exclusion: rows.bool(r, 11),
-            is_valid: rows.bool(r, 12),
-            nulls_not_distinct: rows.bool(r, 13),
-            indkey: rows.smallints(r, 14),
-            indoption: rows.smallints(r, 15),
-            indclass: rows.oids(r, 16),
-            indcollation: rows.oids(r, 17),
-            needs_server_def: rows.bool(r, 18),
-            predicate: None,
-            predicate_node: rows.opt_string(r, 19),
-            comment: rows.opt_string(r, 20),
-        })
-        .collect()
+/// Indexes by catalog scan, with the access methods named and the opclass options of
+/// non-btree indexes looked up (btree's built-in classes take none; default_opclasses.sql
+/// keeps btree classes that could take options away from the extension's own printing).
+fn read_indexes_by_scan(relations: &HashSet<u32>, comments: &crate::catalog_scan::Comments) -> Vec<RawIndex> {
+    let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);
+    let methods: HashMap<u32, String> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect();
+    drop(rows);
+    let mut indexes = crate::catalog_scan::indexes(relations, &methods, comments);
+    let others: Vec<pg_sys::Oid> =
+        indexes.iter().filter(|i| i.method != "btree").map(|i| pg_sys::Oid::from(i.oid)).collect();
+    if !others.is_empty() {
+        let rows = query("index_options", catalog_sql!("index_options"), &[arg(others)]);
+        let with_options: HashSet<u32> = (0..rows.len()).map(|r| rows.oid(r, 1)).collect();
+        for i in &mut indexes {
+            i.needs_server_def |= with_options.contains(&i.oid);
+        }
+    }
+    indexes
 }
 
 fn read_enums(rows: &Rows) -> Vec<RawEnum> {

@@ -5,7 +5,7 @@
 //! fraction of it (columns of a 5,000-table schema: about 100 ms by SQL). Scans run under the
 //! active snapshot, the one the other catalog queries of the same call use.
 
-use lens_core::catalog::{Oid, RawColumn, RawConstraint};
+use lens_core::catalog::{Oid, RawColumn, RawConstraint, RawIndex};
 use pgrx::prelude::*;
 use pgrx::FromDatum;
 use std::collections::{HashMap, HashSet};
@@ -16,6 +16,7 @@ const ATTRDEF_RELATION: u32 = 2604; // pg_attrdef
 const DESCRIPTION_RELATION: u32 = 2609; // pg_description
 const CLASS_RELATION: u32 = 1259; // pg_class
 const CONSTRAINT_RELATION: u32 = 2606; // pg_constraint
+const INDEX_RELATION: u32 = 2610; // pg_index
 
 /// The fixed part of a pg_description tuple (pgrx does not generate this one).
 #[repr(C)]
@@ -258,4 +259,70 @@ fn char_field(c: std::ffi::c_char) -> String {
     } else {
         (c as u8 as char).to_string()
     }
+}
+
+/// The elements of an int2vector or oidvector held in place (never toasted).
+unsafe fn vector_values<T: Copy>(header: *const pg_sys::int2vector) -> Vec<T> {
+    // int2vector and oidvector share their header layout; only the element type differs.
+    let n = (*header).dim1.max(0) as usize;
+    let values = (*header).values.as_ptr() as *const T;
+    std::slice::from_raw_parts(values, n).to_vec()
+}
+
+/// Indexes of `relations`: pg_index for the keys and flags, pg_class for the index's name,
+/// kind, access method, size and options. `method` is filled from `method_names`.
+pub fn indexes(relations: &HashSet<Oid>, method_names: &HashMap<Oid, String>, comments: &Comments) -> Vec<RawIndex> {
+    let mut out: Vec<RawIndex> = Vec::new();
+    let mut columns: Option<[i32; 4]> = None;
+    scan(INDEX_RELATION, |tuple, tupdesc| {
+        let i = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_index>(tuple) };
+        let relid = i.indrelid.to_u32();
+        if !relations.contains(&relid) {
+            return;
+        }
+        let [indcollation, indclass, indoption, indpred] =
+            *columns.get_or_insert_with(|| ["indcollation", "indclass", "indoption", "indpred"].map(|n| attnum(tupdesc, n)));
+        let vector = |attnum: i32| -> Option<*const pg_sys::int2vector> {
+            unsafe {
+                // SAFETY: vector columns of pg_index are stored in line, never toasted.
+                let mut is_null = false;
+                let datum = pg_sys::heap_getattr(tuple, attnum, tupdesc, &mut is_null);
+                (!is_null).then(|| datum.cast_mut_ptr::<pg_sys::int2vector>() as *const pg_sys::int2vector)
+            }
+        };
+        let has_expressions = unsafe { !pg_sys::heap_attisnull(tuple, attnum(tupdesc, "indexprs"), tupdesc) };
+        out.push(RawIndex {
+            oid: i.indexrelid.to_u32(),
+            relid,
+            nkeyatts: i.indnkeyatts.max(0) as usize,
+            is_unique: i.indisunique,
+            is_primary: i.indisprimary,
+            is_exclusion: i.indisexclusion,
+            is_valid: i.indisvalid,
+            nulls_not_distinct: i.indnullsnotdistinct,
+            indkey: unsafe { vector_values::<i16>(&i.indkey) },
+            indcollation: vector(indcollation).map(|v| unsafe { vector_values::<u32>(v) }).unwrap_or_default(),
+            indclass: vector(indclass).map(|v| unsafe { vector_values::<u32>(v) }).unwrap_or_default(),
+            indoption: vector(indoption).map(|v| unsafe { vector_values::<i16>(v) }).unwrap_or_default(),
+            needs_server_def: has_expressions,
+            predicate_node: text_attr(tuple, tupdesc, indpred),
+            comment: comments.relations.get(&(i.indexrelid.to_u32(), 0)).cloned(),
+            ..Default::default()
+        });
+    });
+    let mut by_oid: HashMap<Oid, usize> = out.iter().enumerate().map(|(n, i)| (i.oid, n)).collect();
+    let mut reloptions: Option<i32> = None;
+    scan(CLASS_RELATION, |tuple, tupdesc| {
+        let c = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_class>(tuple) };
+        let Some(n) = by_oid.remove(&c.oid.to_u32()) else { return };
+        let reloptions = *reloptions.get_or_insert_with(|| attnum(tupdesc, "reloptions"));
+        let index = &mut out[n];
+        index.name = name_of(&c.relname);
+        index.relkind = char_field(c.relkind);
+        index.method_oid = c.relam.to_u32();
+        index.method = method_names.get(&index.method_oid).cloned().unwrap_or_default();
+        index.relpages = c.relpages as i64;
+        index.needs_server_def |= unsafe { !pg_sys::heap_attisnull(tuple, reloptions, tupdesc) };
+    });
+    out
 }

@@ -136,14 +136,6 @@ impl Rows {
     pub fn strings(&self, row: usize, col: i32) -> Vec<String> {
         self.get::<Vec<Option<String>>>(row, col).unwrap_or_default().into_iter().flatten().collect()
     }
-
-    pub fn smallints(&self, row: usize, col: i32) -> Vec<i16> {
-        self.get::<Vec<Option<i16>>>(row, col).unwrap_or_default().into_iter().flatten().collect()
-    }
-
-    pub fn oids(&self, row: usize, col: i32) -> Vec<u32> {
-        self.get::<Vec<Option<i64>>>(row, col).unwrap_or_default().into_iter().map(|o| o.unwrap_or(0) as u32).collect()
-    }
 }
 
 /// Reports how long each phase of a call took, at DEBUG1 (`SET client_min_messages = debug1`).

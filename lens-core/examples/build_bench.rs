@@ -4,6 +4,9 @@
 use lens_core::catalog::*;
 use std::time::Instant;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn synthetic(tables: u32) -> RawCatalog {
     let mut raw = RawCatalog {
         db_name: "bench".into(),

@@ -89,7 +89,6 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
         ]
     };
 
-    let args = scope_args();
     clock.lap("setup");
     // Each kind: one query, read at once, timed at DEBUG1.
     macro_rules! read {
@@ -99,20 +98,25 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
             clock.lap($file);
         }};
     }
-    read!(relations, "relations", read_relations, args);
+    let comments = crate::catalog_scan::comments();
+    let excluded: HashSet<u32> = extension_members.iter().map(|o| o.to_u32()).collect();
+    let only: Option<HashSet<u32>> = table_filter.as_ref().map(|t| t.iter().map(|t| t.oid).collect());
+    let classes = crate::catalog_scan::classes(&raw.schemas, only.as_ref(), &excluded, &comments);
+    raw.relations = classes.relations;
+    describe_relations(&mut raw.relations);
+    clock.lap("relations (scan)");
     if scope.exact_sizes {
         crate::relation_sizes::read_exact_sizes(&mut raw.relations);
         clock.lap("exact sizes");
     }
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
-    let comments = crate::catalog_scan::comments();
     raw.columns = crate::catalog_scan::columns(&relation_oids, &comments);
     clock.lap("columns (scan)");
     let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
     raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments);
     name_constraint_tables(&mut raw);
     clock.lap("constraints (scan)");
-    raw.indexes = read_indexes_by_scan(&relation_oids, &comments);
+    raw.indexes = read_indexes_by_scan(&relation_oids, &classes.indexes, &comments);
     clock.lap("indexes (scan)");
     read!(enums, "enums", read_enums, scope_args());
     read!(domains, "domains", read_domains, scope_args());
@@ -203,43 +207,49 @@ fn resolve_schemas(names: Option<&[String]>) -> Vec<RawSchema> {
     schemas
 }
 
-fn read_relations(rows: &Rows) -> Vec<RawRelation> {
-    (0..rows.len())
-        .map(|r| {
-            let parent = match (rows.opt_string(r, 11), rows.opt_string(r, 12)) {
-                (Some(s), Some(n)) => Some((s, n)),
-                _ => None,
-            };
-            RawRelation {
-                oid: rows.oid(r, 1),
-                schema: rows.string(r, 2),
-                name: rows.string(r, 3),
-                relkind: rows.string(r, 4),
-                reltuples: rows.req(r, 5),
-                relpages: rows.req(r, 6),
-                toast_pages: rows.req(r, 7),
-                persistence: rows.string(r, 8),
-                rls_enabled: rows.bool(r, 9),
-                rls_forced: rows.bool(r, 10),
-                parent,
-                partition_bound: rows.opt_string(r, 13),
-                partition_key: rows.opt_string(r, 14),
-                view_definition: rows.opt_string(r, 15),
-                comment: rows.opt_string(r, 16),
-                exact_sizes: None,
-            }
-        })
-        .collect()
+/// What only the server prints about relations: view bodies, partition bounds and keys, and
+/// the parents of partitions. One query for the relations that have any of them.
+fn describe_relations(relations: &mut [RawRelation]) {
+    let wanted: Vec<pg_sys::Oid> = relations
+        .iter()
+        .filter(|r| matches!(r.relkind.as_str(), "v" | "m" | "p") || r.partition_bound.is_some())
+        .map(|r| pg_sys::Oid::from(r.oid))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let rows = query("relation_details", catalog_sql!("relation_details"), &[arg(wanted)]);
+    let mut details: HashMap<u32, usize> = HashMap::new();
+    for r in 0..rows.len() {
+        details.insert(rows.oid(r, 1), r);
+    }
+    for rel in relations.iter_mut() {
+        let Some(&r) = details.get(&rel.oid) else {
+            rel.partition_bound = None; // the scan's marker: the relation is gone
+            continue;
+        };
+        rel.parent = match (rows.opt_string(r, 2), rows.opt_string(r, 3)) {
+            (Some(s), Some(n)) => Some((s, n)),
+            _ => None,
+        };
+        rel.partition_bound = rows.opt_string(r, 4);
+        rel.partition_key = rows.opt_string(r, 5);
+        rel.view_definition = rows.opt_string(r, 6);
+    }
 }
 
 /// Indexes by catalog scan, with the access methods named and the opclass options of
 /// non-btree indexes looked up (btree's built-in classes take none; default_opclasses.sql
 /// keeps btree classes that could take options away from the extension's own printing).
-fn read_indexes_by_scan(relations: &HashSet<u32>, comments: &crate::catalog_scan::Comments) -> Vec<RawIndex> {
+fn read_indexes_by_scan(
+    relations: &HashSet<u32>,
+    classes: &HashMap<u32, (String, String, u32, i64, bool)>,
+    comments: &crate::catalog_scan::Comments,
+) -> Vec<RawIndex> {
     let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);
     let methods: HashMap<u32, String> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect();
     drop(rows);
-    let mut indexes = crate::catalog_scan::indexes(relations, &methods, comments);
+    let mut indexes = crate::catalog_scan::indexes(relations, classes, &methods, comments);
     let others: Vec<pg_sys::Oid> =
         indexes.iter().filter(|i| i.method != "btree").map(|i| pg_sys::Oid::from(i.oid)).collect();
     if !others.is_empty() {

@@ -5,7 +5,7 @@
 //! fraction of it (columns of a 5,000-table schema: about 100 ms by SQL). Scans run under the
 //! active snapshot, the one the other catalog queries of the same call use.
 
-use lens_core::catalog::{Oid, RawColumn, RawConstraint, RawIndex};
+use lens_core::catalog::{Oid, RawColumn, RawConstraint, RawIndex, RawRelation, RawSchema};
 use pgrx::prelude::*;
 use pgrx::FromDatum;
 use std::collections::{HashMap, HashSet};
@@ -269,9 +269,14 @@ unsafe fn vector_values<T: Copy>(header: *const pg_sys::int2vector) -> Vec<T> {
     std::slice::from_raw_parts(values, n).to_vec()
 }
 
-/// Indexes of `relations`: pg_index for the keys and flags, pg_class for the index's name,
-/// kind, access method, size and options. `method` is filled from `method_names`.
-pub fn indexes(relations: &HashSet<Oid>, method_names: &HashMap<Oid, String>, comments: &Comments) -> Vec<RawIndex> {
+/// Indexes of `relations`: pg_index for the keys and flags, `classes` (from the pg_class
+/// scan) for the index's name, kind, access method, size and options.
+pub fn indexes(
+    relations: &HashSet<Oid>,
+    classes: &HashMap<Oid, (String, String, Oid, i64, bool)>,
+    method_names: &HashMap<Oid, String>,
+    comments: &Comments,
+) -> Vec<RawIndex> {
     let mut out: Vec<RawIndex> = Vec::new();
     let mut columns: Option<[i32; 4]> = None;
     scan(INDEX_RELATION, |tuple, tupdesc| {
@@ -310,19 +315,78 @@ pub fn indexes(relations: &HashSet<Oid>, method_names: &HashMap<Oid, String>, co
             ..Default::default()
         });
     });
-    let mut by_oid: HashMap<Oid, usize> = out.iter().enumerate().map(|(n, i)| (i.oid, n)).collect();
+    for index in &mut out {
+        if let Some((name, relkind, method, pages, has_options)) = classes.get(&index.oid) {
+            index.name = name.clone();
+            index.relkind = relkind.clone();
+            index.method_oid = *method;
+            index.method = method_names.get(method).cloned().unwrap_or_default();
+            index.relpages = *pages;
+            index.needs_server_def |= *has_options;
+        }
+    }
+    out
+}
+
+/// What one scan of pg_class gives: the relations a snapshot reads, and the size in pages
+/// and details of the other relations it needs (TOAST tables, indexes).
+pub struct Classes {
+    pub relations: Vec<RawRelation>,
+    /// Index relations: oid -> (name, relkind, access method, pages, has reloptions).
+    pub indexes: HashMap<Oid, (String, String, Oid, i64, bool)>,
+}
+
+/// Scans pg_class once: the tables, partitioned tables, views, materialized views and foreign
+/// tables of `schemas` (limited to `only` when given, never an extension's), with their
+/// comments and TOAST pages; and every index, for `indexes()`.
+pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &HashSet<Oid>, comments: &Comments) -> Classes {
+    let schema_names: HashMap<Oid, &str> = schemas.iter().map(|s| (s.oid, s.name.as_str())).collect();
+    let mut relations = Vec::new();
+    let mut toast_of: Vec<(usize, Oid)> = Vec::new();
+    let mut pages: HashMap<Oid, i64> = HashMap::new();
+    let mut indexes = HashMap::new();
     let mut reloptions: Option<i32> = None;
     scan(CLASS_RELATION, |tuple, tupdesc| {
         let c = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_class>(tuple) };
-        let Some(n) = by_oid.remove(&c.oid.to_u32()) else { return };
-        let reloptions = *reloptions.get_or_insert_with(|| attnum(tupdesc, "reloptions"));
-        let index = &mut out[n];
-        index.name = name_of(&c.relname);
-        index.relkind = char_field(c.relkind);
-        index.method_oid = c.relam.to_u32();
-        index.method = method_names.get(&index.method_oid).cloned().unwrap_or_default();
-        index.relpages = c.relpages as i64;
-        index.needs_server_def |= unsafe { !pg_sys::heap_attisnull(tuple, reloptions, tupdesc) };
+        let oid = c.oid.to_u32();
+        match c.relkind as u8 {
+            b't' => {
+                pages.insert(oid, c.relpages as i64);
+            }
+            b'i' | b'I' => {
+                let reloptions = *reloptions.get_or_insert_with(|| attnum(tupdesc, "reloptions"));
+                let has_options = unsafe { !pg_sys::heap_attisnull(tuple, reloptions, tupdesc) };
+                indexes.insert(oid, (name_of(&c.relname), char_field(c.relkind), c.relam.to_u32(), c.relpages as i64, has_options));
+            }
+            b'r' | b'p' | b'v' | b'm' | b'f' => {
+                let Some(schema) = schema_names.get(&c.relnamespace.to_u32()) else { return };
+                if excluded.contains(&oid) || only.is_some_and(|only| !only.contains(&oid)) {
+                    return;
+                }
+                if c.reltoastrelid.to_u32() != 0 {
+                    toast_of.push((relations.len(), c.reltoastrelid.to_u32()));
+                }
+                relations.push(RawRelation {
+                    oid,
+                    schema: schema.to_string(),
+                    name: name_of(&c.relname),
+                    relkind: char_field(c.relkind),
+                    reltuples: c.reltuples as f64,
+                    relpages: c.relpages as i64,
+                    persistence: char_field(c.relpersistence),
+                    rls_enabled: c.relrowsecurity,
+                    rls_forced: c.relforcerowsecurity,
+                    comment: comments.relations.get(&(oid, 0)).cloned(),
+                    // parent, bound, key and view body: printed by the server (relation_details.sql)
+                    partition_bound: c.relispartition.then(String::new),
+                    ..Default::default()
+                });
+            }
+            _ => {}
+        }
     });
-    out
+    for (n, toast) in toast_of {
+        relations[n].toast_pages = pages.get(&toast).copied().unwrap_or(0);
+    }
+    Classes { relations, indexes }
 }

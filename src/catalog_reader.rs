@@ -412,62 +412,76 @@ fn read_server_index_defs(raw: &mut RawCatalog) {
 /// (see `lens_core::expr_groups`) and hands each printed text to every member of its group.
 fn deparse_expressions(raw: &mut RawCatalog) {
     use lens_core::expr_groups::group_key;
-    let names: HashMap<(u32, i16), String> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c.name.clone())).collect();
-    let names = &names;
-    let column_of = |relid: u32| move |attnum: i16| names.get(&(relid, attnum)).cloned();
 
-    // Each item: (its group key or its own oid, the oid the server prints it by).
-    let print = |file: &'static str, sql: &str, items: Vec<(Option<String>, u32)>| -> Vec<Option<String>> {
-        let mut representative: HashMap<String, u32> = HashMap::new();
-        let keys: Vec<String> = items
-            .iter()
-            .map(|(key, oid)| {
-                let key = key.clone().unwrap_or_else(|| format!("\u{1}{oid}"));
-                representative.entry(key.clone()).or_insert(*oid);
-                key
-            })
-            .collect();
-        let oids: Vec<pg_sys::Oid> = representative.values().map(|&o| pg_sys::Oid::from(o)).collect();
-        let mut printed: HashMap<u32, String> = HashMap::new();
-        if !oids.is_empty() {
-            let rows = query(file, sql, &[arg(oids)]);
-            for r in 0..rows.len() {
-                if let Some(text) = rows.opt_string(r, 2) {
-                    printed.insert(rows.oid(r, 1), text);
+    /// Expressions of one kind, grouped: each member's group, and each group's representative.
+    #[derive(Default)]
+    struct Groups {
+        member_group: Vec<usize>,
+        representatives: Vec<u32>,
+        by_key: HashMap<String, usize>,
+    }
+    impl Groups {
+        fn add(&mut self, key: Option<String>, oid: u32) {
+            let group = match key {
+                Some(key) => *self.by_key.entry(key).or_insert_with(|| {
+                    self.representatives.push(oid);
+                    self.representatives.len() - 1
+                }),
+                None => {
+                    self.representatives.push(oid);
+                    self.representatives.len() - 1
+                }
+            };
+            self.member_group.push(group);
+        }
+
+        /// The printed text of every member, in the order they were added.
+        fn print(self, file: &'static str, sql: &str) -> Vec<Option<String>> {
+            let mut printed: HashMap<u32, String> = HashMap::new();
+            if !self.representatives.is_empty() {
+                let oids: Vec<pg_sys::Oid> = self.representatives.iter().map(|&o| pg_sys::Oid::from(o)).collect();
+                let rows = query(file, sql, &[arg(oids)]);
+                for r in 0..rows.len() {
+                    if let Some(text) = rows.opt_string(r, 2) {
+                        printed.insert(rows.oid(r, 1), text);
+                    }
                 }
             }
+            let texts: Vec<Option<String>> = self.representatives.iter().map(|o| printed.remove(o)).collect();
+            self.member_group.into_iter().map(|g| texts[g].clone()).collect()
         }
-        keys.iter().map(|k| representative.get(k).and_then(|o| printed.get(o).cloned())).collect()
-    };
+    }
 
-    let defaults: Vec<(Option<String>, u32)> = raw
-        .columns
-        .iter()
-        .filter_map(|c| c.default_node.as_ref().map(|n| (group_key(n, &column_of(c.relid)), c.attrdef_oid)))
-        .collect();
-    let mut printed = print("deparse_defaults", catalog_sql!("deparse_defaults"), defaults).into_iter();
+    let (mut defaults, mut checks, mut predicates) = (Groups::default(), Groups::default(), Groups::default());
+    {
+        let names: HashMap<(u32, i16), &str> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c.name.as_str())).collect();
+        let names = &names;
+        let column_of = |relid: u32| move |attnum: i16| names.get(&(relid, attnum)).copied();
+        for c in raw.columns.iter().filter(|c| c.default_node.is_some()) {
+            let node = c.default_node.as_deref().unwrap_or_default();
+            defaults.add(group_key(node, &column_of(c.relid)), c.attrdef_oid);
+        }
+        for c in raw.constraints.iter().filter(|c| c.check_node.is_some()) {
+            let node = c.check_node.as_deref().unwrap_or_default();
+            checks.add(group_key(node, &column_of(c.relid)), c.oid);
+        }
+        for i in raw.indexes.iter().filter(|i| i.predicate_node.is_some()) {
+            let node = i.predicate_node.as_deref().unwrap_or_default();
+            predicates.add(group_key(node, &column_of(i.relid)), i.oid);
+        }
+    }
+
+    let mut printed = defaults.print("deparse_defaults", catalog_sql!("deparse_defaults")).into_iter();
     for c in raw.columns.iter_mut().filter(|c| c.default_node.is_some()) {
         c.default_expr = printed.next().flatten();
         c.default_node = None;
     }
-
-    let checks: Vec<(Option<String>, u32)> = raw
-        .constraints
-        .iter()
-        .filter_map(|c| c.check_node.as_ref().map(|n| (group_key(n, &column_of(c.relid)), c.oid)))
-        .collect();
-    let mut printed = print("deparse_checks", catalog_sql!("deparse_checks"), checks).into_iter();
+    let mut printed = checks.print("deparse_checks", catalog_sql!("deparse_checks")).into_iter();
     for c in raw.constraints.iter_mut().filter(|c| c.check_node.is_some()) {
         c.check_expr = printed.next().flatten();
         c.check_node = None;
     }
-
-    let predicates: Vec<(Option<String>, u32)> = raw
-        .indexes
-        .iter()
-        .filter_map(|i| i.predicate_node.as_ref().map(|n| (group_key(n, &column_of(i.relid)), i.oid)))
-        .collect();
-    let mut printed = print("deparse_predicates", catalog_sql!("deparse_predicates"), predicates).into_iter();
+    let mut printed = predicates.print("deparse_predicates", catalog_sql!("deparse_predicates")).into_iter();
     for i in raw.indexes.iter_mut().filter(|i| i.predicate_node.is_some()) {
         i.predicate = printed.next().flatten();
         i.predicate_node = None;

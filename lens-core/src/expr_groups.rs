@@ -11,9 +11,9 @@
 /// The group of one stored expression (`pg_node_tree` as text), or None when it must be
 /// printed on its own: it reads a whole row (the table name would appear), a column we cannot
 /// name, or anything but the one table of its context.
-pub fn group_key(node: &str, column_name: &dyn Fn(i16) -> Option<String>) -> Option<String> {
+pub fn group_key<'a>(node: &str, column_name: &dyn Fn(i16) -> Option<&'a str>) -> Option<String> {
     let mut key = String::with_capacity(node.len() + 32);
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     let mut rest = node;
     while let Some(pos) = rest.find(':') {
         key.push_str(&rest[..pos]);
@@ -46,7 +46,7 @@ pub fn group_key(node: &str, column_name: &dyn Fn(i16) -> Option<String>) -> Opt
     key.push_str(rest);
     for name in names {
         key.push('\u{0}');
-        key.push_str(&name);
+        key.push_str(name);
     }
     Some(key)
 }
@@ -59,13 +59,13 @@ mod tests {
 
     #[test]
     fn same_tree_and_names_share_a_group() {
-        let amount = |n: i16| (n == 4).then(|| "amount".to_string());
+        let amount = |n: i16| (n == 4).then_some("amount");
         let other_positions = CHECK_T1.replace(":location 89", ":location 12").replace(":location 99", ":location 20");
         let a = group_key(CHECK_T1, &amount).unwrap();
         assert_eq!(a, group_key(&other_positions, &amount).unwrap());
         assert!(!a.contains("location"));
         // the same attnum under another name prints differently
-        let renamed = |n: i16| (n == 4).then(|| "total".to_string());
+        let renamed = |n: i16| (n == 4).then_some("total");
         assert_ne!(a, group_key(CHECK_T1, &renamed).unwrap());
         // a different constant is a different tree
         assert_ne!(a, group_key(&CHECK_T1.replace("-128 0 0", "-128 1 0"), &amount).unwrap());
@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn whole_rows_unknown_columns_and_outer_references_stand_alone() {
-        let any = |_: i16| Some("c".to_string());
+        let any = |_: i16| Some("c");
         assert!(group_key(&CHECK_T1.replace(":varattno 4", ":varattno 0"), &any).is_none());
         assert!(group_key(CHECK_T1, &|_| None).is_none());
         assert!(group_key(&CHECK_T1.replace(":varno 1", ":varno 2"), &any).is_none());

@@ -13,7 +13,6 @@ macro_rules! catalog_sql {
         include_str!(concat!("../sql/catalog/", $name, ".sql"))
     };
 }
-pub(crate) use catalog_sql;
 
 /// What a caller asked a snapshot to cover.
 pub struct Scope {
@@ -105,10 +104,6 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     raw.relations = classes.relations;
     describe_relations(&mut raw.relations);
     clock.lap("relations (scan)");
-    if scope.exact_sizes {
-        crate::relation_sizes::read_exact_sizes(&mut raw.relations);
-        clock.lap("exact sizes");
-    }
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
     raw.columns = crate::catalog_scan::columns(&relation_oids, &comments);
     clock.lap("columns (scan)");
@@ -116,8 +111,15 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments);
     name_constraint_tables(&mut raw);
     clock.lap("constraints (scan)");
-    raw.indexes = read_indexes_by_scan(&relation_oids, &classes.indexes, &comments);
+    let toast_tables: HashSet<u32> =
+        raw.relations.iter().filter_map(|r| classes.storage.get(&r.oid)).map(|s| s.toast).filter(|&t| t != 0).collect();
+    let (indexes, toast_indexes) = read_indexes_by_scan(&relation_oids, &toast_tables, &classes.indexes, &comments);
+    raw.indexes = indexes;
     clock.lap("indexes (scan)");
+    if scope.exact_sizes {
+        crate::relation_sizes::read_exact_sizes(&mut raw.relations, &raw.indexes, &toast_indexes, &classes.storage);
+        clock.lap("exact sizes");
+    }
     read!(enums, "enums", read_enums, scope_args());
     read!(domains, "domains", read_domains, scope_args());
     read!(sequences, "sequences", read_sequences, scope_args());
@@ -243,13 +245,14 @@ fn describe_relations(relations: &mut [RawRelation]) {
 /// keeps btree classes that could take options away from the extension's own printing).
 fn read_indexes_by_scan(
     relations: &HashSet<u32>,
+    toast_tables: &HashSet<u32>,
     classes: &HashMap<u32, (String, String, u32, i64, bool)>,
     comments: &crate::catalog_scan::Comments,
-) -> Vec<RawIndex> {
+) -> (Vec<RawIndex>, HashMap<u32, Vec<u32>>) {
     let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);
     let methods: HashMap<u32, String> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect();
     drop(rows);
-    let mut indexes = crate::catalog_scan::indexes(relations, classes, &methods, comments);
+    let (mut indexes, toast_indexes) = crate::catalog_scan::indexes(relations, toast_tables, classes, &methods, comments);
     let others: Vec<pg_sys::Oid> =
         indexes.iter().filter(|i| i.method != "btree").map(|i| pg_sys::Oid::from(i.oid)).collect();
     if !others.is_empty() {
@@ -259,7 +262,7 @@ fn read_indexes_by_scan(
             i.needs_server_def |= with_options.contains(&i.oid);
         }
     }
-    indexes
+    (indexes, toast_indexes)
 }
 
 fn read_enums(rows: &Rows) -> Vec<RawEnum> {

@@ -271,17 +271,24 @@ unsafe fn vector_values<T: Copy>(header: *const pg_sys::int2vector) -> Vec<T> {
 
 /// Indexes of `relations`: pg_index for the keys and flags, `classes` (from the pg_class
 /// scan) for the index's name, kind, access method, size and options.
+/// Also returns the indexes of the TOAST tables in `toast_tables` (toast oid -> index oids).
 pub fn indexes(
     relations: &HashSet<Oid>,
+    toast_tables: &HashSet<Oid>,
     classes: &HashMap<Oid, (String, String, Oid, i64, bool)>,
     method_names: &HashMap<Oid, String>,
     comments: &Comments,
-) -> Vec<RawIndex> {
+) -> (Vec<RawIndex>, HashMap<Oid, Vec<Oid>>) {
     let mut out: Vec<RawIndex> = Vec::new();
+    let mut toast_indexes: HashMap<Oid, Vec<Oid>> = HashMap::new();
     let mut columns: Option<[i32; 4]> = None;
     scan(INDEX_RELATION, |tuple, tupdesc| {
         let i = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_index>(tuple) };
         let relid = i.indrelid.to_u32();
+        if toast_tables.contains(&relid) {
+            toast_indexes.entry(relid).or_default().push(i.indexrelid.to_u32());
+            return;
+        }
         if !relations.contains(&relid) {
             return;
         }
@@ -325,15 +332,27 @@ pub fn indexes(
             index.needs_server_def |= *has_options;
         }
     }
-    out
+    (out, toast_indexes)
 }
 
 /// What one scan of pg_class gives: the relations a snapshot reads, and the size in pages
 /// and details of the other relations it needs (TOAST tables, indexes).
 pub struct Classes {
     pub relations: Vec<RawRelation>,
+    /// Where every relation with storage keeps its files, for exact sizes.
+    pub storage: HashMap<Oid, Storage>,
     /// Index relations: oid -> (name, relkind, access method, pages, has reloptions).
     pub indexes: HashMap<Oid, (String, String, Oid, i64, bool)>,
+}
+
+/// What locates a relation's files and tells which forks it can have.
+#[derive(Clone, Copy)]
+pub struct Storage {
+    pub filenode: Oid,
+    pub tablespace: Oid,
+    pub unlogged: bool,
+    pub has_visibility_map: bool,
+    pub toast: Oid,
 }
 
 /// Scans pg_class once: the tables, partitioned tables, views, materialized views and foreign
@@ -345,10 +364,23 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     let mut toast_of: Vec<(usize, Oid)> = Vec::new();
     let mut pages: HashMap<Oid, i64> = HashMap::new();
     let mut indexes = HashMap::new();
+    let mut storage = HashMap::new();
     let mut reloptions: Option<i32> = None;
     scan(CLASS_RELATION, |tuple, tupdesc| {
         let c = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_class>(tuple) };
         let oid = c.oid.to_u32();
+        if c.relfilenode.to_u32() != 0 && c.relpersistence as u8 != b't' {
+            storage.insert(
+                oid,
+                Storage {
+                    filenode: c.relfilenode.to_u32(),
+                    tablespace: c.reltablespace.to_u32(),
+                    unlogged: c.relpersistence as u8 == b'u',
+                    has_visibility_map: matches!(c.relkind as u8, b'r' | b't' | b'm'),
+                    toast: c.reltoastrelid.to_u32(),
+                },
+            );
+        }
         match c.relkind as u8 {
             b't' => {
                 pages.insert(oid, c.relpages as i64);
@@ -388,5 +420,5 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     for (n, toast) in toast_of {
         relations[n].toast_pages = pages.get(&toast).copied().unwrap_or(0);
     }
-    Classes { relations, indexes }
+    Classes { relations, storage, indexes }
 }

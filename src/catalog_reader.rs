@@ -122,7 +122,8 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     }
     read!(enums, "enums", read_enums, scope_args());
     read!(domains, "domains", read_domains, scope_args());
-    read!(sequences, "sequences", read_sequences, scope_args());
+    read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), &comments);
+    clock.lap("sequences (scan)");
     read!(triggers, "triggers", read_triggers, scope_args());
     read!(policies, "policies", read_policies, scope_args());
     read_types(&mut raw);
@@ -292,26 +293,33 @@ fn read_domains(rows: &Rows) -> Vec<RawDomain> {
         .collect()
 }
 
-fn read_sequences(rows: &Rows) -> Vec<RawSequence> {
-    (0..rows.len())
-        .map(|r| RawSequence {
-            schema: rows.string(r, 1),
-            name: rows.string(r, 2),
-            data_type: rows.string(r, 3),
-            start: rows.req(r, 4),
-            increment: rows.req(r, 5),
-            min: rows.req(r, 6),
-            max: rows.req(r, 7),
-            cache: rows.req(r, 8),
-            cycle: rows.bool(r, 9),
-            owner: match (rows.get::<i64>(r, 10), rows.get::<i32>(r, 11)) {
-                (Some(rel), Some(att)) => Some((rel as u32, att as i16)),
-                _ => None,
-            },
-            identity: rows.bool(r, 12),
-            comment: rows.opt_string(r, 13),
+fn read_sequences_by_scan(
+    raw: &mut RawCatalog,
+    list: &[(u32, String, String)],
+    only: Option<&HashSet<u32>>,
+    comments: &crate::catalog_scan::Comments,
+) {
+    let found = crate::catalog_scan::sequences(list, only, comments);
+    let type_oids: Vec<pg_sys::Oid> =
+        found.iter().map(|(_, t)| *t).collect::<HashSet<_>>().into_iter().map(pg_sys::Oid::from).collect();
+    let mut names: HashMap<u32, String> = HashMap::new();
+    if !type_oids.is_empty() {
+        let rows = query(
+            "sequence_types",
+            "SELECT t::int8, pg_catalog.format_type(t, NULL) FROM unnest($1::oid[]) AS t",
+            &[arg(type_oids)],
+        );
+        for r in 0..rows.len() {
+            names.insert(rows.oid(r, 1), rows.string(r, 2));
+        }
+    }
+    raw.sequences = found
+        .into_iter()
+        .map(|(mut seq, type_oid)| {
+            seq.data_type = names.get(&type_oid).cloned().unwrap_or_default();
+            seq
         })
-        .collect()
+        .collect();
 }
 
 fn read_triggers(rows: &Rows) -> Vec<RawTrigger> {

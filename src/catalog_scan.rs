@@ -5,7 +5,7 @@
 //! fraction of it (columns of a 5,000-table schema: about 100 ms by SQL). Scans run under the
 //! active snapshot, the one the other catalog queries of the same call use.
 
-use lens_core::catalog::{Oid, RawColumn, RawConstraint, RawIndex, RawRelation, RawSchema};
+use lens_core::catalog::{Oid, RawColumn, RawConstraint, RawIndex, RawRelation, RawSchema, RawSequence};
 use pgrx::prelude::*;
 use pgrx::FromDatum;
 use std::collections::{HashMap, HashSet};
@@ -17,6 +17,9 @@ const DESCRIPTION_RELATION: u32 = 2609; // pg_description
 const CLASS_RELATION: u32 = 1259; // pg_class
 const CONSTRAINT_RELATION: u32 = 2606; // pg_constraint
 const INDEX_RELATION: u32 = 2610; // pg_index
+const SEQUENCE_RELATION: u32 = 2224; // pg_sequence
+const DEPEND_RELATION: u32 = 2608; // pg_depend
+const DEPEND_DEPENDER_INDEX: u32 = 2673; // pg_depend (classid, objid, objsubid)
 
 /// The fixed part of a pg_description tuple (pgrx does not generate this one).
 #[repr(C)]
@@ -55,6 +58,31 @@ struct ConstraintForm {
     conislocal: bool,
     coninhcount: i32,
     connoinherit: bool,
+}
+
+/// The fixed part of a pg_sequence tuple (pgrx does not generate this one).
+#[repr(C)]
+struct SequenceForm {
+    seqrelid: pg_sys::Oid,
+    seqtypid: pg_sys::Oid,
+    seqstart: i64,
+    seqincrement: i64,
+    seqmax: i64,
+    seqmin: i64,
+    seqcache: i64,
+    seqcycle: bool,
+}
+
+/// The fixed part of a pg_depend tuple (pgrx does not generate this one).
+#[repr(C)]
+struct DependForm {
+    classid: pg_sys::Oid,
+    objid: pg_sys::Oid,
+    objsubid: i32,
+    refclassid: pg_sys::Oid,
+    refobjid: pg_sys::Oid,
+    refobjsubid: i32,
+    deptype: std::ffi::c_char,
 }
 
 /// Calls `f` with every tuple of catalog `relid` visible to the active snapshot.
@@ -339,6 +367,8 @@ pub fn indexes(
 /// and details of the other relations it needs (TOAST tables, indexes).
 pub struct Classes {
     pub relations: Vec<RawRelation>,
+    /// Sequences of the schemas read: (oid, schema, name).
+    pub sequences: Vec<(Oid, String, String)>,
     /// Where every relation with storage keeps its files, for exact sizes.
     pub storage: HashMap<Oid, Storage>,
     /// Index relations: oid -> (name, relkind, access method, pages, has reloptions).
@@ -364,6 +394,7 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     let mut toast_of: Vec<(usize, Oid)> = Vec::new();
     let mut pages: HashMap<Oid, i64> = HashMap::new();
     let mut indexes = HashMap::new();
+    let mut sequences = Vec::new();
     let mut storage = HashMap::new();
     let mut reloptions: Option<i32> = None;
     scan(CLASS_RELATION, |tuple, tupdesc| {
@@ -389,6 +420,13 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
                 let reloptions = *reloptions.get_or_insert_with(|| attnum(tupdesc, "reloptions"));
                 let has_options = unsafe { !pg_sys::heap_attisnull(tuple, reloptions, tupdesc) };
                 indexes.insert(oid, (name_of(&c.relname), char_field(c.relkind), c.relam.to_u32(), c.relpages as i64, has_options));
+            }
+            b'S' => {
+                if let Some(schema) = schema_names.get(&c.relnamespace.to_u32()) {
+                    if !excluded.contains(&oid) {
+                        sequences.push((oid, schema.to_string(), name_of(&c.relname)));
+                    }
+                }
             }
             b'r' | b'p' | b'v' | b'm' | b'f' => {
                 let Some(schema) = schema_names.get(&c.relnamespace.to_u32()) else { return };
@@ -420,5 +458,71 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     for (n, toast) in toast_of {
         relations[n].toast_pages = pages.get(&toast).copied().unwrap_or(0);
     }
-    Classes { relations, storage, indexes }
+    Classes { relations, sequences, storage, indexes }
+}
+
+/// The column that owns a sequence (serial: dependency 'a'; identity: 'i'), looked up through
+/// pg_depend's index on the depending object.
+fn sequence_owner(rel: pg_sys::Relation, sequence: Oid) -> Option<(Oid, i16, bool)> {
+    unsafe {
+        // SAFETY: an index scan on an open catalog with two equality keys, ended before return.
+        let mut keys: [pg_sys::ScanKeyData; 2] = std::mem::zeroed();
+        pg_sys::ScanKeyInit(&mut keys[0], 1, pg_sys::BTEqualStrategyNumber as u16, pg_sys::Oid::from(pg_sys::F_OIDEQ), pg_sys::Datum::from(CLASS_RELATION));
+        pg_sys::ScanKeyInit(&mut keys[1], 2, pg_sys::BTEqualStrategyNumber as u16, pg_sys::Oid::from(pg_sys::F_OIDEQ), pg_sys::Datum::from(sequence));
+        let scan = pg_sys::systable_beginscan(rel, pg_sys::Oid::from(DEPEND_DEPENDER_INDEX), true, pg_sys::GetActiveSnapshot(), 2, keys.as_mut_ptr());
+        let mut owner = None;
+        loop {
+            let tuple = pg_sys::systable_getnext(scan);
+            if tuple.is_null() {
+                break;
+            }
+            let d = &*pg_sys::heap_tuple_get_struct::<DependForm>(tuple);
+            let deptype = d.deptype as u8;
+            if d.objsubid == 0 && d.refclassid.to_u32() == CLASS_RELATION && (deptype == b'a' || deptype == b'i') {
+                owner = Some((d.refobjid.to_u32(), d.refobjsubid as i16, deptype == b'i'));
+                break;
+            }
+        }
+        pg_sys::systable_endscan(scan);
+        owner
+    }
+}
+
+/// Sequences of the schemas read, with their parameters, owners and comments; limited to the
+/// ones `only` tables own when given. `data_type` is left for the caller (format_type).
+pub fn sequences(list: &[(Oid, String, String)], only: Option<&HashSet<Oid>>, comments: &Comments) -> Vec<(RawSequence, Oid)> {
+    let wanted: HashMap<Oid, usize> = list.iter().enumerate().map(|(n, (oid, _, _))| (*oid, n)).collect();
+    let mut out = Vec::new();
+    let depend = unsafe { pg_sys::table_open(pg_sys::Oid::from(DEPEND_RELATION), pg_sys::AccessShareLock as pg_sys::LOCKMODE) };
+    scan(SEQUENCE_RELATION, |tuple, _| {
+        let q = unsafe { &*pg_sys::heap_tuple_get_struct::<SequenceForm>(tuple) };
+        let oid = q.seqrelid.to_u32();
+        let Some(&n) = wanted.get(&oid) else { return };
+        let owner = sequence_owner(depend, oid);
+        if let Some(only) = only {
+            if !owner.is_some_and(|(relid, _, _)| only.contains(&relid)) {
+                return;
+            }
+        }
+        let (_, schema, name) = &list[n];
+        out.push((
+            RawSequence {
+                schema: schema.clone(),
+                name: name.clone(),
+                data_type: String::new(),
+                start: q.seqstart,
+                increment: q.seqincrement,
+                min: q.seqmin,
+                max: q.seqmax,
+                cache: q.seqcache,
+                cycle: q.seqcycle,
+                owner: owner.map(|(relid, attnum, _)| (relid, attnum)),
+                identity: owner.is_some_and(|(_, _, identity)| identity),
+                comment: comments.relations.get(&(oid, 0)).cloned(),
+            },
+            q.seqtypid.to_u32(),
+        ));
+    });
+    unsafe { pg_sys::table_close(depend, pg_sys::AccessShareLock as pg_sys::LOCKMODE) };
+    out
 }

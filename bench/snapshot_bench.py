@@ -56,9 +56,13 @@ def measure(db, runs):
         "pg_dump --schema-only": ["pg_dump", "--schema-only", "-n", "app", "-d", db, "-f", "/dev/null"],
     }
     samples = {name: [] for name in cases}
-    for _ in range(runs):  # interleaved, so drift on a noisy machine hits every case alike
-        for name, cmd in cases.items():
-            samples[name].append(timed(cmd))
+    names = list(cases)
+    for run in range(runs):
+        # interleaved, so drift on a noisy machine hits every case alike, and rotated, so no
+        # case always runs right after the heavy pg_dump
+        for k in range(len(names)):
+            name = names[(run + k) % len(names)]
+            samples[name].append(timed(cases[name]))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

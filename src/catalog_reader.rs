@@ -525,8 +525,8 @@ fn resolve_fk_parent_columns(raw: &mut RawCatalog) {
     if unresolved.is_empty() {
         return;
     }
-    let rows = query("fk_parent_columns", catalog_sql!("fk_parent_columns"), &[arg(unresolved)]);
-    let by_oid: HashMap<u32, Vec<String>> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.strings(r, 2))).collect();
+    let rows = query("fk_columns", catalog_sql!("fk_columns"), &[arg(unresolved)]);
+    let by_oid: HashMap<u32, Vec<String>> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.strings(r, 3))).collect();
     for con in raw.constraints.iter_mut().filter(|c| c.contype == "f" && c.parent_cols.is_empty()) {
         if let Some(cols) = by_oid.get(&con.oid) {
             con.parent_cols = cols.clone();
@@ -565,7 +565,7 @@ fn name_constraint_tables(raw: &mut RawCatalog) {
     }
     let mut child_cols: HashMap<u32, Vec<String>> = HashMap::new();
     if !inbound.is_empty() {
-        let rows = query("fk_child_columns", catalog_sql!("fk_child_columns"), &[arg(inbound)]);
+        let rows = query("fk_columns", catalog_sql!("fk_columns"), &[arg(inbound)]);
         for r in 0..rows.len() {
             child_cols.insert(rows.oid(r, 1), rows.strings(r, 2));
         }

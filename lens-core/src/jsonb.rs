@@ -555,7 +555,7 @@ impl Decimal {
     }
 
     /// Appends the NUMERIC varlena (4-byte header) as `make_result()` lays it out.
-    fn write_numeric(&self, buf: &mut Vec<u8>) {
+    pub(crate) fn write_numeric(&self, buf: &mut Vec<u8>) {
         let short = self.dscale <= 0x3F && (-64..=63).contains(&self.weight);
         let header_len = if short { 2 } else { 4 };
         let len = VARHDRSZ + header_len + 2 * self.digits.len();

@@ -10,6 +10,7 @@ pub mod expr_groups;
 pub mod ident;
 pub mod index_def;
 pub mod jsonb;
+pub mod jsonb_model;
 pub mod model;
 mod ser_util;
 pub mod signature;

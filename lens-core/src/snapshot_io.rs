@@ -50,7 +50,7 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
 /// the signature.
 pub fn sign_and_encode(snap: &mut Snapshot) -> Result<(Vec<u8>, String), String> {
     crate::signature::stamp(snap);
-    let bytes = crate::jsonb::to_jsonb(&*snap).map_err(|e| e.to_string())?;
+    let bytes = crate::jsonb_model::snapshot_jsonb(snap).map_err(|e| e.to_string())?;
     Ok((bytes, snap.meta.signature.clone()))
 }
 

@@ -1,5 +1,6 @@
-//! Reads the catalog into `lens_core::catalog::RawCatalog`: one set-based query per object
-//! kind for all requested schemas (the SQL lives in `sql/catalog/`), never one per table.
+//! Reads the catalog into `lens_core::catalog::RawCatalog`, set-based, never one query per
+//! table: the big catalogs by direct scans (`catalog_scan`), the small kinds and what only
+//! the server can print by one query each (`sql/catalog/`).
 
 use crate::errors::{bad_argument, raise};
 use crate::spi_read::{arg, null_arg, query, Rows};
@@ -89,14 +90,6 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     };
 
     clock.lap("setup");
-    // Each kind: one query, read at once, timed at DEBUG1.
-    macro_rules! read {
-        ($field:ident, $file:literal, $reader:ident, $args:expr) => {{
-            raw.$field = $reader(&query($file, catalog_sql!($file), &$args));
-            pg_sys::check_for_interrupts!();
-            clock.lap($file);
-        }};
-    }
     let comments = crate::catalog_scan::comments();
     let excluded: HashSet<u32> = extension_members.iter().map(|o| o.to_u32()).collect();
     let only: Option<HashSet<u32>> = table_filter.as_ref().map(|t| t.iter().map(|t| t.oid).collect());
@@ -119,6 +112,14 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     if scope.exact_sizes {
         crate::relation_sizes::read_exact_sizes(&mut raw.relations, &raw.indexes, &toast_indexes, &classes.storage);
         clock.lap("exact sizes");
+    }
+    // The small kinds: one query each, read at once, timed at DEBUG1.
+    macro_rules! read {
+        ($field:ident, $file:literal, $reader:ident, $args:expr) => {{
+            raw.$field = $reader(&query($file, catalog_sql!($file), &$args));
+            pg_sys::check_for_interrupts!();
+            clock.lap($file);
+        }};
     }
     read!(enums, "enums", read_enums, scope_args());
     read!(domains, "domains", read_domains, scope_args());

@@ -9,6 +9,7 @@ would see it; the median of --runs runs is reported, with ratios computed in the
 """
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -57,11 +58,12 @@ def measure(db, runs):
     }
     samples = {name: [] for name in cases}
     names = list(cases)
-    for run in range(runs):
-        # interleaved, so drift on a noisy machine hits every case alike, and rotated, so no
-        # case always runs right after the heavy pg_dump
-        for k in range(len(names)):
-            name = names[(run + k) % len(names)]
+    shuffle = random.Random(7)
+    for _ in range(runs):
+        # interleaved, so drift on a noisy machine hits every case alike, and shuffled, so no
+        # case always runs right after the same other one (after pg_dump, a run is slower)
+        shuffle.shuffle(names)
+        for name in names:
             samples[name].append(timed(cases[name]))
     return {name: statistics.median(values) for name, values in samples.items()}
 

@@ -17,6 +17,10 @@ psql -X -q -d postgres -c "DROP DATABASE IF EXISTS lens_demo WITH (FORCE)" -c "C
 q -f scripts/demo_schema.sql
 q -c "CREATE EXTENSION pg_lens"
 
+echo "== drift: the signature before and after one change"
+q -c "SELECT lens_signature(ARRAY['shop','billing']) AS before"
+q -c "ALTER TABLE shop.books ADD COLUMN published date"
+q -c "SELECT lens_signature(ARRAY['shop','billing']) AS after"
 echo; echo "== the snapshot: what is in it"
 q -c "SELECT section, jsonb_object_keys_count AS objects FROM (
         SELECT k AS section, (SELECT count(*) FROM jsonb_object_keys(s->k)) AS jsonb_object_keys_count
@@ -31,9 +35,5 @@ q -At -c "SELECT jsonb_pretty(jsonb_build_object(
         'indexes.\"shop.orders.orders_open\"', s->'indexes'->'shop.orders.orders_open'))
       FROM lens_snapshot(ARRAY['shop','billing']) s"
 
-echo "== drift: the signature before and after one change"
-q -c "SELECT lens_signature(ARRAY['shop','billing']) AS before"
-q -c "ALTER TABLE shop.books ADD COLUMN published date"
-q -c "SELECT lens_signature(ARRAY['shop','billing']) AS after"
 echo
 echo "The demo database stays up: psql -h $DATA/sock -p $PORT -U postgres lens_demo"

@@ -296,11 +296,13 @@ fn build_constraints(
     kw: &Keywords,
     snap: &mut Snapshot,
 ) {
-    let index_keys: HashMap<Oid, String> = raw
+    let index_keys: HashMap<Oid, (String, bool)> = raw
         .indexes
         .iter()
-        .filter_map(|i| rels.get(&i.relid).map(|r| (i.oid, index_key(&r.key, &i.name, kw))))
+        .filter_map(|i| rels.get(&i.relid).map(|r| (i.oid, (index_key(&r.key, &i.name, kw), i.nulls_not_distinct))))
         .collect();
+    // index key -> key of the constraint it enforces, set on the indexes in one pass at the end
+    let mut enforced: HashMap<String, String> = HashMap::new();
     // FKs sorted so that, when two share one relKey, the first by name keeps the plain key.
     let mut fks: Vec<&RawConstraint> = Vec::new();
     let (mut pks, mut uniques, mut checks, mut exclusions) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -313,15 +315,12 @@ fn build_constraints(
         };
         let key = constraint_key(&rel.key, &con.name, kw);
         let cols: Vec<String> = con.conkey.iter().filter_map(|&a| col_name(con.relid, a)).collect();
-        let index_key = index_keys.get(&con.index_oid).cloned().unwrap_or_default();
-        if let Some(idx) = snap.indexes.get_mut(&index_key) {
-            if con.contype != "f" {
-                idx.constraint_key = Some(key.clone());
-            }
+        let (index_key, nulls_not_distinct) = index_keys.get(&con.index_oid).cloned().unwrap_or_default();
+        if con.contype != "f" && !index_key.is_empty() {
+            enforced.insert(index_key.clone(), key.clone());
         }
         match con.contype.as_str() {
             "p" | "u" => {
-                let nulls_not_distinct = snap.indexes.get(&index_key).map(|i| i.nulls_not_distinct).unwrap_or(false);
                 let entry = KeyConstraint {
                     key: key.clone(),
                     table_key: rel.key.clone(),
@@ -369,12 +368,19 @@ fn build_constraints(
             _ => {}
         }
     }
+    for (key, index) in snap.indexes.iter_mut() {
+        if let Some(constraint) = enforced.remove(key) {
+            index.constraint_key = Some(constraint);
+        }
+    }
     snap.constraints.pks = sorted_map(pks);
     snap.constraints.uniques = sorted_map(uniques);
     snap.constraints.checks = sorted_map(checks);
     snap.constraints.exclusions = sorted_map(exclusions);
     fks.retain(|c| !c.inherited_from_parent);
     fks.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(fks.len());
+    let mut relationships = Vec::with_capacity(fks.len());
     for con in fks {
         let (child_key, child_cols) = match rels.get(&con.relid) {
             Some(rel) => (rel.key.clone(), con.conkey.iter().filter_map(|&a| col_name(con.relid, a)).collect::<Vec<_>>()),
@@ -389,13 +395,13 @@ fn build_constraints(
             kw,
         );
         let mut key = relationship_key(&child_key, &child_cols, &parent_key, &con.parent_cols, kw);
-        if snap.relationships.contains_key(&key) {
+        if !seen.insert(key.clone()) {
             // Two FKs over the same columns: the later one by name is told apart by its name.
             key.push_str(" #");
             push_quoted(&mut key, &con.name, kw);
         }
         let set_cols: Vec<String> = con.on_delete_set_cols.iter().filter_map(|&a| col_name(con.relid, a)).collect();
-        snap.relationships.insert(
+        relationships.push((
             key.clone(),
             Relationship {
                 key,
@@ -414,8 +420,9 @@ fn build_constraints(
                 on_delete_set_cols: if set_cols.is_empty() { None } else { Some(set_cols) },
                 comment: con.comment.clone(),
             },
-        );
+        ));
     }
+    snap.relationships = sorted_map(relationships);
 }
 
 fn build_other_objects(

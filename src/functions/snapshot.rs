@@ -72,13 +72,17 @@ pub fn take_snapshot(scope: &Scope) -> Snapshot {
 
 /// The live snapshot of `scope` as jsonb, with its signature.
 pub fn take_encoded_snapshot(scope: &Scope) -> (EncodedJsonb, String) {
-    let raw = read_scope(scope);
     let clock = crate::spi_read::PhaseClock::start();
+    let raw = read_scope(scope);
+    clock.lap("catalog read, in all");
     let mut snapshot = lens_core::build::build_unsigned(&raw);
-    drop(raw);
     clock.lap("build");
+    drop(raw);
+    clock.lap("free the catalog rows");
     let encoded = sign_and_encode(&mut snapshot);
     clock.lap("sign and encode");
+    drop(snapshot);
+    clock.lap("free the model");
     match encoded {
         Ok((bytes, signature)) => (EncodedJsonb(bytes), signature),
         Err(e) => internal(format!("could not encode the snapshot as jsonb: {e}")),

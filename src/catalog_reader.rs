@@ -131,10 +131,11 @@ pub fn read_catalog(scope: &Scope) -> RawCatalog {
     clock.lap("types");
     read_default_opclasses(&mut raw);
     clock.lap("default opclasses");
-    read_server_index_defs(&mut raw);
-    clock.lap("server index definitions");
+    // predicates first: the index definitions the extension prints end with them
     deparse_expressions(&mut raw);
     clock.lap("expressions");
+    read_server_index_defs(&mut raw);
+    clock.lap("index definitions");
     resolve_fk_parent_columns(&mut raw);
     clock.lap("FK parent columns");
     raw
@@ -407,7 +408,7 @@ fn read_default_opclasses(raw: &mut RawCatalog) {
 
 fn read_server_index_defs(raw: &mut RawCatalog) {
     let oids: Vec<pg_sys::Oid> =
-        lens_core::build::indexes_needing_server_definition(raw).into_iter().map(pg_sys::Oid::from).collect();
+        lens_core::build::print_own_index_definitions(raw).into_iter().map(pg_sys::Oid::from).collect();
     if oids.is_empty() {
         return;
     }
@@ -415,7 +416,7 @@ fn read_server_index_defs(raw: &mut RawCatalog) {
     for r in 0..rows.len() {
         // NULL when the index was dropped while we read; it then has no definition.
         if let Some(definition) = rows.opt_string(r, 2) {
-            raw.index_defs.insert(rows.oid(r, 1), RawIndexDef { definition, columns: rows.strings(r, 3) });
+            raw.index_defs.insert(rows.oid(r, 1), RawIndexDef { definition, columns: rows.strings(r, 3), include: None });
         }
     }
 }

@@ -53,21 +53,25 @@ pub fn build_unsigned(raw: &RawCatalog) -> Snapshot {
     snap
 }
 
-/// The indexes whose definition only `pg_get_indexdef()` can print (see `index_def`).
-pub fn indexes_needing_server_definition(raw: &RawCatalog) -> Vec<Oid> {
+/// Prints the definitions of the indexes `index_def` can print exactly into
+/// `raw.index_defs`, and returns the others, which only `pg_get_indexdef()` can print.
+pub fn print_own_index_definitions(raw: &mut RawCatalog) -> Vec<Oid> {
     let kw = Keywords::new(raw.quoted_keywords.iter().cloned());
     let rels: HashMap<Oid, &RawRelation> = raw.relations.iter().map(|r| (r.oid, r)).collect();
     let columns: HashMap<(Oid, i16), &RawColumn> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c)).collect();
-    raw.indexes
-        .iter()
-        .filter(|idx| {
-            let Some(rel) = rels.get(&idx.relid) else { return false };
-            let lookup = |attnum: i16| columns.get(&(idx.relid, attnum)).copied();
-            let table = IndexedTable { schema: &rel.schema, name: &rel.name, column: &lookup };
-            print_index(idx, &table, &raw.default_opclasses, &kw).is_none()
-        })
-        .map(|idx| idx.oid)
-        .collect()
+    let mut printed = Vec::new();
+    let mut for_the_server = Vec::new();
+    for idx in &raw.indexes {
+        let Some(rel) = rels.get(&idx.relid) else { continue };
+        let lookup = |attnum: i16| columns.get(&(idx.relid, attnum)).copied();
+        let table = IndexedTable { schema: &rel.schema, name: &rel.name, column: &lookup };
+        match print_index(idx, &table, &raw.default_opclasses, &kw) {
+            Some(p) => printed.push((idx.oid, RawIndexDef { definition: p.definition, columns: p.columns, include: Some(p.include) })),
+            None => for_the_server.push(idx.oid),
+        }
+    }
+    raw.index_defs.extend(printed);
+    for_the_server
 }
 
 /// A map built from unsorted entries without shifting large values around inside the tree:
@@ -193,19 +197,16 @@ fn build_indexes(
     for idx in &raw.indexes {
         let Some(rel) = rels.get(&idx.relid) else { continue };
         let lookup = |attnum: i16| columns.get(&(idx.relid, attnum)).copied();
-        let table = IndexedTable { schema: &rel.raw.schema, name: &rel.raw.name, column: &lookup };
-        let printed = print_index(idx, &table, &raw.default_opclasses, kw);
-        let (definition, cols, include) = match printed {
-            Some(p) => (p.definition, p.columns, p.include),
-            None => {
-                let server = raw.index_defs.get(&idx.oid).cloned().unwrap_or_default();
-                let include = idx.indkey[idx.nkeyatts.min(idx.indkey.len())..]
-                    .iter()
-                    .filter_map(|&a| lookup(a).map(|c| quote_ident(&c.name, kw)))
-                    .collect();
-                (server.definition, server.columns, include)
-            }
-        };
+        // Printed by print_own_index_definitions or by the server; missing only for an index
+        // dropped while the catalog was read.
+        let printed = raw.index_defs.get(&idx.oid).cloned().unwrap_or_default();
+        let include = printed.include.unwrap_or_else(|| {
+            idx.indkey[idx.nkeyatts.min(idx.indkey.len())..]
+                .iter()
+                .filter_map(|&a| lookup(a).map(|c| quote_ident(&c.name, kw)))
+                .collect()
+        });
+        let (definition, cols) = (printed.definition, printed.columns);
         let key = index_key(&rel.key, &idx.name, kw);
         indexes.push((
             key.clone(),

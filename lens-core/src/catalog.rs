@@ -29,7 +29,8 @@ pub struct RawCatalog {
     pub collations: HashMap<Oid, String>,
     pub constraints: Vec<RawConstraint>,
     pub indexes: Vec<RawIndex>,
-    /// Index definitions the server printed itself, for indexes `crate::index_def` leaves alone.
+    /// Index definitions: printed by `crate::index_def` where it can
+    /// (`build::print_own_index_definitions`), by the server for the rest.
     pub index_defs: HashMap<Oid, RawIndexDef>,
     /// The default operator class per (access method, type), where it is known for sure.
     pub default_opclasses: HashMap<(Oid, Oid), Oid>,
@@ -164,6 +165,8 @@ pub struct RawIndex {
 pub struct RawIndexDef {
     pub definition: String,
     pub columns: Vec<String>,
+    /// INCLUDE columns, when printed by the extension (the server's answer leaves them out).
+    pub include: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default)]

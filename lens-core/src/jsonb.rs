@@ -8,21 +8,21 @@
 
 use std::fmt;
 
-const JENTRY_OFFLENMASK: u32 = 0x0FFF_FFFF;
-const JENTRY_HAS_OFF: u32 = 0x8000_0000;
-const JENTRY_ISSTRING: u32 = 0x0000_0000;
-const JENTRY_ISNUMERIC: u32 = 0x1000_0000;
-const JENTRY_ISBOOL_FALSE: u32 = 0x2000_0000;
-const JENTRY_ISBOOL_TRUE: u32 = 0x3000_0000;
-const JENTRY_ISNULL: u32 = 0x4000_0000;
-const JENTRY_ISCONTAINER: u32 = 0x5000_0000;
-const JB_OFFSET_STRIDE: usize = 32;
+pub(crate) const JENTRY_OFFLENMASK: u32 = 0x0FFF_FFFF;
+pub(crate) const JENTRY_HAS_OFF: u32 = 0x8000_0000;
+pub(crate) const JENTRY_ISSTRING: u32 = 0x0000_0000;
+pub(crate) const JENTRY_ISNUMERIC: u32 = 0x1000_0000;
+pub(crate) const JENTRY_ISBOOL_FALSE: u32 = 0x2000_0000;
+pub(crate) const JENTRY_ISBOOL_TRUE: u32 = 0x3000_0000;
+pub(crate) const JENTRY_ISNULL: u32 = 0x4000_0000;
+pub(crate) const JENTRY_ISCONTAINER: u32 = 0x5000_0000;
+pub(crate) const JB_OFFSET_STRIDE: usize = 32;
 const JB_FSCALAR: u32 = 0x1000_0000;
-const JB_FOBJECT: u32 = 0x2000_0000;
-const JB_FARRAY: u32 = 0x4000_0000;
-const VARHDRSZ: usize = 4;
+pub(crate) const JB_FOBJECT: u32 = 0x2000_0000;
+pub(crate) const JB_FARRAY: u32 = 0x4000_0000;
+pub(crate) const VARHDRSZ: usize = 4;
 /// The largest varlena PostgreSQL accepts (1 GB - 1).
-const MAX_VARLENA: usize = 0x3FFF_FFFF;
+pub(crate) const MAX_VARLENA: usize = 0x3FFF_FFFF;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsonbError {
@@ -45,7 +45,7 @@ impl std::error::Error for JsonbError {}
 
 /// `SET_VARSIZE_4B`: the length shifted left by two on little-endian machines.
 #[cfg(target_endian = "little")]
-fn varsize_4b(len: usize) -> u32 {
+pub(crate) fn varsize_4b(len: usize) -> u32 {
     (len as u32) << 2
 }
 
@@ -53,12 +53,12 @@ fn push_u32(buf: &mut Vec<u8>, v: u32) {
     buf.extend_from_slice(&v.to_ne_bytes());
 }
 
-fn set_u32(buf: &mut [u8], at: usize, v: u32) {
+pub(crate) fn set_u32(buf: &mut [u8], at: usize, v: u32) {
     buf[at..at + 4].copy_from_slice(&v.to_ne_bytes());
 }
 
 /// Pads with zeros to a multiple of 4.
-fn pad_to_int(buf: &mut Vec<u8>) {
+pub(crate) fn pad_to_int(buf: &mut Vec<u8>) {
     let pad = (4 - buf.len() % 4) % 4;
     buf.resize(buf.len() + pad, 0);
 }
@@ -68,7 +68,7 @@ fn checked_count(n: usize) -> Result<u32, JsonbError> {
 }
 
 /// Every JB_OFFSET_STRIDE'th entry stores its end offset instead of its length.
-fn jentry(kind: u32, len: usize, end_offset: usize, i: usize) -> Result<u32, JsonbError> {
+pub(crate) fn jentry(kind: u32, len: usize, end_offset: usize, i: usize) -> Result<u32, JsonbError> {
     if len > JENTRY_OFFLENMASK as usize || end_offset > JENTRY_OFFLENMASK as usize {
         return Err(JsonbError::TooLarge);
     }

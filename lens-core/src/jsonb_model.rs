@@ -12,17 +12,11 @@ use crate::model::*;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-const JENTRY_OFFLENMASK: usize = 0x0FFF_FFFF;
-const JENTRY_HAS_OFF: u32 = 0x8000_0000;
-const JENTRY_ISSTRING: u32 = 0x0000_0000;
-const JENTRY_ISNUMERIC: u32 = 0x1000_0000;
-const JENTRY_ISBOOL_FALSE: u32 = 0x2000_0000;
-const JENTRY_ISBOOL_TRUE: u32 = 0x3000_0000;
-const JENTRY_ISNULL: u32 = 0x4000_0000;
-const JENTRY_ISCONTAINER: u32 = 0x5000_0000;
-const JB_OFFSET_STRIDE: usize = 32;
-const JB_FOBJECT: u32 = 0x2000_0000;
-const JB_FARRAY: u32 = 0x4000_0000;
+use crate::jsonb::{
+    jentry as entry, pad_to_int as pad, set_u32 as set, JB_FARRAY, JB_FOBJECT, JENTRY_ISBOOL_FALSE,
+    JENTRY_ISBOOL_TRUE, JENTRY_ISCONTAINER, JENTRY_ISNULL, JENTRY_ISNUMERIC, JENTRY_ISSTRING, JENTRY_OFFLENMASK,
+    MAX_VARLENA, VARHDRSZ,
+};
 
 type R = Result<u32, JsonbError>;
 
@@ -34,22 +28,6 @@ pub trait WriteJsonb {
     fn absent(&self) -> bool {
         false
     }
-}
-
-fn pad(out: &mut Vec<u8>) {
-    let n = (4 - out.len() % 4) % 4;
-    out.resize(out.len() + n, 0);
-}
-
-fn set(out: &mut [u8], at: usize, v: u32) {
-    out[at..at + 4].copy_from_slice(&v.to_ne_bytes());
-}
-
-fn entry(kind: u32, len: usize, end: usize, i: usize) -> R {
-    if len > JENTRY_OFFLENMASK || end > JENTRY_OFFLENMASK {
-        return Err(JsonbError::TooLarge);
-    }
-    Ok(if i % JB_OFFSET_STRIDE == 0 { kind | end as u32 | JENTRY_HAS_OFF } else { kind | len as u32 })
 }
 
 /// Writes an object whose `members` come already in jsonb key order (length, then bytes).
@@ -76,7 +54,7 @@ fn object<'a>(out: &mut Vec<u8>, members: &[(&'a str, &'a dyn WriteJsonb)]) -> R
 }
 
 fn container(start: usize, end: usize) -> R {
-    if end - start > JENTRY_OFFLENMASK {
+    if end - start > JENTRY_OFFLENMASK as usize {
         return Err(JsonbError::TooLarge);
     }
     Ok(JENTRY_ISCONTAINER | (end - start) as u32)
@@ -89,7 +67,7 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 impl WriteJsonb for String {
     fn write(&self, out: &mut Vec<u8>) -> R {
-        if self.len() > JENTRY_OFFLENMASK {
+        if self.len() > JENTRY_OFFLENMASK as usize {
             return Err(JsonbError::TooLarge);
         }
         out.extend_from_slice(self.as_bytes());
@@ -265,12 +243,12 @@ pub fn snapshot_jsonb(snap: &Snapshot) -> Result<Vec<u8>, JsonbError> {
         + snap.constraints.pks.len() + snap.constraints.uniques.len() + snap.constraints.checks.len()
         + snap.sequences.len() + snap.views.len();
     let mut out = Vec::with_capacity(64 * 1024 + objects * 384);
-    out.extend_from_slice(&[0u8; 4]);
+    out.extend_from_slice(&[0u8; VARHDRSZ]);
     WriteJsonb::write(snap, &mut out)?;
-    if out.len() > 0x3FFF_FFFF {
+    if out.len() > MAX_VARLENA {
         return Err(JsonbError::TooLarge);
     }
-    let header = (out.len() as u32) << 2; // SET_VARSIZE_4B, little-endian
+    let header = crate::jsonb::varsize_4b(out.len());
     set(&mut out, 0, header);
     Ok(out)
 }

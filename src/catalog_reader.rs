@@ -24,10 +24,17 @@ pub struct Scope {
     pub exact_sizes: bool,
 }
 
-/// Share-locks every relation of `scope` (blocking DDL on them until the transaction ends),
-/// so that a read under a snapshot taken afterwards sees them exactly as the server's
-/// deparse functions do. Call inside `Spi::connect`; `lock_timeout` bounds each wait.
-pub fn lock_scope(scope: &Scope) {
+/// A scope with its arguments checked: the schemas, and the tables it is limited to.
+pub struct Resolved {
+    schemas: Vec<RawSchema>,
+    tables: Option<Vec<ResolvedTable>>,
+}
+
+/// Checks the arguments of `scope`, and share-locks every relation in it (blocking DDL on them
+/// until the transaction ends), so that a read under a snapshot taken afterwards sees them
+/// exactly as the server's deparse functions do. Call inside `Spi::connect`; `lock_timeout`
+/// bounds each wait.
+pub fn lock_scope(scope: &Scope) -> Resolved {
     let (schemas, table_filter) = resolve_scope(scope);
     let schema_oids: Vec<pg_sys::Oid> = schemas.iter().map(|s| pg_sys::Oid::from(s.oid)).collect();
     let rel_filter = match &table_filter {
@@ -41,6 +48,7 @@ pub fn lock_scope(scope: &Scope) {
             pg_sys::LockRelationOid(pg_sys::Oid::from(rows.oid(r, 1)), pg_sys::AccessShareLock as pg_sys::LOCKMODE);
         }
     }
+    Resolved { schemas, tables: table_filter }
 }
 
 /// The schemas and the resolved table filter of a scope, with every argument checked.
@@ -63,12 +71,13 @@ fn resolve_scope(scope: &Scope) -> (Vec<RawSchema>, Option<Vec<ResolvedTable>>) 
     (schemas, table_filter)
 }
 
-/// Reads everything a snapshot of `scope` needs. Call inside `Spi::connect`.
-pub fn read_catalog(scope: &Scope) -> RawCatalog {
+/// Reads everything a snapshot of `scope` (resolved and locked by `lock_scope`) needs.
+/// Call inside `Spi::connect`.
+pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let clock = crate::spi_read::PhaseClock::start();
     let mut raw = RawCatalog { exact_sizes: scope.exact_sizes, ..Default::default() };
     read_meta(&mut raw);
-    let (schemas, table_filter) = resolve_scope(scope);
+    let Resolved { schemas, tables: table_filter } = resolved;
     raw.schemas = schemas;
     raw.table_filter = scope.tables.clone();
 
@@ -217,7 +226,7 @@ fn resolve_schemas(names: Option<&[String]>) -> Vec<RawSchema> {
 fn describe_relations(relations: &mut [RawRelation]) {
     let wanted: Vec<pg_sys::Oid> = relations
         .iter()
-        .filter(|r| matches!(r.relkind.as_str(), "v" | "m" | "p") || r.partition_bound.is_some())
+        .filter(|r| matches!(r.relkind.as_str(), "v" | "m" | "p") || r.is_partition)
         .map(|r| pg_sys::Oid::from(r.oid))
         .collect();
     if wanted.is_empty() {
@@ -229,10 +238,7 @@ fn describe_relations(relations: &mut [RawRelation]) {
         details.insert(rows.oid(r, 1), r);
     }
     for rel in relations.iter_mut() {
-        let Some(&r) = details.get(&rel.oid) else {
-            rel.partition_bound = None; // the scan's marker: the relation is gone
-            continue;
-        };
+        let Some(&r) = details.get(&rel.oid) else { continue };
         rel.parent = match (rows.opt_string(r, 2), rows.opt_string(r, 3)) {
             (Some(s), Some(n)) => Some((s, n)),
             _ => None,
@@ -249,7 +255,7 @@ fn describe_relations(relations: &mut [RawRelation]) {
 fn read_indexes_by_scan(
     relations: &HashSet<u32>,
     toast_tables: &HashSet<u32>,
-    classes: &HashMap<u32, (String, String, u32, i64, bool)>,
+    classes: &HashMap<u32, crate::catalog_scan::IndexClass>,
     comments: &crate::catalog_scan::Comments,
 ) -> (Vec<RawIndex>, HashMap<u32, Vec<u32>>) {
     let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);

@@ -303,7 +303,7 @@ unsafe fn vector_values<T: Copy>(header: *const pg_sys::int2vector) -> Vec<T> {
 pub fn indexes(
     relations: &HashSet<Oid>,
     toast_tables: &HashSet<Oid>,
-    classes: &HashMap<Oid, (String, String, Oid, i64, bool)>,
+    classes: &HashMap<Oid, IndexClass>,
     method_names: &HashMap<Oid, String>,
     comments: &Comments,
 ) -> (Vec<RawIndex>, HashMap<Oid, Vec<Oid>>) {
@@ -351,13 +351,13 @@ pub fn indexes(
         });
     });
     for index in &mut out {
-        if let Some((name, relkind, method, pages, has_options)) = classes.get(&index.oid) {
-            index.name = name.clone();
-            index.relkind = relkind.clone();
-            index.method_oid = *method;
-            index.method = method_names.get(method).cloned().unwrap_or_default();
-            index.relpages = *pages;
-            index.needs_server_def |= *has_options;
+        if let Some(class) = classes.get(&index.oid) {
+            index.name = class.name.clone();
+            index.relkind = class.relkind.clone();
+            index.method_oid = class.access_method;
+            index.method = method_names.get(&class.access_method).cloned().unwrap_or_default();
+            index.relpages = class.pages;
+            index.needs_server_def |= class.has_options;
         }
     }
     (out, toast_indexes)
@@ -371,8 +371,17 @@ pub struct Classes {
     pub sequences: Vec<(Oid, String, String)>,
     /// Where every relation with storage keeps its files, for exact sizes.
     pub storage: HashMap<Oid, Storage>,
-    /// Index relations: oid -> (name, relkind, access method, pages, has reloptions).
-    pub indexes: HashMap<Oid, (String, String, Oid, i64, bool)>,
+    /// Index relations by oid.
+    pub indexes: HashMap<Oid, IndexClass>,
+}
+
+/// What pg_class says of an index relation.
+pub struct IndexClass {
+    pub name: String,
+    pub relkind: String,
+    pub access_method: Oid,
+    pub pages: i64,
+    pub has_options: bool,
 }
 
 /// What locates a relation's files and tells which forks it can have.
@@ -419,7 +428,16 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
             b'i' | b'I' => {
                 let reloptions = *reloptions.get_or_insert_with(|| attnum(tupdesc, "reloptions"));
                 let has_options = unsafe { !pg_sys::heap_attisnull(tuple, reloptions, tupdesc) };
-                indexes.insert(oid, (name_of(&c.relname), char_field(c.relkind), c.relam.to_u32(), c.relpages as i64, has_options));
+                indexes.insert(
+                    oid,
+                    IndexClass {
+                        name: name_of(&c.relname),
+                        relkind: char_field(c.relkind),
+                        access_method: c.relam.to_u32(),
+                        pages: c.relpages as i64,
+                        has_options,
+                    },
+                );
             }
             b'S' => {
                 if let Some(schema) = schema_names.get(&c.relnamespace.to_u32()) {
@@ -448,7 +466,7 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
                     rls_forced: c.relforcerowsecurity,
                     comment: comments.relations.get(&(oid, 0)).cloned(),
                     // parent, bound, key and view body: printed by the server (relation_details.sql)
-                    partition_bound: c.relispartition.then(String::new),
+                    is_partition: c.relispartition,
                     ..Default::default()
                 });
             }

@@ -61,6 +61,7 @@ pub struct RawRelation {
     pub persistence: String,
     pub rls_enabled: bool,
     pub rls_forced: bool,
+    pub is_partition: bool,
     pub parent: Option<(String, String)>,
     pub partition_bound: Option<String>,
     pub partition_key: Option<String>,

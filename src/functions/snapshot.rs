@@ -42,9 +42,9 @@ fn read_consistently(scope: &Scope) -> lens_core::catalog::RawCatalog {
         let outcome = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| {
             crate::spi_read::with_settings(&[("lock_timeout", lock_timeout.as_str())], || {
                 let clock = crate::spi_read::PhaseClock::start();
-                crate::spi_read::with_fresh_snapshot(|| Spi::connect(|_| lock_scope(scope)));
+                let resolved = crate::spi_read::with_fresh_snapshot(|| Spi::connect(|_| lock_scope(scope)));
                 clock.lap("locks");
-                crate::spi_read::with_fresh_snapshot(|| Spi::connect(|_| read_catalog(scope)))
+                crate::spi_read::with_fresh_snapshot(|| Spi::connect(|_| read_catalog(scope, resolved)))
             })
         }));
         match outcome {

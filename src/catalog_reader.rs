@@ -281,6 +281,7 @@ fn read_enums(rows: &Rows) -> Vec<RawEnum> {
             name: rows.string(r, 2),
             values: rows.strings(r, 3),
             comment: rows.opt_string(r, 4),
+            oid: rows.oid(r, 5),
         })
         .collect()
 }
@@ -297,6 +298,7 @@ fn read_domains(rows: &Rows) -> Vec<RawDomain> {
             check_names: rows.strings(r, 7),
             check_defs: rows.strings(r, 8),
             comment: rows.opt_string(r, 9),
+            oid: rows.oid(r, 10),
         })
         .collect()
 }
@@ -340,6 +342,7 @@ fn read_triggers(rows: &Rows) -> Vec<RawTrigger> {
                 definition: rows.opt_string(r, 3)?,
                 enabled: rows.string(r, 4),
                 comment: rows.opt_string(r, 5),
+                oid: rows.oid(r, 6),
             })
         })
         .collect()
@@ -356,6 +359,7 @@ fn read_policies(rows: &Rows) -> Vec<RawPolicy> {
             using: rows.opt_string(r, 6),
             with_check: rows.opt_string(r, 7),
             comment: rows.opt_string(r, 8),
+            oid: rows.oid(r, 9),
         })
         .collect()
 }

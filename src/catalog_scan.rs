@@ -525,6 +525,7 @@ pub fn sequences(list: &[(Oid, String, String)], only: Option<&HashSet<Oid>>, co
         let (_, schema, name) = &list[n];
         out.push((
             RawSequence {
+                oid,
                 schema: schema.clone(),
                 name: name.clone(),
                 data_type: String::new(),

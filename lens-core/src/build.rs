@@ -112,6 +112,7 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
         };
         let row_estimate = if rel.reltuples < 0.0 { -1 } else { rel.reltuples.round() as i64 };
         let table = Table {
+            oid: Some(rel.oid as i64),
             key: key.clone(),
             schema: rel.schema.clone(),
             name: rel.name.clone(),
@@ -133,6 +134,7 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
             views.push((
                 key.clone(),
                 View {
+                    oid: Some(rel.oid as i64),
                     key: key.clone(),
                     schema: rel.schema.clone(),
                     name: rel.name.clone(),
@@ -211,6 +213,7 @@ fn build_indexes(
         indexes.push((
             key.clone(),
             Index {
+                oid: Some(idx.oid as i64),
                 key,
                 table_key: rel.key.clone(),
                 schema: rel.raw.schema.clone(),
@@ -323,6 +326,7 @@ fn build_constraints(
         match con.contype.as_str() {
             "p" | "u" => {
                 let entry = KeyConstraint {
+                    oid: Some(con.oid as i64),
                     key: key.clone(),
                     table_key: rel.key.clone(),
                     columns: cols,
@@ -339,6 +343,7 @@ fn build_constraints(
                 checks.push((
                     key.clone(),
                     CheckConstraint {
+                        oid: Some(con.oid as i64),
                         key,
                         table_key: rel.key.clone(),
                         name: con.name.clone(),
@@ -354,6 +359,7 @@ fn build_constraints(
                 exclusions.push((
                     key.clone(),
                     ExclusionConstraint {
+                        oid: Some(con.oid as i64),
                         key,
                         table_key: rel.key.clone(),
                         name: con.name.clone(),
@@ -405,6 +411,7 @@ fn build_constraints(
         relationships.push((
             key.clone(),
             Relationship {
+                oid: Some(con.oid as i64),
                 key,
                 name: con.name.clone(),
                 constraint_key: constraint_key(&child_key, &con.name, kw),
@@ -437,7 +444,7 @@ fn build_other_objects(
         let key = qualified(&e.schema, &e.name, kw);
         snap.enums.insert(
             key.clone(),
-            Enum { key, schema: e.schema.clone(), name: e.name.clone(), values: e.values.clone(), comment: e.comment.clone() },
+            Enum { oid: Some(e.oid as i64), key, schema: e.schema.clone(), name: e.name.clone(), values: e.values.clone(), comment: e.comment.clone() },
         );
     }
     for d in &raw.domains {
@@ -445,6 +452,7 @@ fn build_other_objects(
         snap.domains.insert(
             key.clone(),
             Domain {
+                oid: Some(d.oid as i64),
                 key,
                 schema: d.schema.clone(),
                 name: d.name.clone(),
@@ -467,6 +475,7 @@ fn build_other_objects(
         snap.sequences.insert(
             key.clone(),
             Sequence {
+                oid: Some(s.oid as i64),
                 key,
                 schema: s.schema.clone(),
                 name: s.name.clone(),
@@ -495,6 +504,7 @@ fn build_other_objects(
         snap.triggers.insert(
             key.clone(),
             Trigger {
+                oid: Some(t.oid as i64),
                 key,
                 table_key: rel.key.clone(),
                 name: t.name.clone(),
@@ -517,6 +527,7 @@ fn build_other_objects(
         snap.policies.insert(
             key.clone(),
             Policy {
+                oid: Some(p.oid as i64),
                 key,
                 table_key: rel.key.clone(),
                 name: p.name.clone(),

@@ -172,6 +172,7 @@ pub struct RawIndexDef {
 
 #[derive(Debug, Clone, Default)]
 pub struct RawEnum {
+    pub oid: Oid,
     pub schema: String,
     pub name: String,
     pub values: Vec<String>,
@@ -180,6 +181,7 @@ pub struct RawEnum {
 
 #[derive(Debug, Clone, Default)]
 pub struct RawDomain {
+    pub oid: Oid,
     pub schema: String,
     pub name: String,
     pub data_type: String,
@@ -193,6 +195,7 @@ pub struct RawDomain {
 
 #[derive(Debug, Clone, Default)]
 pub struct RawSequence {
+    pub oid: Oid,
     pub schema: String,
     pub name: String,
     pub data_type: String,
@@ -209,6 +212,7 @@ pub struct RawSequence {
 
 #[derive(Debug, Clone, Default)]
 pub struct RawTrigger {
+    pub oid: Oid,
     pub relid: Oid,
     pub name: String,
     pub definition: String,
@@ -219,6 +223,7 @@ pub struct RawTrigger {
 
 #[derive(Debug, Clone, Default)]
 pub struct RawPolicy {
+    pub oid: Oid,
     pub relid: Oid,
     pub name: String,
     /// `*`, `r`, `a`, `w` or `d`.

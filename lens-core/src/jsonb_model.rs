@@ -173,7 +173,7 @@ write_jsonb_struct!(Meta {
     "formatVersion" => format_version, "signature" => signature, "keySignature" => key_signature,
     "sizes" => sizes, "tables" => tables optional,
 });
-write_jsonb_struct!(Table {
+write_jsonb_struct!(Table { "oid" => oid optional,
     "key" => key, "schema" => schema, "name" => name, "kind" => kind, "rowEstimate" => row_estimate,
     "totalBytes" => total_bytes, "heapBytes" => heap_bytes, "indexBytes" => index_bytes, "toastBytes" => toast_bytes,
     "persistence" => persistence, "rlsEnabled" => rls_enabled, "rlsForced" => rls_forced,
@@ -186,50 +186,50 @@ write_jsonb_struct!(Column {
     "identity" => identity optional, "generated" => generated optional, "collation" => collation optional, "comment" => comment optional,
 });
 write_jsonb_struct!(Constraints { "pks" => pks, "uniques" => uniques, "checks" => checks, "exclusions" => exclusions });
-write_jsonb_struct!(KeyConstraint {
+write_jsonb_struct!(KeyConstraint { "oid" => oid optional,
     "key" => key, "tableKey" => table_key, "columns" => columns, "name" => name, "indexKey" => index_key,
     "deferrable" => deferrable, "initiallyDeferred" => initially_deferred, "nullsNotDistinct" => nulls_not_distinct optional,
     "comment" => comment optional,
 });
-write_jsonb_struct!(CheckConstraint {
+write_jsonb_struct!(CheckConstraint { "oid" => oid optional,
     "key" => key, "tableKey" => table_key, "name" => name, "expression" => expression, "columns" => columns,
     "validated" => validated, "noInherit" => no_inherit optional, "comment" => comment optional,
 });
-write_jsonb_struct!(ExclusionConstraint {
+write_jsonb_struct!(ExclusionConstraint { "oid" => oid optional,
     "key" => key, "tableKey" => table_key, "name" => name, "definition" => definition, "indexKey" => index_key,
     "deferrable" => deferrable, "initiallyDeferred" => initially_deferred, "comment" => comment optional,
 });
-write_jsonb_struct!(Relationship {
+write_jsonb_struct!(Relationship { "oid" => oid optional,
     "key" => key, "name" => name, "constraintKey" => constraint_key, "childKey" => child_key, "childCols" => child_cols,
     "parentKey" => parent_key, "parentCols" => parent_cols, "onUpdate" => on_update, "onDelete" => on_delete,
     "deferrable" => deferrable, "initiallyDeferred" => initially_deferred, "matchType" => match_type,
     "validated" => validated, "onDeleteSetCols" => on_delete_set_cols optional, "comment" => comment optional,
 });
-write_jsonb_struct!(Index {
+write_jsonb_struct!(Index { "oid" => oid optional,
     "key" => key, "tableKey" => table_key, "schema" => schema, "table" => table, "name" => name, "method" => method,
     "columns" => columns, "include" => include, "predicate" => predicate optional, "isUnique" => is_unique,
     "isPrimary" => is_primary, "isExclusion" => is_exclusion, "isValid" => is_valid,
     "nullsNotDistinct" => nulls_not_distinct optional, "constraintKey" => constraint_key optional, "definition" => definition,
     "comment" => comment optional,
 });
-write_jsonb_struct!(View {
+write_jsonb_struct!(View { "oid" => oid optional,
     "key" => key, "schema" => schema, "name" => name, "kind" => kind, "definition" => definition, "comment" => comment optional,
 });
-write_jsonb_struct!(Enum { "key" => key, "schema" => schema, "name" => name, "values" => values, "comment" => comment optional });
-write_jsonb_struct!(Domain {
+write_jsonb_struct!(Enum { "oid" => oid optional, "key" => key, "schema" => schema, "name" => name, "values" => values, "comment" => comment optional });
+write_jsonb_struct!(Domain { "oid" => oid optional,
     "key" => key, "schema" => schema, "name" => name, "dataType" => data_type, "notNull" => not_null,
     "default" => default optional, "collation" => collation optional, "checks" => checks, "comment" => comment optional,
 });
-write_jsonb_struct!(Sequence {
+write_jsonb_struct!(Sequence { "oid" => oid optional,
     "key" => key, "schema" => schema, "name" => name, "dataType" => data_type, "start" => start,
     "increment" => increment, "min" => min, "max" => max, "cache" => cache, "cycle" => cycle,
     "ownedBy" => owned_by optional, "identity" => identity optional, "comment" => comment optional,
 });
-write_jsonb_struct!(Trigger {
+write_jsonb_struct!(Trigger { "oid" => oid optional,
     "key" => key, "tableKey" => table_key, "name" => name, "definition" => definition, "enabled" => enabled,
     "comment" => comment optional,
 });
-write_jsonb_struct!(Policy {
+write_jsonb_struct!(Policy { "oid" => oid optional,
     "key" => key, "tableKey" => table_key, "name" => name, "command" => command, "permissive" => permissive,
     "roles" => roles, "using" => using optional, "withCheck" => with_check optional, "comment" => comment optional,
 });

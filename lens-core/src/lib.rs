@@ -12,6 +12,7 @@ pub mod index_def;
 pub mod jsonb;
 pub mod jsonb_model;
 pub mod model;
+pub mod sections;
 mod ser_util;
 pub mod signature;
 pub mod snapshot_io;

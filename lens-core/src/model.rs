@@ -69,6 +69,10 @@ pub struct Meta {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Table {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub schema: String,
     pub name: String,
@@ -154,6 +158,10 @@ pub struct Constraints {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyConstraint {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub table_key: String,
     pub columns: Vec<String>,
@@ -174,6 +182,10 @@ pub struct KeyConstraint {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckConstraint {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub table_key: String,
     pub name: String,
@@ -193,6 +205,10 @@ pub struct CheckConstraint {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExclusionConstraint {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub table_key: String,
     pub name: String,
@@ -215,6 +231,10 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Relationship {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     /// `child(cols) -> parent(cols)`, the seed's relKey.
     pub key: String,
     pub name: String,
@@ -248,6 +268,10 @@ fn simple() -> String {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Index {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub table_key: String,
     pub schema: String,
@@ -281,6 +305,10 @@ pub struct Index {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct View {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub schema: String,
     pub name: String,
@@ -295,6 +323,10 @@ pub struct View {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Enum {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub schema: String,
     pub name: String,
@@ -306,6 +338,10 @@ pub struct Enum {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Domain {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub schema: String,
     pub name: String,
@@ -325,6 +361,10 @@ pub struct Domain {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sequence {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     pub key: String,
     pub schema: String,
     pub name: String,
@@ -347,6 +387,10 @@ pub struct Sequence {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Trigger {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     /// `schema.table.trigger`.
     pub key: String,
     pub table_key: String,
@@ -362,6 +406,10 @@ pub struct Trigger {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Policy {
+    /// The object's oid in the database it was read from: an identity (renames are exact
+    /// between two snapshots of one database), never part of the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<i64>,
     /// `schema.table:policy`.
     pub key: String,
     pub table_key: String,

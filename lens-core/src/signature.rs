@@ -1,24 +1,25 @@
 //! The two signatures of a snapshot.
 //!
-//! `signature`: sha256 over a canonical encoding of every definition, so that two databases
-//! built from the same DDL agree and a data load changes nothing. Every section but `meta`
-//! and `tables` is hashed as its jsonb bytes (jsonb is canonical: keys sorted, one layout per
-//! value, and the snapshot's bytes are written anyway); `tables` is streamed through serde
-//! without the volatile fields (row estimate and sizes), every value tagged and length-
-//! prefixed, every container bracketed. The golden test below pins the encoding: a change to
-//! it (renaming or reordering model fields, say) must be deliberate.
+//! `signature`: every entry of every section (a table, a column, an index...) is encoded
+//! canonically without its volatile fields (oids, row estimates, sizes), hashed with its
+//! section and key, and the entry hashes are added up modulo 2^256; the signature is the
+//! sha256 of that sum. Equal schemas give equal sums whatever order they were read in, and
+//! the sum is incremental: capture keeps the hash of every entry it stores and moves the
+//! sum by what a DDL statement added and removed, without rehashing the schema. The golden
+//! test below pins the encoding: a change to it (renaming or reordering model fields, say)
+//! must be deliberate.
 //!
 //! `keySignature`: seed 001's formula verbatim, sha256 of the compact JSON
 //! `{"t":[table keys],"c":[column keys],"r":[relationship keys]}`, each sorted as JavaScript's
 //! `Array.prototype.sort()` sorts strings (by UTF-16 code units).
 
-use crate::model::Snapshot;
+use crate::model::{Map, Snapshot};
 use serde::ser::{self, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// Fields of a table that change with the data, not with the schema.
-const VOLATILE_FIELDS: &[&str] = &["rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
+/// Fields left out of an entry's hash: identities and what changes with the data.
+const VOLATILE_FIELDS: &[&str] = &["oid", "rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
 
 /// Computes both signatures and writes them into `meta`.
 pub fn stamp(snap: &mut Snapshot) {
@@ -27,43 +28,129 @@ pub fn stamp(snap: &mut Snapshot) {
 }
 
 pub fn signature(snap: &Snapshot) -> String {
-    match crate::jsonb_model::snapshot_jsonb(snap) {
-        Ok(bytes) => signature_of_encoded(snap, &bytes),
-        // Only a snapshot over jsonb's 256 MB container limit fails to encode.
-        Err(_) => String::new(),
-    }
+    snapshot_sum(snap).signature()
 }
 
-/// The signature of `snap`, whose jsonb bytes (as `jsonb_model::snapshot_jsonb` writes them)
-/// are `encoded`.
-pub fn signature_of_encoded(snap: &Snapshot, encoded: &[u8]) -> String {
-    let mut out = BufferedHasher::new();
-    for (key, value) in crate::jsonb::object_members(encoded, 4) {
-        match key {
-            b"meta" => continue,
-            b"tables" => {
-                out.bytes(b'k', key);
-                let mut tables = Canonical { out, depth: 0 };
-                // Strings, numbers, booleans, maps and structs only: this cannot fail.
-                let _ = snap.tables.serialize(&mut tables);
-                out = tables.out;
-            }
-            _ => {
-                // Sections are containers: skip the alignment padding in front, which depends
-                // on where the section lands (after a longer meta, say), not on its content.
-                out.bytes(b'k', key);
-                out.bytes(b'j', &encoded[(value.start + 3) & !3..value.end]);
-            }
+/// The sum of the hashes of every entry of a snapshot.
+pub fn snapshot_sum(snap: &Snapshot) -> HashSum {
+    let mut sum = HashSum::default();
+    let mut buf = Vec::with_capacity(4096);
+    crate::sections::for_each_section(snap, &mut |section, entries| {
+        entries.for_each_entry(&mut |key, entry| sum.add(&entry.hash_into(&mut buf, section, key)));
+    });
+    sum
+}
+
+/// The hash of one entry of `section` (as `sections` names them) under `key`.
+pub fn entry_hash<T: Serialize + ?Sized>(section: &str, key: &str, entry: &T) -> [u8; 32] {
+    entry_hash_with(&mut Vec::new(), section, key, entry)
+}
+
+fn entry_hash_with<T: Serialize + ?Sized>(buf: &mut Vec<u8>, section: &str, key: &str, entry: &T) -> [u8; 32] {
+    buf.clear();
+    let mut out = Canonical { out: std::mem::take(buf), depth: 0 };
+    push_bytes(&mut out.out, b's', section.as_bytes());
+    push_bytes(&mut out.out, b'k', key.as_bytes());
+    // Strings, numbers, booleans, maps and structs only: this cannot fail.
+    let _ = entry.serialize(&mut out);
+    let digest: [u8; 32] = Sha256::digest(&out.out).into();
+    *buf = out.out;
+    digest
+}
+
+/// A sum of entry hashes modulo 2^256 (four little-endian 64-bit limbs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HashSum([u64; 4]);
+
+impl HashSum {
+    pub fn add(&mut self, hash: &[u8; 32]) {
+        let mut carry = 0u64;
+        for (i, limb) in self.0.iter_mut().enumerate() {
+            let part = u64::from_le_bytes(hash[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+            let (a, c1) = limb.overflowing_add(part);
+            let (b, c2) = a.overflowing_add(carry);
+            *limb = b;
+            carry = (c1 as u64) + (c2 as u64);
         }
     }
-    out.finish_hex()
+
+    pub fn sub(&mut self, hash: &[u8; 32]) {
+        let mut borrow = 0u64;
+        for (i, limb) in self.0.iter_mut().enumerate() {
+            let part = u64::from_le_bytes(hash[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+            let (a, b1) = limb.overflowing_sub(part);
+            let (b, b2) = a.overflowing_sub(borrow);
+            *limb = b;
+            borrow = (b1 as u64) + (b2 as u64);
+        }
+    }
+
+    pub fn to_bytes(self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, limb) in self.0.iter().enumerate() {
+            out[i * 8..i * 8 + 8].copy_from_slice(&limb.to_le_bytes());
+        }
+        out
+    }
+
+    /// The sum as stored bytes; None when `bytes` is not 32 long.
+    pub fn from_bytes(bytes: &[u8]) -> Option<HashSum> {
+        let bytes: [u8; 32] = bytes.try_into().ok()?;
+        let mut limbs = [0u64; 4];
+        for (i, limb) in limbs.iter_mut().enumerate() {
+            *limb = u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().ok()?);
+        }
+        Some(HashSum(limbs))
+    }
+
+    /// The signature of a snapshot whose entries add up to this sum.
+    pub fn signature(self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(b"pg_lens signature 2\0");
+        hasher.update(self.to_bytes());
+        hex(&hasher.finalize())
+    }
 }
 
-/// The canonical encoder of the `tables` section: writes tagged bytes into the hasher as
-/// serde streams the map, leaving the volatile fields of each table out.
+fn push_bytes(out: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
+    out.push(tag);
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Lets a map of any entry type be walked as (key, entry) pairs.
+pub trait Entries {
+    fn for_each_entry(&self, f: &mut dyn FnMut(&str, &dyn ErasedEntry));
+}
+
+/// An entry that can be hashed or turned into JSON without knowing its type.
+pub trait ErasedEntry {
+    fn hash_into(&self, buf: &mut Vec<u8>, section: &str, key: &str) -> [u8; 32];
+    fn to_json(&self) -> serde_json::Value;
+}
+
+impl<T: Serialize> ErasedEntry for T {
+    fn hash_into(&self, buf: &mut Vec<u8>, section: &str, key: &str) -> [u8; 32] {
+        entry_hash_with(buf, section, key, self)
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl<T: Serialize> Entries for Map<T> {
+    fn for_each_entry(&self, f: &mut dyn FnMut(&str, &dyn ErasedEntry)) {
+        for (key, entry) in self {
+            f(key, entry);
+        }
+    }
+}
+
+/// The canonical encoder of one entry: writes tagged, length-prefixed bytes as serde streams
+/// it, leaving the volatile fields of the entry out.
 struct Canonical {
-    out: BufferedHasher,
-    /// 1 inside the map, 2 inside a table.
+    out: Vec<u8>,
+    /// 1 inside the entry itself.
     depth: usize,
 }
 
@@ -228,7 +315,7 @@ impl<'a> ser::SerializeStruct for &'a mut Canonical {
     type Ok = ();
     type Error = CanonicalError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
-        if self.depth == 2 && VOLATILE_FIELDS.contains(&key) {
+        if self.depth == 1 && VOLATILE_FIELDS.contains(&key) {
             return Ok(());
         }
         self.out.bytes(b'k', key.as_bytes());
@@ -250,21 +337,21 @@ impl<'a> ser::SerializeStructVariant for &'a mut Canonical {
     }
 }
 
-/// Feeds sha256 in large blocks: millions of tiny `update` calls would cost more than hashing.
-struct BufferedHasher {
-    hasher: Sha256,
-    buf: Vec<u8>,
+/// The tagged encoding of the canonical form: a tag, a length, bytes.
+trait TaggedOut {
+    fn tag(&mut self, tag: u8, len: usize);
+    fn bytes(&mut self, tag: u8, bytes: &[u8]);
+    fn integer(&mut self, v: i128);
 }
 
-impl BufferedHasher {
-    fn new() -> Self {
-        BufferedHasher { hasher: Sha256::new(), buf: Vec::with_capacity(1 << 16) }
+impl TaggedOut for Vec<u8> {
+    fn tag(&mut self, tag: u8, len: usize) {
+        self.push(tag);
+        self.extend_from_slice(&(len as u32).to_le_bytes());
     }
 
-    fn tag(&mut self, tag: u8, len: usize) {
-        self.buf.push(tag);
-        self.buf.extend_from_slice(&(len as u32).to_le_bytes());
-        self.flush_if_full();
+    fn bytes(&mut self, tag: u8, bytes: &[u8]) {
+        push_bytes(self, tag, bytes);
     }
 
     /// An integer in decimal, without allocating.
@@ -284,25 +371,7 @@ impl BufferedHasher {
             at -= 1;
             digits[at] = b'-';
         }
-        self.bytes(b'n', &digits[at..]);
-    }
-
-    fn bytes(&mut self, tag: u8, bytes: &[u8]) {
-        self.tag(tag, bytes.len());
-        self.buf.extend_from_slice(bytes);
-        self.flush_if_full();
-    }
-
-    fn flush_if_full(&mut self) {
-        if self.buf.len() >= 1 << 16 {
-            self.hasher.update(&self.buf);
-            self.buf.clear();
-        }
-    }
-
-    fn finish_hex(mut self) -> String {
-        self.hasher.update(&self.buf);
-        hex(&self.hasher.finalize())
+        push_bytes(self, b'n', &digits[at..]);
     }
 }
 
@@ -406,7 +475,27 @@ mod tests {
         // change every stored signature, so they must be deliberate (bump formatVersion).
         assert_eq!(signature(&sample()), GOLDEN);
     }
-    const GOLDEN: &str = "f16d9ae613603279c3b79ec8dfedccfc8e7c82c260b10cb2998d7b06affcbc1f";
+    const GOLDEN: &str = "69bb559362f7505862416441aafb3432052ecafc667dca500f7db873beeafef2";
+
+    #[test]
+    fn the_sum_moves_by_what_changed() {
+        let base = sample();
+        let mut sum = snapshot_sum(&base);
+        let mut grown = base.clone();
+        let col = Column { key: "public.users.name".into(), table_key: "public.users".into(), name: "name".into(), data_type: "text".into(), position: 2, ..Default::default() };
+        grown.columns.insert(col.key.clone(), col.clone());
+        sum.add(&entry_hash("columns", &col.key, &col));
+        assert_eq!(sum.signature(), signature(&grown));
+        sum.sub(&entry_hash("columns", &col.key, &col));
+        assert_eq!(sum.signature(), signature(&base));
+        assert_eq!(HashSum::from_bytes(&sum.to_bytes()), Some(sum));
+        // identities are not definitions
+        let mut with_oids = base.clone();
+        with_oids.tables.get_mut("public.users").unwrap().oid = Some(16384);
+        assert_eq!(signature(&with_oids), signature(&base));
+        // the same entry in another section is another entry
+        assert_ne!(entry_hash("columns", "k", &col), entry_hash("indexes", "k", &col));
+    }
 
     #[test]
     fn encoding_is_unambiguous() {

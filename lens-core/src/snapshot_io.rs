@@ -48,27 +48,10 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
 
 /// Signs an unsigned snapshot and encodes it as jsonb varlena bytes. Returns the bytes and
 /// the signature.
-///
-/// The signature hashes the encoded sections, so the snapshot is encoded once with a
-/// placeholder of the signature's length in `meta.signature`, signed, and the placeholder
-/// overwritten in place.
 pub fn sign_and_encode(snap: &mut Snapshot) -> Result<(Vec<u8>, String), String> {
-    snap.meta.key_signature = crate::signature::key_signature(snap);
-    snap.meta.signature = "0".repeat(64);
-    let mut bytes = crate::jsonb_model::snapshot_jsonb(snap).map_err(|e| e.to_string())?;
-    let signature = crate::signature::signature_of_encoded(snap, &bytes);
-    let meta = crate::jsonb::object_members(&bytes, 4).into_iter().find(|(k, _)| *k == b"meta").map(|(_, v)| v);
-    let slot = meta.and_then(|m| {
-        // the meta object starts after its alignment padding
-        let start = (m.start + 3) & !3;
-        crate::jsonb::object_members(&bytes, start).into_iter().find(|(k, _)| *k == b"signature").map(|(_, v)| v)
-    });
-    match slot {
-        Some(v) if v.len() == signature.len() => bytes[v].copy_from_slice(signature.as_bytes()),
-        _ => return Err("the encoded snapshot has no signature slot".into()),
-    }
-    snap.meta.signature = signature.clone();
-    Ok((bytes, signature))
+    crate::signature::stamp(snap);
+    let bytes = crate::jsonb_model::snapshot_jsonb(snap).map_err(|e| e.to_string())?;
+    Ok((bytes, snap.meta.signature.clone()))
 }
 
 #[cfg(test)]

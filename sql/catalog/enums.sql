@@ -3,7 +3,8 @@ SELECT n.nspname::text AS schema,
        t.typname::text AS name,
        ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e
              WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
-       d.description AS comment
+       d.description AS comment,
+       t.oid::int8 AS oid
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_description d

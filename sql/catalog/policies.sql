@@ -8,7 +8,8 @@ SELECT p.polrelid::int8 AS relid,
                        WHERE a.oid = ANY (p.polroles) ORDER BY a.rolname) END AS roles,
        pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using_expr,
        pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
-       d.description AS comment
+       d.description AS comment,
+       p.oid::int8 AS oid
 FROM pg_catalog.pg_policy p
 JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
 LEFT JOIN pg_catalog.pg_description d

@@ -4,7 +4,8 @@ SELECT t.tgrelid::int8 AS relid,
        t.tgname::text AS name,
        pg_catalog.pg_get_triggerdef(t.oid) AS definition,
        t.tgenabled::text AS enabled,
-       d.description AS comment
+       d.description AS comment,
+       t.oid::int8 AS oid
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 LEFT JOIN pg_catalog.pg_description d

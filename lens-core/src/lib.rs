@@ -6,11 +6,13 @@
 
 pub mod build;
 pub mod catalog;
+pub mod diff;
 pub mod expr_groups;
 pub mod ident;
 pub mod index_def;
 pub mod jsonb;
 pub mod jsonb_model;
+pub mod jsonb_read;
 pub mod model;
 pub mod sections;
 mod ser_util;

@@ -1,0 +1,156 @@
+//! Reads jsonb's binary form straight into `serde_json::Value`, for snapshots handed back to
+//! the extension (`lens_diff`, `lens_signature(jsonb)`): printing tens of megabytes of jsonb
+//! as text only to parse it again would cost more than the work asked for.
+
+use crate::jsonb::{JB_FARRAY, JB_FOBJECT, JENTRY_HAS_OFF, JENTRY_OFFLENMASK};
+use serde_json::{Map, Number, Value};
+
+const JENTRY_TYPEMASK: u32 = 0x7000_0000;
+const JB_CMASK: u32 = 0x0FFF_FFFF;
+
+#[derive(Debug)]
+pub struct ReadError(pub &'static str);
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "malformed jsonb: {}", self.0)
+    }
+}
+
+/// The value of a jsonb datum: `data` is what follows the varlena header.
+pub fn jsonb_to_value(data: &[u8]) -> Result<Value, ReadError> {
+    let value = container(data, 0)?;
+    // A scalar at the top is stored as a one-element array flagged scalar.
+    let header = u32_at(data, 0)?;
+    if header & 0x1000_0000 != 0 {
+        if let Value::Array(mut items) = value {
+            return items.pop().ok_or(ReadError("empty scalar container"));
+        }
+    }
+    Ok(value)
+}
+
+fn u32_at(buf: &[u8], at: usize) -> Result<u32, ReadError> {
+    buf.get(at..at + 4).map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])).ok_or(ReadError("truncated"))
+}
+
+fn container(buf: &[u8], start: usize) -> Result<Value, ReadError> {
+    let header = u32_at(buf, start)?;
+    let n = (header & JB_CMASK) as usize;
+    let is_object = header & JB_FOBJECT != 0;
+    if !is_object && header & JB_FARRAY == 0 {
+        return Err(ReadError("neither object nor array"));
+    }
+    let slots = if is_object { 2 * n } else { n };
+    let entries = start + 4;
+    let data = entries + 4 * slots;
+    if data > buf.len() {
+        return Err(ReadError("truncated entries"));
+    }
+    // Each JEntry holds either its length or, every 32nd, its end offset.
+    let mut bounds = Vec::with_capacity(slots);
+    let mut end = 0usize;
+    for i in 0..slots {
+        let e = u32_at(buf, entries + 4 * i)?;
+        let begin = end;
+        end = if e & JENTRY_HAS_OFF != 0 { (e & JENTRY_OFFLENMASK) as usize } else { end + (e & JENTRY_OFFLENMASK) as usize };
+        bounds.push((e & JENTRY_TYPEMASK, data + begin, data + end));
+    }
+    let value_at = |i: usize| -> Result<Value, ReadError> {
+        let (kind, begin, end) = bounds[i];
+        if end > buf.len() || begin > end {
+            return Err(ReadError("value out of bounds"));
+        }
+        scalar_or_container(buf, kind, begin, end)
+    };
+    if is_object {
+        let mut map = Map::new();
+        for i in 0..n {
+            let (_, begin, end) = bounds[i];
+            let key = std::str::from_utf8(buf.get(begin..end).ok_or(ReadError("key out of bounds"))?)
+                .map_err(|_| ReadError("key is not UTF-8"))?;
+            map.insert(key.to_string(), value_at(n + i)?);
+        }
+        Ok(Value::Object(map))
+    } else {
+        (0..n).map(value_at).collect::<Result<Vec<_>, _>>().map(Value::Array)
+    }
+}
+
+fn scalar_or_container(buf: &[u8], kind: u32, begin: usize, end: usize) -> Result<Value, ReadError> {
+    match kind {
+        0x0000_0000 => std::str::from_utf8(&buf[begin..end])
+            .map(|s| Value::String(s.to_string()))
+            .map_err(|_| ReadError("string is not UTF-8")),
+        0x1000_0000 => numeric(&buf[(begin + 3) & !3..end]),
+        0x2000_0000 => Ok(Value::Bool(false)),
+        0x3000_0000 => Ok(Value::Bool(true)),
+        0x4000_0000 => Ok(Value::Null),
+        0x5000_0000 => container(buf, (begin + 3) & !3),
+        _ => Err(ReadError("unknown entry kind")),
+    }
+}
+
+/// A NUMERIC varlena as a JSON number: an integer when it has no fractional digits.
+fn numeric(bytes: &[u8]) -> Result<Value, ReadError> {
+    let first = *bytes.first().ok_or(ReadError("empty numeric"))?;
+    // a 1-byte varlena header has its low bit set (little-endian layout)
+    let body = if first & 1 == 1 { &bytes[1..] } else { bytes.get(4..).ok_or(ReadError("short numeric"))? };
+    let u16_at = |at: usize| body.get(at..at + 2).map(|b| u16::from_ne_bytes([b[0], b[1]])).ok_or(ReadError("short numeric"));
+    let header = u16_at(0)?;
+    let (negative, weight, dscale, digits_at) = if header & 0x8000 != 0 {
+        if header & 0xC000 == 0xC000 {
+            return Err(ReadError("NaN or infinity is not JSON"));
+        }
+        let weight_bits = (header & 0x003F) as i32;
+        let weight = if header & 0x0040 != 0 { weight_bits - 64 } else { weight_bits };
+        (header & 0x2000 != 0, weight, ((header >> 7) & 0x3F) as u32, 2)
+    } else {
+        (header & 0x4000 != 0, u16_at(2)? as i16 as i32, (header & 0x3FFF) as u32, 4)
+    };
+    let digits: Vec<i64> = body[digits_at..].chunks_exact(2).map(|c| i16::from_ne_bytes([c[0], c[1]]) as i64).collect();
+    if dscale == 0 && weight < 5 {
+        let mut v: i128 = 0;
+        for (i, d) in digits.iter().enumerate() {
+            let power = weight - i as i32;
+            if power < 0 {
+                break;
+            }
+            v += *d as i128 * 10_000i128.pow(power as u32);
+        }
+        let v = if negative { -v } else { v };
+        if let Ok(small) = i64::try_from(v) {
+            return Ok(Value::Number(small.into()));
+        }
+    }
+    let mut f = 0f64;
+    for (i, d) in digits.iter().enumerate() {
+        f += *d as f64 * 10_000f64.powi(weight - i as i32);
+    }
+    Number::from_f64(if negative { -f } else { f }).map(Value::Number).ok_or(ReadError("number out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_back_what_the_writer_wrote() {
+        let mut long = Map::new();
+        for i in 0..100 {
+            long.insert(format!("k{i}"), json!(i * 12345));
+        }
+        for value in [
+            json!({"a": 1, "bb": [true, false, null, "x"], "c": {"d": -9223372036854775808i64, "e": 9223372036854775807i64}}),
+            json!([1.5, -0.0625, "ünï", {}, []]),
+            json!("scalar"),
+            json!(42),
+            Value::Object(long),
+        ] {
+            let bytes = crate::jsonb::to_jsonb(&value).unwrap();
+            assert_eq!(jsonb_to_value(&bytes[4..]).unwrap(), value);
+        }
+        assert!(jsonb_to_value(&[1, 2]).is_err());
+    }
+}

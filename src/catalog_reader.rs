@@ -22,6 +22,17 @@ pub struct Scope {
     /// Table keys; None for every table of the schemas.
     pub tables: Option<Vec<String>>,
     pub exact_sizes: bool,
+    /// Capture's scope: whole groups of entries (see `lens_core::capture`), read without
+    /// locks by the DDL statement that changed them. None for a snapshot.
+    pub owners: Option<Owners>,
+}
+
+/// The groups capture re-reads: relations, sequences nobody owns, types.
+#[derive(Default, Debug)]
+pub struct Owners {
+    pub relations: Vec<u32>,
+    pub sequences: Vec<u32>,
+    pub types: Vec<u32>,
 }
 
 /// A scope with its arguments checked: the schemas, and the tables it is limited to.
@@ -49,6 +60,19 @@ pub fn lock_scope(scope: &Scope) -> Resolved {
         }
     }
     Resolved { schemas, tables: table_filter }
+}
+
+/// The scope of a capture: its schemas (those of `lens.capture_schemas` that exist), nothing
+/// locked (the DDL statement holds its locks).
+pub fn resolve_for_capture(scope: &Scope) -> Resolved {
+    let rows = match &scope.schemas {
+        Some(names) => query("schemas", catalog_sql!("schemas"), &[arg(names.to_vec())]),
+        None => query("schemas", catalog_sql!("schemas"), &[null_arg::<Vec<String>>()]),
+    };
+    let schemas = (0..rows.len())
+        .filter_map(|r| rows.get::<i64>(r, 1).map(|oid| RawSchema { oid: oid as u32, name: rows.string(r, 2) }))
+        .collect();
+    Resolved { schemas, tables: None }
 }
 
 /// The schemas and the resolved table filter of a scope, with every argument checked.
@@ -82,26 +106,26 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     raw.table_filter = scope.tables.clone();
 
     let schema_oids: Vec<pg_sys::Oid> = raw.schemas.iter().map(|s| pg_sys::Oid::from(s.oid)).collect();
-    let rel_filter: Option<Vec<pg_sys::Oid>> =
-        table_filter.as_ref().map(|t| t.iter().map(|t| pg_sys::Oid::from(t.oid)).collect());
+    let rel_filter: Option<Vec<pg_sys::Oid>> = match &scope.owners {
+        Some(owners) => Some(owners.relations.iter().map(|&o| pg_sys::Oid::from(o)).collect()),
+        None => table_filter.as_ref().map(|t| t.iter().map(|t| pg_sys::Oid::from(t.oid)).collect()),
+    };
+    let type_filter: Option<Vec<pg_sys::Oid>> =
+        scope.owners.as_ref().map(|o| o.types.iter().map(|&t| pg_sys::Oid::from(t)).collect());
     let members = query("extension_members", catalog_sql!("extension_members"), &[]);
     let extension_members: Vec<pg_sys::Oid> = (0..members.len()).map(|r| pg_sys::Oid::from(members.oid(r, 1))).collect();
-    // $1 schemas, $2 the table filter, $3 extension members: the same three for every query
-    let scope_args = || {
-        vec![
-            arg(schema_oids.clone()),
-            match &rel_filter {
-                Some(oids) => arg(oids.clone()),
-                None => null_arg::<Vec<pg_sys::Oid>>(),
-            },
-            arg(extension_members.clone()),
-        ]
+    // $1 schemas, $2 the table filter, $3 extension members, $4 the type filter: the same
+    // four for every query
+    let optional = |oids: &Option<Vec<pg_sys::Oid>>| match oids {
+        Some(oids) => arg(oids.clone()),
+        None => null_arg::<Vec<pg_sys::Oid>>(),
     };
+    let scope_args = || vec![arg(schema_oids.clone()), optional(&rel_filter), arg(extension_members.clone()), optional(&type_filter)];
 
     clock.lap("setup");
     let comments = crate::catalog_scan::comments();
     let excluded: HashSet<u32> = extension_members.iter().map(|o| o.to_u32()).collect();
-    let only: Option<HashSet<u32>> = table_filter.as_ref().map(|t| t.iter().map(|t| t.oid).collect());
+    let only: Option<HashSet<u32>> = rel_filter.as_ref().map(|r| r.iter().map(|o| o.to_u32()).collect());
     let classes = crate::catalog_scan::classes(&raw.schemas, only.as_ref(), &excluded, &comments);
     raw.relations = classes.relations;
     describe_relations(&mut raw.relations);
@@ -109,6 +133,8 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
     raw.columns = crate::catalog_scan::columns(&relation_oids, &comments);
     clock.lap("columns (scan)");
+    // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
+    // FK with the table that holds it.
     let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
     raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments);
     name_constraint_tables(&mut raw);
@@ -132,7 +158,8 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     }
     read!(enums, "enums", read_enums, scope_args());
     read!(domains, "domains", read_domains, scope_args());
-    read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), &comments);
+    let standalone: Option<HashSet<u32>> = scope.owners.as_ref().map(|o| o.sequences.iter().copied().collect());
+    read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), standalone.as_ref(), &comments);
     clock.lap("sequences (scan)");
     read!(triggers, "triggers", read_triggers, scope_args());
     read!(policies, "policies", read_policies, scope_args());
@@ -157,6 +184,22 @@ fn read_meta(raw: &mut RawCatalog) {
     raw.captured_at = rows.string(0, 3);
     raw.block_size = rows.req(0, 4);
     raw.quoted_keywords = rows.strings(0, 5);
+    drop(rows);
+    raw.database_id = database_id();
+}
+
+/// pg_lens's id of this database, from `lens_head` in the extension's schema.
+fn database_id() -> Option<String> {
+    let rows = query(
+        "extension_schema",
+        "SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e \
+         JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_lens'",
+        &[],
+    );
+    let schema = (rows.len() == 1).then(|| rows.string(0, 1))?;
+    drop(rows);
+    let rows = query("database_id", &format!("SELECT database_id FROM {schema}.lens_head"), &[]);
+    (rows.len() == 1).then(|| rows.opt_string(0, 1)).flatten()
 }
 
 struct ResolvedTable {
@@ -307,9 +350,10 @@ fn read_sequences_by_scan(
     raw: &mut RawCatalog,
     list: &[(u32, String, String)],
     only: Option<&HashSet<u32>>,
+    standalone: Option<&HashSet<u32>>,
     comments: &crate::catalog_scan::Comments,
 ) {
-    let found = crate::catalog_scan::sequences(list, only, comments);
+    let found = crate::catalog_scan::sequences(list, only, standalone, comments);
     let type_oids: Vec<pg_sys::Oid> =
         found.iter().map(|(_, t)| *t).collect::<HashSet<_>>().into_iter().map(pg_sys::Oid::from).collect();
     let mut names: HashMap<u32, String> = HashMap::new();

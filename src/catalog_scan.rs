@@ -507,8 +507,14 @@ fn sequence_owner(rel: pg_sys::Relation, sequence: Oid) -> Option<(Oid, i16, boo
 }
 
 /// Sequences of the schemas read, with their parameters, owners and comments; limited to the
-/// ones `only` tables own when given. `data_type` is left for the caller (format_type).
-pub fn sequences(list: &[(Oid, String, String)], only: Option<&HashSet<Oid>>, comments: &Comments) -> Vec<(RawSequence, Oid)> {
+/// ones `only` tables own (and the unowned ones in `standalone`) when given. `data_type` is
+/// left for the caller (format_type).
+pub fn sequences(
+    list: &[(Oid, String, String)],
+    only: Option<&HashSet<Oid>>,
+    standalone: Option<&HashSet<Oid>>,
+    comments: &Comments,
+) -> Vec<(RawSequence, Oid)> {
     let wanted: HashMap<Oid, usize> = list.iter().enumerate().map(|(n, (oid, _, _))| (*oid, n)).collect();
     let mut out = Vec::new();
     let depend = unsafe { pg_sys::table_open(pg_sys::Oid::from(DEPEND_RELATION), pg_sys::AccessShareLock as pg_sys::LOCKMODE) };
@@ -518,7 +524,11 @@ pub fn sequences(list: &[(Oid, String, String)], only: Option<&HashSet<Oid>>, co
         let Some(&n) = wanted.get(&oid) else { return };
         let owner = sequence_owner(depend, oid);
         if let Some(only) = only {
-            if !owner.is_some_and(|(relid, _, _)| only.contains(&relid)) {
+            let wanted = match owner {
+                Some((relid, _, _)) => only.contains(&relid),
+                None => standalone.is_some_and(|s| s.contains(&oid)),
+            };
+            if !wanted {
                 return;
             }
         }

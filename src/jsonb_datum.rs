@@ -77,3 +77,62 @@ unsafe impl SqlTranslatable for JsonbText {
     const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
     const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
 }
+
+impl EncodedJsonb {
+    /// The value as a query parameter (copied into palloc'd memory).
+    pub fn as_arg(&self) -> crate::spi_read::Arg {
+        crate::spi_read::raw_arg(pg_sys::JSONBOID, EncodedJsonb(self.0.clone()).into_datum())
+    }
+
+    /// Any JSON value, laid out as jsonb.
+    pub fn from_value(value: &serde_json::Value) -> EncodedJsonb {
+        match lens_core::jsonb::to_jsonb(value) {
+            Ok(bytes) => EncodedJsonb(bytes),
+            Err(e) => crate::errors::internal(format!("could not encode jsonb: {e}")),
+        }
+    }
+}
+
+/// A jsonb argument read from its binary form into a JSON value (no text round trip).
+pub struct JsonbValue(pub serde_json::Value);
+
+impl JsonbValue {
+    /// Reads a jsonb datum.
+    pub unsafe fn from_jsonb_datum(datum: pg_sys::Datum) -> Result<serde_json::Value, lens_core::jsonb_read::ReadError> {
+        unsafe {
+            // SAFETY: a jsonb datum; detoasting gives a plain 4-byte-header varlena.
+            let varlena = pg_sys::pg_detoast_datum(datum.cast_mut_ptr::<pg_sys::varlena>());
+            let len = pgrx::varlena::varsize_any_exhdr(varlena);
+            let data = std::slice::from_raw_parts(pgrx::varlena::vardata_any(varlena) as *const u8, len);
+            lens_core::jsonb_read::jsonb_to_value(data)
+        }
+    }
+}
+
+impl FromDatum for JsonbValue {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        if is_null {
+            return None;
+        }
+        match unsafe { JsonbValue::from_jsonb_datum(datum) } {
+            Ok(value) => Some(JsonbValue(value)),
+            Err(e) => crate::errors::bad_argument(e.to_string(), "Pass a jsonb value."),
+        }
+    }
+}
+
+unsafe impl<'fcx> ArgAbi<'fcx> for JsonbValue {
+    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
+        match unsafe { arg.unbox_arg_using_from_datum() } {
+            Some(v) => v,
+            None => crate::errors::bad_argument("the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned."),
+        }
+    }
+}
+
+unsafe impl SqlTranslatable for JsonbValue {
+    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(JsonbValue);
+    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
+    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
+}

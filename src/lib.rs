@@ -4,15 +4,27 @@
 //! `spi_read`), the SQL functions (`functions`), and jsonb in and out (`jsonb_datum`).
 //! The logic lives in the `lens-core` crate, which knows nothing of PostgreSQL.
 
+mod capture;
 mod catalog_reader;
 mod catalog_scan;
 mod errors;
 mod functions;
+mod gucs;
 mod jsonb_datum;
 mod relation_sizes;
 mod spi_read;
 
+use pgrx::prelude::*;
+
 ::pgrx::pg_module_magic!(name, version);
+
+#[pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    gucs::register();
+}
+
+// The history tables, event triggers and baseline, after every function they call.
+pgrx::extension_sql_file!("../sql/capture.sql", name = "capture", finalize);
 
 /// Rust-side allocations only (PostgreSQL's palloc is untouched).
 #[global_allocator]

@@ -20,6 +20,11 @@ pub fn arg<T: IntoDatum>(value: T) -> Arg {
     Arg { type_oid: T::type_oid(), datum: value.into_datum() }
 }
 
+/// A parameter given as a datum of type `type_oid` (None for NULL).
+pub fn raw_arg(type_oid: pg_sys::Oid, datum: Option<pg_sys::Datum>) -> Arg {
+    Arg { type_oid, datum }
+}
+
 pub fn null_arg<T: IntoDatum>() -> Arg {
     Arg { type_oid: T::type_oid(), datum: None }
 }
@@ -39,6 +44,16 @@ pub struct Rows {
 /// Runs `sql` (a file of `sql/catalog/`, named `name` in errors) with `args`.
 /// Call only inside `Spi::connect`.
 pub fn query(name: &'static str, sql: &str, args: &[Arg]) -> Rows {
+    run(name, sql, args, true)
+}
+
+/// Runs a statement that writes (capture's history), seeing what the transaction did so far.
+/// Returns the rows of a SELECT or RETURNING (none otherwise). Call only inside `Spi::connect`.
+pub fn execute(name: &'static str, sql: &str, args: &[Arg]) -> Rows {
+    run(name, sql, args, false)
+}
+
+fn run(name: &'static str, sql: &str, args: &[Arg], read_only: bool) -> Rows {
     let Ok(sql) = CString::new(sql) else { internal(format!("query {name} contains a NUL byte")) };
     let mut types: Vec<pg_sys::Oid> = args.iter().map(|a| a.type_oid).collect();
     let mut values: Vec<pg_sys::Datum> = args.iter().map(|a| a.datum.unwrap_or(pg_sys::Datum::from(0))).collect();
@@ -53,13 +68,16 @@ pub fn query(name: &'static str, sql: &str, args: &[Arg]) -> Rows {
             types.as_mut_ptr(),
             values.as_mut_ptr(),
             nulls.as_ptr(),
-            true,
+            read_only,
             0,
         );
-        if status != pg_sys::SPI_OK_SELECT as i32 || pg_sys::SPI_tuptable.is_null() {
-            internal(format!("catalog query {name} failed with SPI status {status}"));
+        if status < 0 || (read_only && status != pg_sys::SPI_OK_SELECT as i32) {
+            internal(format!("query {name} failed with SPI status {status}"));
         }
         let table = pg_sys::SPI_tuptable;
+        if table.is_null() {
+            return Rows { table, len: 0, name, types: Vec::new(), current: std::cell::RefCell::new((usize::MAX, Vec::new(), Vec::new())) };
+        }
         let natts = (*(*table).tupdesc).natts as usize;
         let types = (1..=natts as i32).map(|c| pg_sys::SPI_gettypeid((*table).tupdesc, c)).collect();
         let current = std::cell::RefCell::new((usize::MAX, vec![pg_sys::Datum::from(0); natts], vec![true; natts]));
@@ -71,6 +89,9 @@ impl Drop for Rows {
     fn drop(&mut self) {
         // Free the rows now rather than at SPI_finish: the next query reuses the memory
         // instead of faulting in fresh pages.
+        if self.table.is_null() {
+            return;
+        }
         unsafe {
             // SAFETY: the table came from SPI_execute in this connection and is freed once.
             pg_sys::SPI_freetuptable(self.table);

@@ -49,6 +49,7 @@ pub fn build_unsigned(raw: &RawCatalog) -> Snapshot {
         key_signature: String::new(),
         sizes: if raw.exact_sizes { "exact" } else { "estimated" }.to_string(),
         tables: raw.table_filter.clone(),
+        database_id: raw.database_id.clone(),
     };
     snap
 }

@@ -19,6 +19,8 @@ pub struct RawCatalog {
     pub quoted_keywords: Vec<String>,
     /// Table keys the caller limited the snapshot to, if any.
     pub table_filter: Option<Vec<String>>,
+    /// pg_lens's id of this database (`lens_head.database_id`), when it has one yet.
+    pub database_id: Option<String>,
     pub exact_sizes: bool,
     pub block_size: i64,
     pub relations: Vec<RawRelation>,

@@ -171,7 +171,7 @@ write_jsonb_struct!(Snapshot {
 write_jsonb_struct!(Meta {
     "dbName" => db_name, "capturedAt" => captured_at, "schemas" => schemas, "serverVersion" => server_version optional,
     "formatVersion" => format_version, "signature" => signature, "keySignature" => key_signature,
-    "sizes" => sizes, "tables" => tables optional,
+    "sizes" => sizes, "tables" => tables optional, "databaseId" => database_id optional,
 });
 write_jsonb_struct!(Table { "oid" => oid optional,
     "key" => key, "schema" => schema, "name" => name, "kind" => kind, "rowEstimate" => row_estimate,

@@ -5,6 +5,7 @@
 //! quoting as the server does it (`ident`).
 
 pub mod build;
+pub mod capture;
 pub mod catalog;
 pub mod diff;
 pub mod expr_groups;

@@ -61,6 +61,10 @@ pub struct Meta {
     /// `estimated` (from `pg_class.relpages`) or `exact` (from the `pg_*_size` functions).
     #[serde(default)]
     pub sizes: String,
+    /// Identifies the database (kept in pg_lens's `lens_head`): two snapshots with the same
+    /// id come from one database, so their oids identify the same objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_id: Option<String>,
     /// The table keys asked for, when the snapshot was limited to some tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tables: Option<Vec<String>>,

@@ -25,6 +25,12 @@ fn not_a_snapshot(why: impl fmt::Display) -> InputError {
 /// Parses the JSON text of a snapshot, refusing what is not one or is too new to read.
 pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(not_a_snapshot)?;
+    check_snapshot_value(&value)?;
+    serde_json::from_value(value).map_err(not_a_snapshot)
+}
+
+/// Checks that a JSON value is a snapshot this version reads.
+pub fn check_snapshot_value(value: &serde_json::Value) -> Result<(), InputError> {
     let Some(object) = value.as_object() else {
         return Err(not_a_snapshot("it is not an object"));
     };
@@ -43,7 +49,10 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
             hint: "Upgrade pg_lens (ALTER EXTENSION pg_lens UPDATE) or take the snapshot with this version.".into(),
         });
     }
-    serde_json::from_value(value).map_err(not_a_snapshot)
+    if !object["tables"].is_object() {
+        return Err(not_a_snapshot("its \"tables\" is not an object"));
+    }
+    Ok(())
 }
 
 /// Signs an unsigned snapshot and encodes it as jsonb varlena bytes. Returns the bytes and

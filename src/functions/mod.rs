@@ -1,3 +1,4 @@
 //! The SQL functions: thin wrappers over the core.
 
+pub mod drift;
 pub mod snapshot;

@@ -101,6 +101,7 @@ fn lens_snapshot(
         schemas: name_list(schemas, "schemas"),
         tables: name_list(tables, "tables"),
         exact_sizes: exact_sizes.unwrap_or(false),
+        owners: None,
     };
     take_encoded_snapshot(&scope).0
 }
@@ -109,7 +110,7 @@ fn lens_snapshot(
 #[pg_extern(stable, name = "lens_signature")]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_signature_live(schemas: default!(Option<Vec<Option<String>>>, "NULL")) -> String {
-    let scope = Scope { schemas: name_list(schemas, "schemas"), tables: None, exact_sizes: false };
+    let scope = Scope { schemas: name_list(schemas, "schemas"), tables: None, exact_sizes: false, owners: None };
     take_snapshot(&scope).meta.signature
 }
 

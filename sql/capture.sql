@@ -1,0 +1,104 @@
+-- pg_lens history: the tables capture writes, the event triggers that feed them, and the
+-- baseline taken at CREATE EXTENSION. Runs last in the extension script (finalize).
+
+-- Full snapshots: the baseline at CREATE EXTENSION, lens_capture() results, keyframes.
+CREATE TABLE lens_snapshots (
+    id            bigserial PRIMARY KEY,
+    captured_at   timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    schemas       text[],                 -- NULL: every user schema
+    signature     text NOT NULL,
+    key_signature text NOT NULL,
+    snapshot      jsonb NOT NULL,
+    source        text NOT NULL CHECK (source IN ('baseline', 'manual', 'keyframe', 'visible')),
+    drift_id      bigint                  -- the last lens_drift row this snapshot includes
+);
+
+-- One row per captured DDL statement.
+CREATE TABLE lens_drift (
+    id               bigserial PRIMARY KEY,
+    captured_at      timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    txid             bigint NOT NULL,
+    role_name        text NOT NULL,
+    application_name text,
+    command_tags     text[] NOT NULL,
+    object_keys      text[] NOT NULL,
+    signature_before text,
+    signature_after  text,
+    diff             jsonb,                -- NULL when the capture failed (see error)
+    error            text,                 -- why the capture failed; the next one resyncs
+    resync           boolean NOT NULL DEFAULT false  -- the diff covers everything since the last good state
+);
+CREATE INDEX lens_drift_captured_at ON lens_drift (captured_at);
+
+-- The schema as capture last saw it, one row per snapshot entry: what a DDL statement is
+-- diffed against. Derived from the live catalog, so never dumped (pg_restore rebuilds it).
+CREATE TABLE lens_state (
+    section text NOT NULL,
+    key     text NOT NULL,
+    owner   oid NOT NULL,        -- the relation, sequence or type whose entries move together
+    oid     oid,                 -- the entry's own object
+    entry   jsonb NOT NULL,
+    hash    bytea NOT NULL,      -- lens_core::signature::entry_hash
+    PRIMARY KEY (section, key)
+);
+CREATE INDEX lens_state_owner ON lens_state (owner);
+CREATE INDEX lens_state_oid ON lens_state (oid);
+CREATE INDEX lens_state_partition_of ON lens_state ((entry ->> 'partitionOf')) WHERE section = 'tables';
+
+-- One row: the sum of the entry hashes of lens_state (the live signature), and the last
+-- drift row. Capture locks it, which orders concurrent captures as their commits.
+CREATE TABLE lens_head (
+    singleton     boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    database_id   text NOT NULL,
+    hash_sum      bytea NOT NULL,
+    signature     text NOT NULL,
+    schemas       text[],               -- lens.capture_schemas when the state was built
+    last_drift_id bigint,
+    needs_resync  boolean NOT NULL DEFAULT false
+);
+
+-- History survives pg_dump / pg_restore. lens_state and lens_head describe the live
+-- catalog and are rebuilt where the dump is restored.
+SELECT pg_catalog.pg_extension_config_dump('lens_snapshots', '');
+SELECT pg_catalog.pg_extension_config_dump('lens_snapshots_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lens_drift', '');
+SELECT pg_catalog.pg_extension_config_dump('lens_drift_id_seq', '');
+
+-- Ordinary roles read history only where granted, and never write it.
+REVOKE ALL ON lens_snapshots, lens_drift, lens_state, lens_head FROM PUBLIC;
+REVOKE ALL ON SEQUENCE lens_snapshots_id_seq, lens_drift_id_seq FROM PUBLIC;
+
+-- pg_restore loads the dumped history into tables where the restore's own DDL was already
+-- captured: the first load of each table in a session replaces those rows.
+CREATE FUNCTION lens_history_load() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.current_query() ~* '^\s*COPY' AND @extschema@.lens_history_load_starts(TG_TABLE_NAME) THEN
+        EXECUTE pg_catalog.format('DELETE FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER lens_snapshots_load BEFORE INSERT ON lens_snapshots
+    FOR EACH STATEMENT EXECUTE FUNCTION lens_history_load();
+CREATE TRIGGER lens_drift_load BEFORE INSERT ON lens_drift
+    FOR EACH STATEMENT EXECUTE FUNCTION lens_history_load();
+
+-- The event triggers: sql_drop stashes what a statement dropped, ddl_command_end captures.
+CREATE FUNCTION lens_on_sql_drop() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@.lens_stash_dropped();
+END $$;
+CREATE FUNCTION lens_on_ddl_command_end() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@.lens_capture_statement(TG_TAG);
+END $$;
+REVOKE ALL ON FUNCTION lens_on_sql_drop(), lens_on_ddl_command_end(), lens_history_load() FROM PUBLIC;
+REVOKE ALL ON FUNCTION lens_stash_dropped(), lens_capture_statement(text), lens_history_load_starts(text), lens_take_baseline() FROM PUBLIC;
+
+CREATE EVENT TRIGGER lens_capture_drop ON sql_drop EXECUTE FUNCTION lens_on_sql_drop();
+CREATE EVENT TRIGGER lens_capture_ddl ON ddl_command_end EXECUTE FUNCTION lens_on_ddl_command_end();
+
+-- The baseline: the schema as it is when the extension is created.
+SELECT lens_take_baseline();

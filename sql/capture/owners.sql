@@ -1,0 +1,52 @@
+-- The groups a DDL statement touched (see lens_core::capture): for each object it created,
+-- altered or renamed ($1 catalog ids, $2 object ids), the relation, unowned sequence or type
+-- whose entries it is part of; the same for the objects that depend on it (a view on a
+-- renamed table, the FK of another table that points at it, a column of a renamed type);
+-- and, recursively, the partitions and inheritance children of every relation found, which
+-- an ALTER on their parent changes too. Objects of extensions are left out.
+-- Returns the owner's oid and kind: a pg_class relkind, or 't' for a type.
+WITH RECURSIVE touched(classid, objid) AS (
+    SELECT * FROM unnest($1::oid[], $2::oid[])
+), objects(classid, objid) AS (
+    SELECT classid, objid FROM touched
+    UNION
+    SELECT d.classid, d.objid
+    FROM pg_catalog.pg_depend d
+    JOIN touched t ON d.refclassid = t.classid AND d.refobjid = t.objid
+    WHERE d.deptype NOT IN ('e', 'x', 'p')
+), owner_of(owner) AS (
+    SELECT COALESCE(
+             i.indrelid,
+             seq_owner.refobjid,
+             CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') THEN c.oid END,
+             NULLIF(con.conrelid, 0),
+             NULLIF(con.contypid, 0),
+             tg.tgrelid,
+             pol.polrelid,
+             rw.ev_class,
+             ad.adrelid,
+             CASE WHEN ty.typtype IN ('e', 'd') THEN ty.oid END)
+    FROM objects o
+    LEFT JOIN pg_catalog.pg_class c ON o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = o.objid
+    LEFT JOIN pg_catalog.pg_index i ON c.relkind IN ('i', 'I') AND i.indexrelid = c.oid
+    LEFT JOIN pg_catalog.pg_depend seq_owner
+           ON c.relkind = 'S' AND seq_owner.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          AND seq_owner.objid = c.oid AND seq_owner.objsubid = 0
+          AND seq_owner.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND seq_owner.deptype IN ('a', 'i')
+    LEFT JOIN pg_catalog.pg_constraint con ON o.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND con.oid = o.objid
+    LEFT JOIN pg_catalog.pg_trigger tg ON o.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND tg.oid = o.objid
+    LEFT JOIN pg_catalog.pg_policy pol ON o.classid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND pol.oid = o.objid
+    LEFT JOIN pg_catalog.pg_rewrite rw ON o.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND rw.oid = o.objid
+    LEFT JOIN pg_catalog.pg_attrdef ad ON o.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = o.objid
+    LEFT JOIN pg_catalog.pg_type ty ON o.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ty.oid = o.objid
+), with_children(owner) AS (
+    SELECT owner FROM owner_of WHERE owner IS NOT NULL
+    UNION
+    SELECT inh.inhrelid FROM with_children w JOIN pg_catalog.pg_inherits inh ON inh.inhparent = w.owner
+)
+SELECT w.owner::int8 AS owner, COALESCE(c.relkind::text, 't') AS kind
+FROM with_children w
+LEFT JOIN pg_catalog.pg_class c ON c.oid = w.owner
+WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
+                  WHERE e.objid = w.owner AND e.deptype = 'e'
+                    AND e.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass))

@@ -1,0 +1,36 @@
+//! Which groups of entries a DDL statement touched (see `lens_core::capture`).
+
+use crate::catalog_reader::Owners;
+use crate::spi_read::{arg, query};
+use pgrx::prelude::*;
+
+/// One object a statement created, altered or dropped, as the event trigger functions say.
+#[derive(Debug, Clone)]
+pub struct Touched {
+    pub classid: u32,
+    pub objid: u32,
+    pub identity: String,
+}
+
+pub const NAMESPACE_RELATION: u32 = 2615; // pg_namespace
+
+/// The groups of the objects that still exist (and their dependents and children), from the
+/// catalog; the groups of dropped objects come from the stored state (`store::owners_of`).
+pub fn live_owners(touched: &[Touched]) -> Owners {
+    let mut owners = Owners::default();
+    if touched.is_empty() {
+        return owners;
+    }
+    let classids: Vec<pg_sys::Oid> = touched.iter().map(|t| pg_sys::Oid::from(t.classid)).collect();
+    let objids: Vec<pg_sys::Oid> = touched.iter().map(|t| pg_sys::Oid::from(t.objid)).collect();
+    let rows = query("capture_owners", include_str!("../../sql/capture/owners.sql"), &[arg(classids), arg(objids)]);
+    for r in 0..rows.len() {
+        let oid = rows.oid(r, 1);
+        match rows.string(r, 2).as_str() {
+            "S" => owners.sequences.push(oid),
+            "t" => owners.types.push(oid),
+            _ => owners.relations.push(oid),
+        }
+    }
+    owners
+}

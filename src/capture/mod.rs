@@ -262,6 +262,8 @@ fn with_current_catalog<R>(f: impl FnOnce() -> R) -> R {
 /// kind of group: each matches only in its own catalog when read.
 fn touched_owners(schema: &str, statement: &Statement) -> Owners {
     let mut owners = owners::live_owners(&statement.touched);
+    let detached = store::stored_partitions(schema, &owners.relations);
+    owners.relations.extend(detached);
     let oids: Vec<u32> = statement.touched.iter().chain(&statement.dropped).map(|t| t.objid).collect();
     for oid in store::owners_of(schema, &oids) {
         owners.relations.push(oid);

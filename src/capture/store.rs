@@ -89,6 +89,25 @@ pub fn owners_of(schema: &str, oids: &[u32]) -> Vec<u32> {
     (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
 }
 
+/// The tables stored as partitions of `relations`: a DETACH names only the parent, and the
+/// detached partition is no longer in the catalog's list of its children.
+pub fn stored_partitions(schema: &str, relations: &[u32]) -> Vec<u32> {
+    if relations.is_empty() {
+        return Vec::new();
+    }
+    let oids: Vec<pg_sys::Oid> = relations.iter().map(|&o| pg_sys::Oid::from(o)).collect();
+    let rows = execute(
+        "stored_partitions",
+        &format!(
+            "SELECT DISTINCT c.owner::int8 FROM {schema}.lens_state p \
+             JOIN {schema}.lens_state c ON c.section = 'tables' AND (c.entry ->> 'partitionOf') = p.key \
+             WHERE p.section = 'tables' AND p.owner = ANY($1)"
+        ),
+        &[arg(oids)],
+    );
+    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
+}
+
 /// The stored entries of some groups, or of all of them (None).
 pub fn entries_of(schema: &str, owners: Option<&[u32]>) -> Vec<StateEntry> {
     let rows = match owners {

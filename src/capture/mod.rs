@@ -103,7 +103,7 @@ fn lens_capture_statement(tag: &str) {
         }
         let Some(schema) = store::extension_schema() else { return };
         let statement = Statement { tags: tags.into_iter().collect(), touched, dropped };
-        if own_objects_only(&statement) {
+        if own_objects_only(&schema, &statement) {
             return;
         }
         capture_or_report(&schema, &statement);
@@ -125,10 +125,14 @@ impl Statement {
     }
 }
 
-/// True when every object of the statement is a member of an extension (pg_lens's own
-/// history tables, say): nothing of the user's schema changed.
-fn own_objects_only(statement: &Statement) -> bool {
-    if !statement.dropped.is_empty() {
+/// True when the statement altered only members of extensions (pg_lens's own history
+/// tables, say) and dropped nothing capture keeps: nothing of the user's schema changed.
+fn own_objects_only(schema: &str, statement: &Statement) -> bool {
+    if statement.touched.is_empty() {
+        return false;
+    }
+    let dropped: Vec<u32> = statement.dropped.iter().map(|t| t.objid).collect();
+    if !store::owners_of(schema, &dropped).is_empty() {
         return false;
     }
     let oids: Vec<pg_sys::Oid> = statement.touched.iter().map(|t| pg_sys::Oid::from(t.objid)).collect();

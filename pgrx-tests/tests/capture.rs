@@ -1,0 +1,112 @@
+//! Capture's guarantees, each with real committed sessions: transactional history, temporary
+//! and pg_lens's own objects ignored, failures reported (or fatal with lens.strict), and
+//! time travel by drift id and by time.
+
+use pg_lens_e2e::*;
+use postgres::Client;
+
+fn drift_count(db: &mut Client) -> i64 {
+    db.query_one("SELECT count(*) FROM lens_drift", &[]).unwrap().get(0)
+}
+
+fn rebuilds_live(db: &mut Client) -> bool {
+    let live = text(db, "SELECT lens_signature()");
+    let rebuilt = text(db, "SELECT lens_signature(lens_snapshot_at((SELECT max(id) FROM lens_drift)))");
+    live == rebuilt
+}
+
+#[test]
+fn rolled_back_ddl_leaves_no_trace_and_committed_ddl_always_does() {
+    let mut db = fresh_db("lens_capture_tx");
+    let baseline = drift_count(&mut db);
+    db.batch_execute("BEGIN; CREATE TABLE gone (id int); ROLLBACK;").unwrap();
+    assert_eq!(drift_count(&mut db), baseline);
+    db.batch_execute(
+        "BEGIN; CREATE TABLE kept (id int PRIMARY KEY); SAVEPOINT s; CREATE TABLE undone (id int); \
+         ALTER TABLE kept ADD COLUMN undone int; ROLLBACK TO SAVEPOINT s; COMMIT;",
+    )
+    .unwrap();
+    assert_eq!(drift_count(&mut db), baseline + 1, "only the statement outside the savepoint");
+    let keys = text(&mut db, "SELECT object_keys::text FROM lens_drift ORDER BY id DESC LIMIT 1");
+    assert!(keys.contains("public.kept") && !keys.contains("undone"), "{keys}");
+    assert!(rebuilds_live(&mut db));
+    // a failing statement inside a transaction that then rolls back
+    assert!(db.batch_execute("BEGIN; ALTER TABLE kept ADD COLUMN x int; ALTER TABLE nope ADD COLUMN y int; COMMIT;").is_err());
+    db.batch_execute("ROLLBACK").ok();
+    assert_eq!(drift_count(&mut db), baseline + 1);
+    assert!(rebuilds_live(&mut db));
+    // several statements in one transaction: one row each, in order
+    db.batch_execute("BEGIN; CREATE TABLE a (id int); ALTER TABLE a RENAME TO b; COMMIT;").unwrap();
+    assert_eq!(drift_count(&mut db), baseline + 3);
+    assert!(rebuilds_live(&mut db));
+}
+
+#[test]
+fn temporary_and_own_objects_never_appear() {
+    let mut db = fresh_db("lens_capture_ignored");
+    let baseline = drift_count(&mut db);
+    db.batch_execute("CREATE TEMP TABLE scratch (id int); CREATE INDEX ON scratch (id); DROP TABLE scratch;").unwrap();
+    assert_eq!(drift_count(&mut db), baseline, "temporary objects are not captured");
+    db.batch_execute("CREATE INDEX lens_test_idx ON lens_drift (role_name); DROP INDEX lens_test_idx;").unwrap();
+    let leaked = text(
+        &mut db,
+        "SELECT count(*)::text FROM lens_drift WHERE object_keys::text LIKE '%lens_%' OR diff::text LIKE '%lens_state%'",
+    );
+    // creating an index on an extension table is a user object: but never one of pg_lens's tables as an entry
+    let entries = text(&mut db, "SELECT count(*)::text FROM lens_state WHERE key LIKE '%lens_%'");
+    assert_eq!(entries, "0", "pg_lens's own tables are not in the captured state");
+    let snap = json(&mut db, "lens_snapshot_at((SELECT max(id) FROM lens_drift))");
+    assert!(!snap["tables"].as_object().unwrap().keys().any(|k| k.contains("lens_")), "{leaked}");
+}
+
+#[test]
+fn a_capture_failure_is_reported_and_strict_mode_aborts() {
+    let mut db = fresh_db("lens_capture_failure");
+    db.batch_execute("CREATE TABLE t (id int PRIMARY KEY)").unwrap();
+    // Break the state table: capture cannot write entries any more.
+    db.batch_execute("ALTER TABLE lens_state ADD CONSTRAINT broken CHECK (false) NOT VALID").unwrap();
+    let before = drift_count(&mut db);
+    db.batch_execute("CREATE TABLE survives (id int)").expect("the user's DDL goes on");
+    let row = db.query_one("SELECT error, diff IS NULL FROM lens_drift ORDER BY id DESC LIMIT 1", &[]).unwrap();
+    let error: Option<String> = row.get(0);
+    assert!(error.as_deref().unwrap_or_default().contains("broken"), "the failure is recorded: {error:?}");
+    assert!(row.get::<_, bool>(1));
+    assert_eq!(drift_count(&mut db), before + 1);
+    assert_eq!(text(&mut db, "SELECT to_regclass('survives')::text"), "survives");
+
+    db.batch_execute("SET lens.strict = on").unwrap();
+    let (code, message, _) = error_of(&mut db, "CREATE TABLE aborted (id int)");
+    assert!(message.contains("broken"), "{code} {message}");
+    assert_eq!(text(&mut db, "SELECT coalesce(to_regclass('aborted')::text, 'none')"), "none");
+    db.batch_execute("RESET lens.strict").unwrap();
+
+    // Repaired: the next capture rebuilds the state in full and history is exact again.
+    db.batch_execute("ALTER TABLE lens_state DROP CONSTRAINT broken").unwrap();
+    db.batch_execute("ALTER TABLE survives ADD COLUMN x int").unwrap();
+    let resync: bool = db.query_one("SELECT resync FROM lens_drift ORDER BY id DESC LIMIT 1", &[]).unwrap().get(0);
+    assert!(resync, "the capture after a failure resyncs");
+    let diff = json(&mut db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)");
+    let added: Vec<&str> = diff["tables"]["added"].as_array().unwrap().iter().filter_map(|a| a["key"].as_str()).collect();
+    assert_eq!(added, vec!["public.survives"], "the resync diff holds what the failed capture missed");
+    assert!(rebuilds_live(&mut db));
+}
+
+#[test]
+fn time_travel_by_id_and_by_time() {
+    let mut db = fresh_db("lens_capture_time");
+    db.batch_execute("CREATE TABLE a (id int PRIMARY KEY, v text)").unwrap();
+    let first = text(&mut db, "SELECT lens_signature()");
+    let first_id: i64 = db.query_one("SELECT max(id) FROM lens_drift", &[]).unwrap().get(0);
+    let at: String = text(&mut db, "SELECT clock_timestamp()::text");
+    db.batch_execute("ALTER TABLE a ALTER COLUMN v TYPE varchar(20); ALTER TABLE a RENAME TO b; CREATE INDEX ON b (v)").unwrap();
+    assert_eq!(text(&mut db, &format!("SELECT lens_signature(lens_snapshot_at({first_id}::bigint))")), first);
+    assert_eq!(text(&mut db, &format!("SELECT lens_signature(lens_snapshot_at('{at}'::timestamptz))")), first);
+    let old = json(&mut db, &format!("lens_snapshot_at({first_id}::bigint)"));
+    assert_eq!(old["columns"]["public.a.v"]["dataType"], "text");
+    assert!(rebuilds_live(&mut db));
+    let (code, _, hint) = error_of(&mut db, "SELECT lens_snapshot_at('1999-01-01'::timestamptz)");
+    assert_eq!(code, "P0002");
+    assert!(hint.is_some());
+    let (code, _, _) = error_of(&mut db, "SELECT lens_snapshot_at(999999::bigint)");
+    assert_eq!(code, "P0002");
+}

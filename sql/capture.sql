@@ -66,10 +66,13 @@ SELECT pg_catalog.pg_extension_config_dump('lens_drift_id_seq', '');
 
 -- Ordinary roles read history only where granted, and never write it.
 REVOKE ALL ON lens_snapshots, lens_drift, lens_state, lens_head FROM PUBLIC;
+-- Every snapshot names the database it comes from (meta.databaseId).
+GRANT SELECT (database_id) ON lens_head TO PUBLIC;
 REVOKE ALL ON SEQUENCE lens_snapshots_id_seq, lens_drift_id_seq FROM PUBLIC;
 
 -- pg_restore loads the dumped history into tables where the restore's own DDL was already
--- captured: the first load of each table in a session replaces those rows.
+-- captured: the first load of each table in a session replaces those rows, and the rest of
+-- that session's DDL (indexes and constraints after the data) only keeps the state in step.
 CREATE FUNCTION lens_history_load() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN

@@ -85,7 +85,7 @@ fn lens_capture_statement(tag: &str) {
             "ddl_commands",
             "SELECT classid::int8, objid::int8, command_tag, COALESCE(object_identity, ''), \
                     COALESCE(schema_name ~ '^pg_temp', false) OR in_extension \
-             FROM pg_catalog.pg_event_trigger_ddl_commands()",
+             FROM pg_catalog.pg_event_trigger_ddl_commands() WHERE classid IS NOT NULL",
             &[],
         );
         let mut touched = Vec::new();
@@ -222,6 +222,12 @@ fn capture(schema: &str, statement: &Statement) {
             if changed || full {
                 store::replace_entries(schema, owners.as_deref(), &new);
             }
+            if restoring() {
+                // The restored history already ends at the schema this restore rebuilds:
+                // keep the state in step with the catalog, without recording the restore.
+                store::update_head(schema, sum, &scope_schemas, None);
+                return;
+            }
             let drift_id = store::insert_drift(
                 schema,
                 &store::DriftRow {
@@ -335,6 +341,11 @@ fn lens_take_baseline() {
             store::update_head(&schema, sum, &schemas, None);
         })
     })
+}
+
+/// True in a session that loaded dumped history (pg_restore).
+fn restoring() -> bool {
+    LOADING.with(|l| !l.borrow().is_empty())
 }
 
 /// Called by the statement trigger on the history tables: true the first time in a session

@@ -100,7 +100,7 @@ fn resolve_scope(scope: &Scope) -> (Vec<RawSchema>, Option<Vec<ResolvedTable>>) 
 pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let clock = crate::spi_read::PhaseClock::start();
     let mut raw = RawCatalog { exact_sizes: scope.exact_sizes, ..Default::default() };
-    read_meta(&mut raw);
+    read_meta(&mut raw, scope.owners.is_none());
     let Resolved { schemas, tables: table_filter } = resolved;
     raw.schemas = schemas;
     raw.table_filter = scope.tables.clone();
@@ -112,8 +112,13 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     };
     let type_filter: Option<Vec<pg_sys::Oid>> =
         scope.owners.as_ref().map(|o| o.types.iter().map(|&t| pg_sys::Oid::from(t)).collect());
-    let members = query("extension_members", catalog_sql!("extension_members"), &[]);
-    let extension_members: Vec<pg_sys::Oid> = (0..members.len()).map(|r| pg_sys::Oid::from(members.oid(r, 1))).collect();
+    // Capture's groups never include an extension's objects (owners.sql leaves them out).
+    let extension_members: Vec<pg_sys::Oid> = if scope.owners.is_some() {
+        Vec::new()
+    } else {
+        let members = query("extension_members", catalog_sql!("extension_members"), &[]);
+        (0..members.len()).map(|r| pg_sys::Oid::from(members.oid(r, 1))).collect()
+    };
     // $1 schemas, $2 the table filter, $3 extension members, $4 the type filter: the same
     // four for every query
     let optional = |oids: &Option<Vec<pg_sys::Oid>>| match oids {
@@ -123,26 +128,41 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let scope_args = || vec![arg(schema_oids.clone()), optional(&rel_filter), arg(extension_members.clone()), optional(&type_filter)];
 
     clock.lap("setup");
-    let comments = crate::catalog_scan::comments();
+    // Capture probes the catalogs' indexes for its few relations instead of scanning them.
+    let keyed: Option<Keyed> = scope.owners.as_ref().map(Keyed::find);
+    let comments = crate::catalog_scan::comments(keyed.as_ref().map(|k| k.relations.as_slice()));
     let excluded: HashSet<u32> = extension_members.iter().map(|o| o.to_u32()).collect();
     let only: Option<HashSet<u32>> = rel_filter.as_ref().map(|r| r.iter().map(|o| o.to_u32()).collect());
-    let classes = crate::catalog_scan::classes(&raw.schemas, only.as_ref(), &excluded, &comments);
+    let classes =
+        crate::catalog_scan::classes(&raw.schemas, only.as_ref(), &excluded, &comments, keyed.as_ref().map(|k| k.classes.as_slice()));
     raw.relations = classes.relations;
     describe_relations(&mut raw.relations);
     clock.lap("relations (scan)");
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
-    raw.columns = crate::catalog_scan::columns(&relation_oids, &comments);
+    let relation_keys: Vec<u32> = raw.relations.iter().map(|r| r.oid).collect();
+    let keys = keyed.as_ref().map(|_| relation_keys.as_slice());
+    raw.columns = crate::catalog_scan::columns(&relation_oids, &comments, keys);
     clock.lap("columns (scan)");
     // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
     // FK with the table that holds it.
     let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
-    raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments);
+    raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments, keys);
     name_constraint_tables(&mut raw);
     clock.lap("constraints (scan)");
     let toast_tables: HashSet<u32> =
         raw.relations.iter().filter_map(|r| classes.storage.get(&r.oid)).map(|s| s.toast).filter(|&t| t != 0).collect();
-    let (indexes, toast_indexes) = read_indexes_by_scan(&relation_oids, &toast_tables, &classes.indexes, &comments);
+    let index_keys: Vec<u32> = relation_keys.iter().chain(&toast_tables).copied().collect();
+    let (indexes, toast_indexes) = read_indexes_by_scan(
+        &relation_oids,
+        &toast_tables,
+        &classes.indexes,
+        &comments,
+        keyed.as_ref().map(|_| index_keys.as_slice()),
+    );
     raw.indexes = indexes;
+    if keyed.is_some() {
+        comment_constraints_and_indexes(&mut raw);
+    }
     clock.lap("indexes (scan)");
     if scope.exact_sizes {
         crate::relation_sizes::read_exact_sizes(&mut raw.relations, &raw.indexes, &toast_indexes, &classes.storage);
@@ -156,17 +176,29 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
             clock.lap($file);
         }};
     }
-    read!(enums, "enums", read_enums, scope_args());
-    read!(domains, "domains", read_domains, scope_args());
+    // Capture re-reads types only when the statement touched one.
+    if type_filter.as_ref().map_or(true, |t| !t.is_empty()) {
+        read!(enums, "enums", read_enums, scope_args());
+        read!(domains, "domains", read_domains, scope_args());
+    }
     let standalone: Option<HashSet<u32>> = scope.owners.as_ref().map(|o| o.sequences.iter().copied().collect());
     read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), standalone.as_ref(), &comments);
     clock.lap("sequences (scan)");
-    read!(triggers, "triggers", read_triggers, scope_args());
-    read!(policies, "policies", read_policies, scope_args());
+    if keyed.is_some() {
+        read!(triggers, "triggers_of", read_triggers, scope_args());
+        read!(policies, "policies_of", read_policies, scope_args());
+    } else {
+        read!(triggers, "triggers", read_triggers, scope_args());
+        read!(policies, "policies", read_policies, scope_args());
+    }
     read_types(&mut raw);
     clock.lap("types");
-    read_default_opclasses(&mut raw);
-    clock.lap("default opclasses");
+    // Capture's few index definitions are cheaper to have the server print than to find
+    // the default operator classes the extension's own printing needs.
+    if keyed.is_none() {
+        read_default_opclasses(&mut raw);
+        clock.lap("default opclasses");
+    }
     // predicates first: the index definitions the extension prints end with them
     deparse_expressions(&mut raw);
     clock.lap("expressions");
@@ -177,7 +209,68 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     raw
 }
 
-fn read_meta(raw: &mut RawCatalog) {
+/// What capture's groups need of pg_class, found by index probes: the relations, their
+/// indexes, the sequences they own, and the unowned sequences asked for.
+struct Keyed {
+    relations: Vec<u32>,
+    classes: Vec<u32>,
+}
+
+impl Keyed {
+    fn find(owners: &Owners) -> Keyed {
+        let mut classes: Vec<u32> = owners.relations.clone();
+        classes.extend(crate::catalog_scan::index_oids(&owners.relations));
+        classes.extend(crate::catalog_scan::owned_relations(&owners.relations));
+        classes.extend(&owners.sequences);
+        classes.sort_unstable();
+        classes.dedup();
+        let mut relations: Vec<u32> = owners.relations.iter().chain(&owners.sequences).copied().collect();
+        relations.sort_unstable();
+        relations.dedup();
+        Keyed { relations, classes }
+    }
+}
+
+/// Capture read the comments of its relations only: those of their constraints and indexes
+/// are looked up now that their oids are known.
+fn comment_constraints_and_indexes(raw: &mut RawCatalog) {
+    let oids: Vec<u32> = raw.constraints.iter().map(|c| c.oid).chain(raw.indexes.iter().map(|i| i.oid)).collect();
+    if oids.is_empty() {
+        return;
+    }
+    let comments = crate::catalog_scan::comments(Some(&oids));
+    for c in &mut raw.constraints {
+        if let Some(text) = comments.constraints.get(&c.oid) {
+            c.comment = Some(text.clone());
+        }
+    }
+    for i in &mut raw.indexes {
+        if let Some(text) = comments.relations.get(&(i.oid, 0)) {
+            i.comment = Some(text.clone());
+        }
+    }
+}
+
+thread_local! {
+    /// What meta.sql said last in this backend: capture reuses all of it but the time (it
+    /// stores entries, never meta), and the keywords and block size never change.
+    static META: std::cell::RefCell<Option<RawCatalog>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `for_snapshot` false: capture knows the database id already (lens_head) and needs no time.
+fn read_meta(raw: &mut RawCatalog, for_snapshot: bool) {
+    let cached = META.with(|m| {
+        m.borrow().as_ref().map(|meta| {
+            (meta.db_name.clone(), meta.server_version.clone(), meta.block_size, meta.quoted_keywords.clone())
+        })
+    });
+    if let (false, Some((db_name, version, block_size, keywords))) = (for_snapshot, cached) {
+        raw.db_name = db_name;
+        raw.server_version = version;
+        raw.block_size = block_size;
+        raw.quoted_keywords = keywords;
+        return;
+    }
     let rows = query("meta", catalog_sql!("meta"), &[]);
     raw.db_name = rows.string(0, 1);
     raw.server_version = rows.string(0, 2);
@@ -185,7 +278,18 @@ fn read_meta(raw: &mut RawCatalog) {
     raw.block_size = rows.req(0, 4);
     raw.quoted_keywords = rows.strings(0, 5);
     drop(rows);
-    raw.database_id = database_id();
+    META.with(|m| {
+        *m.borrow_mut() = Some(RawCatalog {
+            db_name: raw.db_name.clone(),
+            server_version: raw.server_version.clone(),
+            block_size: raw.block_size,
+            quoted_keywords: raw.quoted_keywords.clone(),
+            ..Default::default()
+        })
+    });
+    if for_snapshot {
+        raw.database_id = database_id();
+    }
 }
 
 /// pg_lens's id of this database, from `lens_head` in the extension's schema.
@@ -300,11 +404,12 @@ fn read_indexes_by_scan(
     toast_tables: &HashSet<u32>,
     classes: &HashMap<u32, crate::catalog_scan::IndexClass>,
     comments: &crate::catalog_scan::Comments,
+    keys: crate::catalog_scan::Keys,
 ) -> (Vec<RawIndex>, HashMap<u32, Vec<u32>>) {
     let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);
     let methods: HashMap<u32, String> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect();
     drop(rows);
-    let (mut indexes, toast_indexes) = crate::catalog_scan::indexes(relations, toast_tables, classes, &methods, comments);
+    let (mut indexes, toast_indexes) = crate::catalog_scan::indexes(relations, toast_tables, classes, &methods, comments, keys);
     let others: Vec<pg_sys::Oid> =
         indexes.iter().filter(|i| i.method != "btree").map(|i| pg_sys::Oid::from(i.oid)).collect();
     if !others.is_empty() {

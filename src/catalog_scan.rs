@@ -4,6 +4,9 @@
 //! output column; a heap scan that reads the fixed part of each tuple in place costs a
 //! fraction of it (columns of a 5,000-table schema: about 100 ms by SQL). Scans run under the
 //! active snapshot, the one the other catalog queries of the same call use.
+//!
+//! Capture reads a few relations out of thousands: it passes `Keys`, and each scan becomes
+//! a probe of the catalog's index on its first column per key instead of a full scan.
 
 use lens_core::catalog::{Oid, RawColumn, RawConstraint, RawIndex, RawRelation, RawSchema, RawSequence};
 use pgrx::prelude::*;
@@ -20,6 +23,17 @@ const INDEX_RELATION: u32 = 2610; // pg_index
 const SEQUENCE_RELATION: u32 = 2224; // pg_sequence
 const DEPEND_RELATION: u32 = 2608; // pg_depend
 const DEPEND_DEPENDER_INDEX: u32 = 2673; // pg_depend (classid, objid, objsubid)
+const DEPEND_REFERENCE_INDEX: u32 = 2674; // pg_depend (refclassid, refobjid, refobjsubid)
+const CLASS_OID_INDEX: Probe = (2662, "oid"); // pg_class (oid)
+const ATTRIBUTE_RELID_INDEX: Probe = (2659, "attrelid"); // pg_attribute (attrelid, attnum)
+const ATTRDEF_RELID_INDEX: Probe = (2656, "adrelid"); // pg_attrdef (adrelid, adnum)
+const CONSTRAINT_RELID_INDEX: Probe = (2665, "conrelid"); // pg_constraint (conrelid, contypid, conname)
+const INDEX_INDRELID_INDEX: Probe = (2678, "indrelid"); // pg_index (indrelid)
+const DESCRIPTION_OBJECT_INDEX: Probe = (2675, "objoid"); // pg_description (objoid, classoid, objsubid)
+const SEQUENCE_RELID_INDEX: Probe = (5002, "seqrelid"); // pg_sequence (seqrelid)
+
+/// The values of a catalog index's first column to probe, instead of scanning the catalog.
+pub type Keys<'a> = Option<&'a [Oid]>;
 
 /// The fixed part of a pg_description tuple (pgrx does not generate this one).
 #[repr(C)]
@@ -85,26 +99,48 @@ struct DependForm {
     deptype: std::ffi::c_char,
 }
 
-/// Calls `f` with every tuple of catalog `relid` visible to the active snapshot.
-fn scan(relid: u32, mut f: impl FnMut(pg_sys::HeapTuple, pg_sys::TupleDesc)) {
+/// A catalog index and the column (its first) that capture probes it on, by name: the
+/// column's number is looked up in the catalog's descriptor.
+type Probe = (u32, &'static str);
+
+/// Calls `f` with every tuple of catalog `relid` visible to the active snapshot: all of them,
+/// or (`keys` given) those whose column `probe.1` is one of `keys`, found through index `probe.0`.
+fn scan(relid: u32, probe: Probe, keys: Keys, mut f: impl FnMut(pg_sys::HeapTuple, pg_sys::TupleDesc)) {
     unsafe {
         // SAFETY: open, scan and close are paired; tuples are used only inside `f`.
         let rel = pg_sys::table_open(pg_sys::Oid::from(relid), pg_sys::AccessShareLock as pg_sys::LOCKMODE);
         let snapshot = pg_sys::GetActiveSnapshot();
-        let scan = pg_sys::systable_beginscan(rel, pg_sys::InvalidOid, false, snapshot, 0, std::ptr::null_mut());
         let mut n: usize = 0;
-        loop {
-            let tuple = pg_sys::systable_getnext(scan);
-            if tuple.is_null() {
-                break;
+        let mut drain = |scan: *mut pg_sys::SysScanDescData| {
+            loop {
+                let tuple = pg_sys::systable_getnext(scan);
+                if tuple.is_null() {
+                    break;
+                }
+                f(tuple, (*rel).rd_att);
+                n += 1;
+                if n % 4096 == 0 {
+                    pg_sys::check_for_interrupts!();
+                }
             }
-            f(tuple, (*rel).rd_att);
-            n += 1;
-            if n % 4096 == 0 {
-                pg_sys::check_for_interrupts!();
+            pg_sys::systable_endscan(scan);
+        };
+        match keys {
+            None => drain(pg_sys::systable_beginscan(rel, pg_sys::InvalidOid, false, snapshot, 0, std::ptr::null_mut())),
+            Some(keys) => {
+                for &key in keys {
+                    let mut scankey: pg_sys::ScanKeyData = std::mem::zeroed();
+                    pg_sys::ScanKeyInit(
+                        &mut scankey,
+                        attnum((*rel).rd_att, probe.1) as i16,
+                        pg_sys::BTEqualStrategyNumber as u16,
+                        pg_sys::Oid::from(pg_sys::F_OIDEQ),
+                        pg_sys::Datum::from(key),
+                    );
+                    drain(pg_sys::systable_beginscan(rel, pg_sys::Oid::from(probe.0), true, snapshot, 1, &mut scankey));
+                }
             }
         }
-        pg_sys::systable_endscan(scan);
         pg_sys::table_close(rel, pg_sys::AccessShareLock as pg_sys::LOCKMODE);
     }
 }
@@ -150,10 +186,11 @@ pub struct Comments {
     pub constraints: HashMap<Oid, String>,
 }
 
-pub fn comments() -> Comments {
+/// Comments of everything, or (`keys`) of those objects.
+pub fn comments(keys: Keys) -> Comments {
     let mut out = Comments { relations: HashMap::new(), constraints: HashMap::new() };
     let mut description: Option<i32> = None;
-    scan(DESCRIPTION_RELATION, |tuple, tupdesc| {
+    scan(DESCRIPTION_RELATION, DESCRIPTION_OBJECT_INDEX, keys, |tuple, tupdesc| {
         let form = unsafe { &*pg_sys::heap_tuple_get_struct::<DescriptionForm>(tuple) };
         let class = form.classoid.to_u32();
         if class != CLASS_RELATION && class != CONSTRAINT_RELATION {
@@ -191,10 +228,10 @@ fn smallints_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: 
 /// Primary keys, uniques, checks, exclusions and FKs of `relations`, and FKs from elsewhere
 /// that point at `pointed_at` (a snapshot limited to some tables lists those too). Names of
 /// tables outside `relations` are left for the caller to fill in (`parent_schema` etc.).
-pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, comments: &Comments) -> Vec<RawConstraint> {
+pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, comments: &Comments, keys: Keys) -> Vec<RawConstraint> {
     let mut out = Vec::new();
     let mut columns: Option<[i32; 4]> = None;
-    scan(CONSTRAINT_RELATION, |tuple, tupdesc| {
+    scan(CONSTRAINT_RELATION, CONSTRAINT_RELID_INDEX, keys, |tuple, tupdesc| {
         let c = unsafe { &*pg_sys::heap_tuple_get_struct::<ConstraintForm>(tuple) };
         let [conkey, confkey, confdelsetcols, conbin] = *columns
             .get_or_insert_with(|| ["conkey", "confkey", "confdelsetcols", "conbin"].map(|n| attnum(tupdesc, n)));
@@ -237,9 +274,9 @@ pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, 
 
 /// The columns of `relations`, with their stored default or generation expression (as a node
 /// tree, deparsed later by group) and their comments.
-pub fn columns(relations: &HashSet<Oid>, comments: &Comments) -> Vec<RawColumn> {
+pub fn columns(relations: &HashSet<Oid>, comments: &Comments, keys: Keys) -> Vec<RawColumn> {
     let mut columns = Vec::new();
-    scan(ATTRIBUTE_RELATION, |tuple, _| {
+    scan(ATTRIBUTE_RELATION, ATTRIBUTE_RELID_INDEX, keys, |tuple, _| {
         let a = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_attribute>(tuple) };
         let relid = a.attrelid.to_u32();
         if a.attnum <= 0 || a.attisdropped || !relations.contains(&relid) {
@@ -261,7 +298,7 @@ pub fn columns(relations: &HashSet<Oid>, comments: &Comments) -> Vec<RawColumn> 
     });
     let mut defaults: HashMap<(Oid, i16), (Oid, String)> = HashMap::new();
     let mut adbin: Option<i32> = None;
-    scan(ATTRDEF_RELATION, |tuple, tupdesc| {
+    scan(ATTRDEF_RELATION, ATTRDEF_RELID_INDEX, keys, |tuple, tupdesc| {
         let d = unsafe { &*pg_sys::heap_tuple_get_struct::<AttrDefaultForm>(tuple) };
         let relid = d.adrelid.to_u32();
         if relations.contains(&relid) {
@@ -306,11 +343,12 @@ pub fn indexes(
     classes: &HashMap<Oid, IndexClass>,
     method_names: &HashMap<Oid, String>,
     comments: &Comments,
+    keys: Keys,
 ) -> (Vec<RawIndex>, HashMap<Oid, Vec<Oid>>) {
     let mut out: Vec<RawIndex> = Vec::new();
     let mut toast_indexes: HashMap<Oid, Vec<Oid>> = HashMap::new();
     let mut columns: Option<[i32; 4]> = None;
-    scan(INDEX_RELATION, |tuple, tupdesc| {
+    scan(INDEX_RELATION, INDEX_INDRELID_INDEX, keys, |tuple, tupdesc| {
         let i = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_index>(tuple) };
         let relid = i.indrelid.to_u32();
         if toast_tables.contains(&relid) {
@@ -397,7 +435,7 @@ pub struct Storage {
 /// Scans pg_class once: the tables, partitioned tables, views, materialized views and foreign
 /// tables of `schemas` (limited to `only` when given, never an extension's), with their
 /// comments and TOAST pages; and every index, for `indexes()`.
-pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &HashSet<Oid>, comments: &Comments) -> Classes {
+pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &HashSet<Oid>, comments: &Comments, keys: Keys) -> Classes {
     let schema_names: HashMap<Oid, &str> = schemas.iter().map(|s| (s.oid, s.name.as_str())).collect();
     let mut relations = Vec::new();
     let mut toast_of: Vec<(usize, Oid)> = Vec::new();
@@ -406,7 +444,7 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     let mut sequences = Vec::new();
     let mut storage = HashMap::new();
     let mut reloptions: Option<i32> = None;
-    scan(CLASS_RELATION, |tuple, tupdesc| {
+    scan(CLASS_RELATION, CLASS_OID_INDEX, keys, |tuple, tupdesc| {
         let c = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_class>(tuple) };
         let oid = c.oid.to_u32();
         if c.relfilenode.to_u32() != 0 && c.relpersistence as u8 != b't' {
@@ -473,6 +511,14 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
             _ => {}
         }
     });
+    if keys.is_some() {
+        // the TOAST tables of the relations found, for their pages
+        let toasts: Vec<Oid> = toast_of.iter().map(|(_, t)| *t).collect();
+        scan(CLASS_RELATION, CLASS_OID_INDEX, Some(&toasts), |tuple, _| {
+            let c = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_class>(tuple) };
+            pages.insert(c.oid.to_u32(), c.relpages as i64);
+        });
+    }
     for (n, toast) in toast_of {
         relations[n].toast_pages = pages.get(&toast).copied().unwrap_or(0);
     }
@@ -518,7 +564,8 @@ pub fn sequences(
     let wanted: HashMap<Oid, usize> = list.iter().enumerate().map(|(n, (oid, _, _))| (*oid, n)).collect();
     let mut out = Vec::new();
     let depend = unsafe { pg_sys::table_open(pg_sys::Oid::from(DEPEND_RELATION), pg_sys::AccessShareLock as pg_sys::LOCKMODE) };
-    scan(SEQUENCE_RELATION, |tuple, _| {
+    let keyed: Option<Vec<Oid>> = only.map(|_| list.iter().map(|(oid, _, _)| *oid).collect());
+    scan(SEQUENCE_RELATION, SEQUENCE_RELID_INDEX, keyed.as_deref(), |tuple, _| {
         let q = unsafe { &*pg_sys::heap_tuple_get_struct::<SequenceForm>(tuple) };
         let oid = q.seqrelid.to_u32();
         let Some(&n) = wanted.get(&oid) else { return };
@@ -553,5 +600,46 @@ pub fn sequences(
         ));
     });
     unsafe { pg_sys::table_close(depend, pg_sys::AccessShareLock as pg_sys::LOCKMODE) };
+    out
+}
+
+/// The indexes of `relations` (by pg_index's index on indrelid): what capture must read of
+/// pg_class besides the relations themselves.
+pub fn index_oids(relations: &[Oid]) -> Vec<Oid> {
+    let mut out = Vec::new();
+    scan(INDEX_RELATION, INDEX_INDRELID_INDEX, Some(relations), |tuple, _| {
+        let i = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_index>(tuple) };
+        out.push(i.indexrelid.to_u32());
+    });
+    out
+}
+
+/// The relations that depend on `relations` automatically or internally: among them the
+/// sequences they own (by pg_depend's index on the referenced object).
+pub fn owned_relations(relations: &[Oid]) -> Vec<Oid> {
+    let mut out = Vec::new();
+    unsafe {
+        // SAFETY: an index scan per relation on an open catalog, each ended before the next.
+        let rel = pg_sys::table_open(pg_sys::Oid::from(DEPEND_RELATION), pg_sys::AccessShareLock as pg_sys::LOCKMODE);
+        for &relation in relations {
+            let mut keys: [pg_sys::ScanKeyData; 2] = std::mem::zeroed();
+            // heap columns 4 and 5 (refclassid, refobjid) lead the index
+            pg_sys::ScanKeyInit(&mut keys[0], 4, pg_sys::BTEqualStrategyNumber as u16, pg_sys::Oid::from(pg_sys::F_OIDEQ), pg_sys::Datum::from(CLASS_RELATION));
+            pg_sys::ScanKeyInit(&mut keys[1], 5, pg_sys::BTEqualStrategyNumber as u16, pg_sys::Oid::from(pg_sys::F_OIDEQ), pg_sys::Datum::from(relation));
+            let scan = pg_sys::systable_beginscan(rel, pg_sys::Oid::from(DEPEND_REFERENCE_INDEX), true, pg_sys::GetActiveSnapshot(), 2, keys.as_mut_ptr());
+            loop {
+                let tuple = pg_sys::systable_getnext(scan);
+                if tuple.is_null() {
+                    break;
+                }
+                let d = &*pg_sys::heap_tuple_get_struct::<DependForm>(tuple);
+                if d.classid.to_u32() == CLASS_RELATION && matches!(d.deptype as u8, b'a' | b'i') {
+                    out.push(d.objid.to_u32());
+                }
+            }
+            pg_sys::systable_endscan(scan);
+        }
+        pg_sys::table_close(rel, pg_sys::AccessShareLock as pg_sys::LOCKMODE);
+    }
     out
 }

@@ -53,24 +53,45 @@ pub fn execute(name: &'static str, sql: &str, args: &[Arg]) -> Rows {
     run(name, sql, args, false)
 }
 
+thread_local! {
+    /// Prepared plans by query text and parameter types, kept for the life of the backend
+    /// (the plan cache revalidates them after DDL). Capture runs a dozen small queries per
+    /// DDL statement: planning each of them again would cost more than running them.
+    static PLANS: std::cell::RefCell<std::collections::HashMap<(String, Vec<pg_sys::Oid>), usize>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The kept plan of `sql` for parameters of `types`, prepared on first use.
+fn plan_for(name: &'static str, sql: &str, types: &mut [pg_sys::Oid]) -> pg_sys::SPIPlanPtr {
+    let key = (sql.to_string(), types.to_vec());
+    if let Some(plan) = PLANS.with(|p| p.borrow().get(&key).copied()) {
+        return plan as pg_sys::SPIPlanPtr;
+    }
+    let Ok(text) = CString::new(sql) else { internal(format!("query {name} contains a NUL byte")) };
+    unsafe {
+        // SAFETY: SPI is connected (caller contract); SPI_keepplan moves the plan out of the
+        // SPI procedure's memory so that it outlives this call.
+        let plan = pg_sys::SPI_prepare(text.as_ptr(), types.len() as i32, types.as_mut_ptr());
+        if plan.is_null() {
+            let code = std::ptr::addr_of!(pg_sys::SPI_result).read();
+            internal(format!("query {name} could not be prepared (SPI result {code})"));
+        }
+        pg_sys::SPI_keepplan(plan);
+        PLANS.with(|p| p.borrow_mut().insert(key, plan as usize));
+        plan
+    }
+}
+
 fn run(name: &'static str, sql: &str, args: &[Arg], read_only: bool) -> Rows {
-    let Ok(sql) = CString::new(sql) else { internal(format!("query {name} contains a NUL byte")) };
     let mut types: Vec<pg_sys::Oid> = args.iter().map(|a| a.type_oid).collect();
     let mut values: Vec<pg_sys::Datum> = args.iter().map(|a| a.datum.unwrap_or(pg_sys::Datum::from(0))).collect();
     let nulls: Vec<std::ffi::c_char> =
         args.iter().map(|a| if a.datum.is_some() { b' ' as std::ffi::c_char } else { b'n' as std::ffi::c_char }).collect();
+    let plan = plan_for(name, sql, &mut types);
     unsafe {
         // SAFETY: SPI is connected (caller contract); the arrays outlive the call.
         pg_sys::SPI_tuptable = std::ptr::null_mut();
-        let status = pg_sys::SPI_execute_with_args(
-            sql.as_ptr(),
-            args.len() as i32,
-            types.as_mut_ptr(),
-            values.as_mut_ptr(),
-            nulls.as_ptr(),
-            read_only,
-            0,
-        );
+        let status = pg_sys::SPI_execute_plan(plan, values.as_mut_ptr(), nulls.as_ptr(), read_only, 0);
         if status < 0 || (read_only && status != pg_sys::SPI_OK_SELECT as i32) {
             internal(format!("query {name} failed with SPI status {status}"));
         }

@@ -4,6 +4,8 @@
 -- renamed table, the FK of another table that points at it, a column of a renamed type);
 -- and, recursively, the partitions and inheritance children of every relation found, which
 -- an ALTER on their parent changes too. Objects of extensions are left out.
+-- $3: whether dependents can have changed (false for CREATE statements: nothing depends on
+-- a new object yet but its own parts).
 -- Returns the owner's oid and kind: a pg_class relkind, or 't' for a type.
 WITH RECURSIVE touched(classid, objid) AS (
     SELECT * FROM unnest($1::oid[], $2::oid[])
@@ -13,7 +15,7 @@ WITH RECURSIVE touched(classid, objid) AS (
     SELECT d.classid, d.objid
     FROM pg_catalog.pg_depend d
     JOIN touched t ON d.refclassid = t.classid AND d.refobjid = t.objid
-    WHERE d.deptype NOT IN ('e', 'x', 'p')
+    WHERE $3 AND d.deptype NOT IN ('e', 'x', 'p')
 ), owner_of(owner) AS (
     SELECT COALESCE(
              i.indrelid,

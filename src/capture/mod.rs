@@ -80,6 +80,7 @@ fn lens_capture_statement(tag: &str) {
     if !gucs::CAPTURE.get() {
         return;
     }
+    let clock = crate::spi_read::PhaseClock::start();
     Spi::connect(|_| {
         let rows = query(
             "ddl_commands",
@@ -101,12 +102,15 @@ fn lens_capture_statement(tag: &str) {
         if touched.is_empty() && dropped.is_empty() {
             return;
         }
+        clock.lap("capture: statement's objects");
         let Some(schema) = store::extension_schema() else { return };
         let statement = Statement { tags: tags.into_iter().collect(), touched, dropped };
         if own_objects_only(&schema, &statement) {
             return;
         }
+        clock.lap("capture: extension checks");
         capture_or_report(&schema, &statement);
+        clock.lap("capture: in all");
     });
 }
 
@@ -135,13 +139,18 @@ fn own_objects_only(schema: &str, statement: &Statement) -> bool {
     if !store::owners_of(schema, &dropped).is_empty() {
         return false;
     }
+    let classids: Vec<pg_sys::Oid> = statement.touched.iter().map(|t| pg_sys::Oid::from(t.classid)).collect();
     let oids: Vec<pg_sys::Oid> = statement.touched.iter().map(|t| pg_sys::Oid::from(t.objid)).collect();
+    // (classid, objid) leads pg_depend's index on the depending object
     let rows = query(
         "extension_members_touched",
-        "SELECT count(DISTINCT d.objid) FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.objid = ANY($1)",
-        &[crate::spi_read::arg(oids)],
+        "SELECT count(DISTINCT (t.classid, t.objid)) FROM unnest($1::oid[], $2::oid[]) AS t(classid, objid) \
+         WHERE EXISTS (SELECT FROM pg_catalog.pg_depend d \
+                       WHERE d.classid = t.classid AND d.objid = t.objid AND d.deptype = 'e')",
+        &[crate::spi_read::arg(classids), crate::spi_read::arg(oids)],
     );
-    rows.req::<i64>(0, 1) as usize >= statement.touched.len()
+    let distinct: HashSet<(u32, u32)> = statement.touched.iter().map(|t| (t.classid, t.objid)).collect();
+    rows.req::<i64>(0, 1) as usize >= distinct.len()
 }
 
 /// Captures the statement. Unless `lens.strict` is on, a failure is rolled back on its own,
@@ -202,14 +211,22 @@ fn capture(schema: &str, statement: &Statement) {
         let scope_schemas = gucs::capture_schemas();
         let schema_level = statement.touched.iter().chain(&statement.dropped).any(|t| t.classid == NAMESPACE_RELATION);
         let full = head.needs_resync || head.schemas != scope_schemas || schema_level;
-        with_current_catalog(|| {
+        let clock = crate::spi_read::PhaseClock::start();
+        // The same small queries run for every statement: plan them once (their SQL avoids
+        // shapes a generic plan would scan for). A full read keeps custom plans.
+        let plans = if full { "auto" } else { "force_generic_plan" };
+        with_settings(&[("plan_cache_mode", plans)], || with_current_catalog(|| {
             let (old, new, owners) = if full {
                 (store::entries_of(schema, None), read_entries(&scope_schemas, None), None)
             } else {
                 let owners = touched_owners(schema, statement);
+                clock.lap("capture: owners");
                 let list = owner_list(&owners);
-                (store::entries_of(schema, Some(&list)), read_entries(&scope_schemas, Some(owners)), Some(list))
+                let old = store::entries_of(schema, Some(&list));
+                clock.lap("capture: stored entries");
+                (old, read_entries(&scope_schemas, Some(owners)), Some(list))
             };
+            clock.lap("capture: live entries");
             let before = assemble(old.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
             let after = assemble(new.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
             let diff = lens_core::diff::diff(&before, &after);
@@ -219,16 +236,18 @@ fn capture(schema: &str, statement: &Statement) {
             }
             new.iter().for_each(|e| sum.add(&e.hash));
             let changed = diff.get("changed").and_then(|c| c.as_bool()).unwrap_or(true);
+            clock.lap("capture: diff");
             if changed || full {
                 store::replace_entries(schema, owners.as_deref(), &new);
             }
+            clock.lap("capture: state written");
             if restoring() {
                 // The restored history already ends at the schema this restore rebuilds:
                 // keep the state in step with the catalog, without recording the restore.
                 store::update_head(schema, sum, &scope_schemas, None);
                 return;
             }
-            let drift_id = store::insert_drift(
+            store::insert_drift_and_move_head(
                 schema,
                 &store::DriftRow {
                     command_tags: &statement.tags,
@@ -239,9 +258,10 @@ fn capture(schema: &str, statement: &Statement) {
                     error: None,
                     resync: full && head.needs_resync,
                 },
+                Some((sum, &scope_schemas)),
             );
-            store::update_head(schema, sum, &scope_schemas, Some(drift_id));
-        })
+            clock.lap("capture: drift and head written");
+        }))
     })
 }
 
@@ -268,17 +288,26 @@ fn with_current_catalog<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// The groups the statement touched: from the catalog for what exists, from the stored
-/// state for what was dropped or moved to another group. Oids of the latter go into every
-/// kind of group: each matches only in its own catalog when read.
+/// state for what was dropped or moved to another group, by the kind of its stored entry.
 fn touched_owners(schema: &str, statement: &Statement) -> Owners {
-    let mut owners = owners::live_owners(&statement.touched);
+    // Only a statement that changes existing objects (ALTER, RENAME...) can change what
+    // depends on them; what a CREATE makes has nothing depending on it yet.
+    let creates_only = statement.tags.iter().all(|t| t.starts_with("CREATE ") || t == "COMMENT");
+    let mut owners = owners::live_owners(&statement.touched, !creates_only);
     let detached = store::stored_partitions(schema, &owners.relations);
     owners.relations.extend(detached);
     let oids: Vec<u32> = statement.touched.iter().chain(&statement.dropped).map(|t| t.objid).collect();
-    for oid in store::owners_of(schema, &oids) {
-        owners.relations.push(oid);
-        owners.sequences.push(oid);
-        owners.types.push(oid);
+    for (oid, section) in store::owners_of(schema, &oids) {
+        match section.as_str() {
+            "tables" => owners.relations.push(oid),
+            "sequences" => owners.sequences.push(oid),
+            "enums" | "domains" => owners.types.push(oid),
+            _ => {
+                owners.relations.push(oid);
+                owners.sequences.push(oid);
+                owners.types.push(oid);
+            }
+        }
     }
     for list in [&mut owners.relations, &mut owners.sequences, &mut owners.types] {
         list.sort_unstable();

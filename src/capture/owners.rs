@@ -16,14 +16,14 @@ pub const NAMESPACE_RELATION: u32 = 2615; // pg_namespace
 
 /// The groups of the objects that still exist (and their dependents and children), from the
 /// catalog; the groups of dropped objects come from the stored state (`store::owners_of`).
-pub fn live_owners(touched: &[Touched]) -> Owners {
+pub fn live_owners(touched: &[Touched], with_dependents: bool) -> Owners {
     let mut owners = Owners::default();
     if touched.is_empty() {
         return owners;
     }
     let classids: Vec<pg_sys::Oid> = touched.iter().map(|t| pg_sys::Oid::from(t.classid)).collect();
     let objids: Vec<pg_sys::Oid> = touched.iter().map(|t| pg_sys::Oid::from(t.objid)).collect();
-    let rows = query("capture_owners", include_str!("../../sql/capture/owners.sql"), &[arg(classids), arg(objids)]);
+    let rows = query("capture_owners", include_str!("../../sql/capture/owners.sql"), &[arg(classids), arg(objids), arg(with_dependents)]);
     for r in 0..rows.len() {
         let oid = rows.oid(r, 1);
         match rows.string(r, 2).as_str() {

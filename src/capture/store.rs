@@ -75,18 +75,24 @@ pub fn mark_needs_resync(schema: &str) {
     execute("mark_needs_resync", &format!("UPDATE {schema}.lens_head SET needs_resync = true"), &[]);
 }
 
-/// The groups stored entries with these oids belong to (objects dropped or moved).
-pub fn owners_of(schema: &str, oids: &[u32]) -> Vec<u32> {
+/// The groups stored entries with these oids belong to (objects dropped or moved), with the
+/// section of the group's own entry: `tables`, `sequences`, `enums` or `domains`.
+pub fn owners_of(schema: &str, oids: &[u32]) -> Vec<(u32, String)> {
     if oids.is_empty() {
         return Vec::new();
     }
     let oids: Vec<pg_sys::Oid> = oids.iter().map(|&o| pg_sys::Oid::from(o)).collect();
     let rows = execute(
         "stored_owners",
-        &format!("SELECT DISTINCT owner::int8 FROM {schema}.lens_state WHERE oid = ANY($1)"),
+        &format!(
+            "SELECT DISTINCT s.owner::int8, \
+                    COALESCE((SELECT min(o.section) FROM {schema}.lens_state o WHERE o.oid = s.owner \
+                              AND o.section IN ('tables', 'sequences', 'enums', 'domains')), '') \
+             FROM {schema}.lens_state s WHERE s.oid = ANY($1)"
+        ),
         &[arg(oids)],
     );
-    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
+    (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect()
 }
 
 /// The tables stored as partitions of `relations`: a DETACH names only the parent, and the
@@ -193,25 +199,40 @@ pub struct DriftRow<'a> {
 
 /// Inserts a drift row; returns its id.
 pub fn insert_drift(schema: &str, row: &DriftRow) -> i64 {
-    let rows = execute(
-        "insert_drift",
-        &format!(
-            "INSERT INTO {schema}.lens_drift (txid, role_name, application_name, command_tags, object_keys, \
-             signature_before, signature_after, diff, error, resync) \
-             VALUES (pg_catalog.txid_current(), $1, pg_catalog.current_setting('application_name'), $2, $3, $4, $5, $6::jsonb, $7, $8) \
-             RETURNING id"
-        ),
-        &[
-            arg(outer_role_name()),
-            arg(row.command_tags.to_vec()),
-            arg(row.object_keys.to_vec()),
-            arg(row.signature_before.clone()),
-            arg(row.signature_after.clone()),
-            arg(row.diff.map(|d| d.to_string())),
-            arg(row.error.clone()),
-            arg(row.resync),
-        ],
+    insert_drift_and_move_head(schema, row, None)
+}
+
+/// Inserts a drift row and, with `head` (the new sum and the captured schemas), moves
+/// `lens_head` to it in the same statement; returns the row's id.
+pub fn insert_drift_and_move_head(schema: &str, row: &DriftRow, head: Option<(HashSum, &Option<Vec<String>>)>) -> i64 {
+    let insert = format!(
+        "INSERT INTO {schema}.lens_drift (txid, role_name, application_name, command_tags, object_keys, \
+         signature_before, signature_after, diff, error, resync) \
+         VALUES (pg_catalog.txid_current(), $1, pg_catalog.current_setting('application_name'), $2, $3, $4, $5, $6::jsonb, $7, $8) \
+         RETURNING id"
     );
+    let (sql, head_args) = match head {
+        Some((sum, schemas)) => (
+            format!(
+                "WITH drift AS ({insert}), head AS (UPDATE {schema}.lens_head SET hash_sum = $9, signature = $10, \
+                 schemas = $11, needs_resync = false, last_drift_id = (SELECT id FROM drift)) SELECT id FROM drift"
+            ),
+            vec![arg(sum.to_bytes().to_vec()), arg(sum.signature()), schemas_arg(schemas)],
+        ),
+        None => (insert, Vec::new()),
+    };
+    let mut args = vec![
+        arg(outer_role_name()),
+        arg(row.command_tags.to_vec()),
+        arg(row.object_keys.to_vec()),
+        arg(row.signature_before.clone()),
+        arg(row.signature_after.clone()),
+        arg(row.diff.map(|d| d.to_string())),
+        arg(row.error.clone()),
+        arg(row.resync),
+    ];
+    args.extend(head_args);
+    let rows = execute("insert_drift", &sql, &args);
     rows.req::<i64>(0, 1)
 }
 

@@ -136,3 +136,44 @@ unsafe impl SqlTranslatable for JsonbValue {
     const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
     const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
 }
+
+/// A jsonb argument as its binary bytes (detoasted, valid for the call), for functions that
+/// read large values on more than one thread.
+pub struct JsonbBytes(pub &'static [u8]);
+
+impl FromDatum for JsonbBytes {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        if is_null {
+            return None;
+        }
+        unsafe {
+            // SAFETY: a jsonb datum, detoasted into memory of the call's context, which outlives
+            // every use of the slice inside the function.
+            let varlena = pg_sys::pg_detoast_datum(datum.cast_mut_ptr::<pg_sys::varlena>());
+            let len = pgrx::varlena::varsize_any_exhdr(varlena);
+            Some(JsonbBytes(std::slice::from_raw_parts(pgrx::varlena::vardata_any(varlena) as *const u8, len)))
+        }
+    }
+}
+
+impl JsonbBytes {
+    pub fn to_value(&self) -> Result<serde_json::Value, lens_core::jsonb_read::ReadError> {
+        lens_core::jsonb_read::jsonb_to_value(self.0)
+    }
+}
+
+unsafe impl<'fcx> ArgAbi<'fcx> for JsonbBytes {
+    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
+        match unsafe { arg.unbox_arg_using_from_datum() } {
+            Some(v) => v,
+            None => crate::errors::bad_argument("the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned."),
+        }
+    }
+}
+
+unsafe impl SqlTranslatable for JsonbBytes {
+    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(JsonbBytes);
+    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
+    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
+}

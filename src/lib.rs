@@ -13,6 +13,7 @@ mod gucs;
 mod jsonb_datum;
 mod relation_sizes;
 mod spi_read;
+mod threads;
 
 use pgrx::prelude::*;
 

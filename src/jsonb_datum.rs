@@ -138,7 +138,7 @@ unsafe impl SqlTranslatable for JsonbValue {
 }
 
 /// A jsonb argument as its binary bytes (detoasted, valid for the call), for functions that
-/// read large values on more than one thread.
+/// read large values in place (`lens_diff`).
 pub struct JsonbBytes(pub &'static [u8]);
 
 impl FromDatum for JsonbBytes {
@@ -153,12 +153,6 @@ impl FromDatum for JsonbBytes {
             let len = pgrx::varlena::varsize_any_exhdr(varlena);
             Some(JsonbBytes(std::slice::from_raw_parts(pgrx::varlena::vardata_any(varlena) as *const u8, len)))
         }
-    }
-}
-
-impl JsonbBytes {
-    pub fn to_value(&self) -> Result<serde_json::Value, lens_core::jsonb_read::ReadError> {
-        lens_core::jsonb_read::jsonb_to_value(self.0)
     }
 }
 

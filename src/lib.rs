@@ -13,7 +13,6 @@ mod gucs;
 mod jsonb_datum;
 mod relation_sizes;
 mod spi_read;
-mod threads;
 
 use pgrx::prelude::*;
 

@@ -17,6 +17,7 @@
 //! exactly. Otherwise a removed and an added entry of one section that are equal but for
 //! their names are reported renamed with `exact: false`: a probable match.
 
+use crate::jsonb_read::{find, key_order, members, Member, ReadError};
 use crate::sections::{section, section_mut, SECTIONS};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -36,43 +37,197 @@ struct Counts {
 
 /// The diff from `from` to `to`.
 pub fn diff(from: &Value, to: &Value) -> Value {
-    let same_database = match (database_id(from), database_id(to)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
-    };
+    let same_database = same_database(database_id(from), database_id(to));
     let empty = Map::new();
-    let mut out = Map::new();
-    let mut counts = Counts::default();
+    let table_oid = |snapshot: &Value, key: &str| snapshot.get("tables")?.get(key)?.get("oid")?.as_i64();
+    let mut out = Output::default();
     for path in SECTIONS {
         let before = section(from, path).unwrap_or(&empty);
         let after = section(to, path).unwrap_or(&empty);
-        let result =
-            diff_section(before, after, same_database, &|e| identity(from, path, e), &|e| identity(to, path, e), &mut counts);
-        if !result.is_empty() {
-            insert_at(&mut out, path, Value::Object(result));
+        let mut sides = Sides::default();
+        for (key, old) in before {
+            match after.get(key) {
+                None => sides.removed.push((key.clone(), old.clone())),
+                Some(new) if differs(old, new) => sides.changed.push((key.clone(), old.clone(), new.clone())),
+                Some(_) => {}
+            }
+        }
+        for (key, new) in after {
+            if !before.contains_key(key) {
+                sides.added.push((key.clone(), new.clone()));
+            }
+        }
+        out.section(path, sides, same_database, &|k| table_oid(from, k), &|k| table_oid(to, k));
+    }
+    out.finish(endpoint(from.get("meta")), endpoint(to.get("meta")))
+}
+
+/// The diff of two snapshots given as jsonb bytes (what follows the varlena header):
+/// entries whose bytes are equal are skipped without being read, so two large snapshots
+/// that differ in a few places cost little more than a pass over their bytes.
+pub fn diff_encoded(from: &[u8], to: &[u8]) -> Result<Value, ReadError> {
+    let (from_root, to_root) = (root(from)?, root(to)?);
+    let meta_from = find(&from_root, b"meta").map(|m| m.to_value(from)).transpose()?;
+    let meta_to = find(&to_root, b"meta").map(|m| m.to_value(to)).transpose()?;
+    let id = |meta: &Option<Value>| meta.as_ref().and_then(|m| m.get("databaseId")).and_then(Value::as_str).map(str::to_string);
+    let same_database = same_database(id(&meta_from).as_deref(), id(&meta_to).as_deref());
+    let tables_from = TableOids::new(from, &from_root);
+    let tables_to = TableOids::new(to, &to_root);
+    let mut out = Output::default();
+    for path in SECTIONS {
+        let before = section_members(from, &from_root, path)?;
+        let after = section_members(to, &to_root, path)?;
+        let mut sides = Sides::default();
+        let (mut i, mut j) = (0, 0);
+        while i < before.len() || j < after.len() {
+            let order = match (before.get(i), after.get(j)) {
+                (Some(a), Some(b)) => key_order(a.key, b.key),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match order {
+                std::cmp::Ordering::Less => {
+                    sides.removed.push((key_text(before[i].key)?, before[i].to_value(from)?));
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    sides.added.push((key_text(after[j].key)?, after[j].to_value(to)?));
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    let (a, b) = (&before[i], &after[j]);
+                    if !same_definition(from, a, to, b)? {
+                        let (old, new) = (a.to_value(from)?, b.to_value(to)?);
+                        if differs(&old, &new) {
+                            sides.changed.push((key_text(a.key)?, old, new));
+                        }
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.section(path, sides, same_database, &|k| tables_from.oid(k), &|k| tables_to.oid(k));
+    }
+    Ok(out.finish(endpoint(meta_from.as_ref()), endpoint(meta_to.as_ref())))
+}
+
+fn root(buf: &[u8]) -> Result<Vec<Member<'_>>, ReadError> {
+    members(buf, 0)?.ok_or(ReadError("the snapshot is not an object"))
+}
+
+fn key_text(key: &[u8]) -> Result<String, ReadError> {
+    std::str::from_utf8(key).map(str::to_string).map_err(|_| ReadError("key is not UTF-8"))
+}
+
+/// The entries of section `path` (`constraints.pks` nests), empty when absent.
+fn section_members<'a>(buf: &'a [u8], root: &[Member<'a>], path: &str) -> Result<Vec<Member<'a>>, ReadError> {
+    let mut level: Vec<Member<'a>> = root.to_vec();
+    for part in path.split('.') {
+        let Some(start) = find(&level, part.as_bytes()).and_then(Member::container_start) else { return Ok(Vec::new()) };
+        level = members(buf, start)?.unwrap_or_default();
+    }
+    Ok(level)
+}
+
+/// Whether two entries agree on every field the signature covers, from their bytes: equal
+/// bytes, or equal fields but the ignored ones.
+fn same_definition(a_buf: &[u8], a: &Member, b_buf: &[u8], b: &Member) -> Result<bool, ReadError> {
+    if a.kind != b.kind {
+        return Ok(false);
+    }
+    if a.bytes(a_buf) == b.bytes(b_buf) {
+        return Ok(true);
+    }
+    let (Some(a_start), Some(b_start)) = (a.container_start(), b.container_start()) else { return Ok(false) };
+    let (Some(a_fields), Some(b_fields)) = (members(a_buf, a_start)?, members(b_buf, b_start)?) else { return Ok(false) };
+    let relevant = |m: &&Member| !IGNORED.iter().any(|f| f.as_bytes() == m.key);
+    let mut a_iter = a_fields.iter().filter(relevant);
+    let mut b_iter = b_fields.iter().filter(relevant);
+    loop {
+        match (a_iter.next(), b_iter.next()) {
+            (None, None) => return Ok(true),
+            (Some(x), Some(y)) if x.key == y.key && x.kind == y.kind && x.bytes(a_buf) == y.bytes(b_buf) => continue,
+            _ => return Ok(false),
         }
     }
-    let total = counts.added + counts.removed + counts.renamed + counts.changed;
-    out.insert("changed".into(), Value::Bool(total > 0));
-    out.insert("from".into(), endpoint(from));
-    out.insert("to".into(), endpoint(to));
-    out.insert(
-        "summary".into(),
-        json!({"added": counts.added, "removed": counts.removed, "renamed": counts.renamed, "changed": counts.changed}),
-    );
-    Value::Object(out)
+}
+
+/// Table key to oid, read from a binary snapshot when a column rename needs it.
+struct TableOids<'a> {
+    buf: &'a [u8],
+    tables: Vec<Member<'a>>,
+}
+
+impl<'a> TableOids<'a> {
+    fn new(buf: &'a [u8], root: &[Member<'a>]) -> Self {
+        TableOids { buf, tables: section_members(buf, root, "tables").unwrap_or_default() }
+    }
+
+    fn oid(&self, key: &str) -> Option<i64> {
+        let table = find(&self.tables, key.as_bytes())?;
+        let fields = members(self.buf, table.container_start()?).ok()??;
+        find(&fields, b"oid")?.to_value(self.buf).ok()?.as_i64()
+    }
+}
+
+fn same_database(a: Option<&str>, b: Option<&str>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a == b)
 }
 
 fn database_id(snapshot: &Value) -> Option<&str> {
     snapshot.get("meta")?.get("databaseId")?.as_str()
 }
 
-fn endpoint(snapshot: &Value) -> Value {
-    let meta = snapshot.get("meta");
+fn endpoint(meta: Option<&Value>) -> Value {
     json!({
         "signature": meta.and_then(|m| m.get("signature")).cloned().unwrap_or(Value::Null),
         "capturedAt": meta.and_then(|m| m.get("capturedAt")).cloned().unwrap_or(Value::Null),
     })
+}
+
+/// What one section's comparison found, before renames are matched.
+#[derive(Default)]
+struct Sides {
+    removed: Vec<(String, Value)>,
+    added: Vec<(String, Value)>,
+    changed: Vec<(String, Value, Value)>,
+}
+
+/// The diff being assembled, section by section.
+#[derive(Default)]
+struct Output {
+    out: Map<String, Value>,
+    counts: Counts,
+}
+
+impl Output {
+    fn section(
+        &mut self,
+        path: &str,
+        sides: Sides,
+        same_database: bool,
+        table_oid_before: &dyn Fn(&str) -> Option<i64>,
+        table_oid_after: &dyn Fn(&str) -> Option<i64>,
+    ) {
+        let result = finish_section(path, sides, same_database, table_oid_before, table_oid_after, &mut self.counts);
+        if !result.is_empty() {
+            insert_at(&mut self.out, path, Value::Object(result));
+        }
+    }
+
+    fn finish(mut self, from: Value, to: Value) -> Value {
+        let c = &self.counts;
+        let total = c.added + c.removed + c.renamed + c.changed;
+        self.out.insert("changed".into(), Value::Bool(total > 0));
+        self.out.insert("from".into(), from);
+        self.out.insert("to".into(), to);
+        self.out.insert(
+            "summary".into(),
+            json!({"added": c.added, "removed": c.removed, "renamed": c.renamed, "changed": c.changed}),
+        );
+        Value::Object(self.out)
+    }
 }
 
 fn insert_at(out: &mut Map<String, Value>, path: &str, value: Value) {
@@ -89,12 +244,12 @@ fn insert_at(out: &mut Map<String, Value>, path: &str, value: Value) {
     }
 }
 
-/// What identifies an entry across renames within one database.
-fn identity(snapshot: &Value, path: &str, entry: &Value) -> Option<(i64, i64)> {
+/// What identifies an entry across renames within one database: its oid; a column's, its
+/// table's oid and its position.
+fn identity(path: &str, entry: &Value, table_oid: &dyn Fn(&str) -> Option<i64>) -> Option<(i64, i64)> {
     if path == "columns" {
         let table = entry.get("tableKey")?.as_str()?;
-        let table_oid = snapshot.get("tables")?.get(table)?.get("oid")?.as_i64()?;
-        return Some((table_oid, entry.get("position")?.as_i64()?));
+        return Some((table_oid(table)?, entry.get("position")?.as_i64()?));
     }
     Some((entry.get("oid")?.as_i64()?, 0))
 }
@@ -146,37 +301,40 @@ fn unnamed(entry: &Value) -> Value {
     }
 }
 
-fn diff_section(
-    before: &Map<String, Value>,
-    after: &Map<String, Value>,
+/// Matches renames among what one section lost and gained, and writes the section's lists.
+fn finish_section(
+    path: &str,
+    sides: Sides,
     same_database: bool,
-    identity_before: &dyn Fn(&Value) -> Option<(i64, i64)>,
-    identity_after: &dyn Fn(&Value) -> Option<(i64, i64)>,
+    table_oid_before: &dyn Fn(&str) -> Option<i64>,
+    table_oid_after: &dyn Fn(&str) -> Option<i64>,
     counts: &mut Counts,
 ) -> Map<String, Value> {
-    let mut removed: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
-    let mut added: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    let Sides { mut removed, mut added, changed } = sides;
     let mut renamed: Vec<Value> = Vec::new();
-
     if !removed.is_empty() && !added.is_empty() {
-        let mut pairs: Vec<(&String, &String, bool)> = Vec::new();
+        // (index into removed, index into added, exact)
+        let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
         if same_database {
-            let by_identity: HashMap<(i64, i64), &String> =
-                added.iter().filter_map(|k| identity_after(&after[*k]).map(|id| (id, *k))).collect();
-            for old in &removed {
-                if let Some(new) = identity_before(&before[*old]).and_then(|id| by_identity.get(&id)) {
-                    pairs.push((old, new, true));
+            let by_identity: HashMap<(i64, i64), usize> = added
+                .iter()
+                .enumerate()
+                .filter_map(|(n, (_, v))| identity(path, v, table_oid_after).map(|id| (id, n)))
+                .collect();
+            for (n, (_, v)) in removed.iter().enumerate() {
+                if let Some(&m) = identity(path, v, table_oid_before).and_then(|id| by_identity.get(&id)) {
+                    pairs.push((n, m, true));
                 }
             }
         } else {
             // probable: exactly one candidate each way with equal content but for names
-            let mut by_shape: BTreeMap<String, (Vec<&String>, Vec<&String>)> = BTreeMap::new();
-            for old in &removed {
-                by_shape.entry(unnamed(&before[*old]).to_string()).or_default().0.push(old);
+            let mut by_shape: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+            for (n, (_, v)) in removed.iter().enumerate() {
+                by_shape.entry(unnamed(v).to_string()).or_default().0.push(n);
             }
-            for new in &added {
-                if let Some(slot) = by_shape.get_mut(&unnamed(&after[*new]).to_string()) {
-                    slot.1.push(new);
+            for (m, (_, v)) in added.iter().enumerate() {
+                if let Some(slot) = by_shape.get_mut(&unnamed(v).to_string()) {
+                    slot.1.push(m);
                 }
             }
             for (olds, news) in by_shape.values() {
@@ -185,27 +343,25 @@ fn diff_section(
                 }
             }
         }
-        pairs.sort();
-        for (old, new, exact) in &pairs {
-            let mut entry = json!({"from": old, "to": new, "exact": exact});
-            let changed = changes(&before[*old], &after[*new], &["key"]);
+        pairs.sort_by(|a, b| removed[a.0].0.cmp(&removed[b.0].0));
+        for &(n, m, exact) in &pairs {
+            let mut entry = json!({"from": removed[n].0, "to": added[m].0, "exact": exact});
+            let changed = changes(&removed[n].1, &added[m].1, &["key"]);
             if !changed.is_empty() {
                 entry["changes"] = Value::Object(changed);
             }
             renamed.push(entry);
         }
-        removed.retain(|k| !pairs.iter().any(|(old, _, _)| old == k));
-        added.retain(|k| !pairs.iter().any(|(_, new, _)| new == k));
+        let gone: std::collections::HashSet<usize> = pairs.iter().map(|p| p.0).collect();
+        let came: std::collections::HashSet<usize> = pairs.iter().map(|p| p.1).collect();
+        removed = removed.into_iter().enumerate().filter(|(n, _)| !gone.contains(n)).map(|(_, e)| e).collect();
+        added = added.into_iter().enumerate().filter(|(m, _)| !came.contains(m)).map(|(_, e)| e).collect();
     }
-
-    let mut changed: Vec<Value> = Vec::new();
-    for (key, old) in before {
-        if let Some(new) = after.get(key) {
-            if differs(old, new) {
-                changed.push(json!({"key": key, "changes": changes(old, new, &[])}));
-            }
-        }
-    }
+    // keys in byte order, as the JSON maps hold them
+    removed.sort_by(|a, b| a.0.cmp(&b.0));
+    added.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut changed = changed;
+    changed.sort_by(|a, b| a.0.cmp(&b.0));
 
     counts.added += added.len();
     counts.removed += removed.len();
@@ -213,16 +369,19 @@ fn diff_section(
     counts.changed += changed.len();
     let mut out = Map::new();
     if !added.is_empty() {
-        out.insert("added".into(), added.iter().map(|k| json!({"key": k, "after": after[*k]})).collect());
+        out.insert("added".into(), added.into_iter().map(|(k, v)| json!({"key": k, "after": v})).collect());
     }
     if !removed.is_empty() {
-        out.insert("removed".into(), removed.iter().map(|k| json!({"key": k, "before": before[*k]})).collect());
+        out.insert("removed".into(), removed.into_iter().map(|(k, v)| json!({"key": k, "before": v})).collect());
     }
     if !renamed.is_empty() {
         out.insert("renamed".into(), Value::Array(renamed));
     }
     if !changed.is_empty() {
-        out.insert("changed".into(), Value::Array(changed));
+        out.insert(
+            "changed".into(),
+            changed.into_iter().map(|(k, old, new)| json!({"key": k, "changes": changes(&old, &new, &[])})).collect(),
+        );
     }
     out
 }
@@ -320,6 +479,18 @@ mod tests {
             for (k, v) in t {
                 assert!(!differs(&r[k], v), "{path} {k}");
             }
+        }
+    }
+
+    #[test]
+    fn the_binary_diff_says_what_the_value_diff_says() {
+        let a = snapshot("db", &[("public.a", 1), ("public.b", 2), ("public.\"x y\"", 5)], &[("public.a.x", "public.a", 1, "int"), ("public.b.y", "public.b", 1, "int")]);
+        let mut b = snapshot("db", &[("public.a2", 1), ("public.c", 3), ("public.\"x y\"", 5)], &[("public.a2.z", "public.a2", 1, "bigint"), ("public.c.y", "public.c", 1, "int")]);
+        b["tables"]["public.\"x y\""]["rowEstimate"] = json!(77);
+        b["tables"]["public.\"x y\""]["kind"] = json!("view");
+        for (x, y) in [(&a, &b), (&b, &a), (&a, &a)] {
+            let (bx, by) = (crate::jsonb::to_jsonb(x).unwrap(), crate::jsonb::to_jsonb(y).unwrap());
+            assert_eq!(diff_encoded(&bx[4..], &by[4..]).unwrap(), diff(x, y));
         }
     }
 

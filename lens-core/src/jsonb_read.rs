@@ -154,3 +154,74 @@ mod tests {
         assert!(jsonb_to_value(&[1, 2]).is_err());
     }
 }
+
+/// One member of a jsonb object in a buffer: its key, the kind of its value (the JEntry
+/// type bits) and the byte range of the value (leading alignment padding included).
+#[derive(Debug, Clone)]
+pub struct Member<'a> {
+    pub key: &'a [u8],
+    pub kind: u32,
+    pub range: std::ops::Range<usize>,
+}
+
+const KIND_NUMERIC: u32 = 0x1000_0000;
+const KIND_CONTAINER: u32 = 0x5000_0000;
+
+impl Member<'_> {
+    /// The value's bytes without the alignment padding in front of a number or container,
+    /// which depends on where the value lies, not on what it is.
+    pub fn bytes<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
+        let start = if self.kind == KIND_NUMERIC || self.kind == KIND_CONTAINER { (self.range.start + 3) & !3 } else { self.range.start };
+        &buf[start.min(self.range.end)..self.range.end]
+    }
+
+    /// Where the value's container starts, if it is one.
+    pub fn container_start(&self) -> Option<usize> {
+        (self.kind == KIND_CONTAINER).then_some((self.range.start + 3) & !3)
+    }
+
+    pub fn to_value(&self, buf: &[u8]) -> Result<Value, ReadError> {
+        scalar_or_container(buf, self.kind, self.range.start, self.range.end)
+    }
+}
+
+/// The members of the object whose container starts at `start`, in stored order (jsonb's:
+/// shorter keys first, then bytewise). None when it is not an object.
+pub fn members(buf: &[u8], start: usize) -> Result<Option<Vec<Member<'_>>>, ReadError> {
+    let header = u32_at(buf, start)?;
+    if header & JB_FOBJECT == 0 {
+        return Ok(None);
+    }
+    let n = (header & JB_CMASK) as usize;
+    let entries = start + 4;
+    let data = entries + 8 * n;
+    if data > buf.len() {
+        return Err(ReadError("truncated entries"));
+    }
+    let mut bounds = Vec::with_capacity(2 * n);
+    let mut end = 0usize;
+    for i in 0..2 * n {
+        let e = u32_at(buf, entries + 4 * i)?;
+        let begin = end;
+        end = if e & JENTRY_HAS_OFF != 0 { (e & JENTRY_OFFLENMASK) as usize } else { end + (e & JENTRY_OFFLENMASK) as usize };
+        if data + end > buf.len() || begin > end {
+            return Err(ReadError("value out of bounds"));
+        }
+        bounds.push((e & JENTRY_TYPEMASK, data + begin, data + end));
+    }
+    Ok(Some(
+        (0..n)
+            .map(|i| Member { key: &buf[bounds[i].1..bounds[i].2], kind: bounds[n + i].0, range: bounds[n + i].1..bounds[n + i].2 })
+            .collect(),
+    ))
+}
+
+/// jsonb's order of object keys.
+pub fn key_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// The member `key` of an object (binary search in jsonb's key order).
+pub fn find<'a>(members: &'a [Member<'a>], key: &[u8]) -> Option<&'a Member<'a>> {
+    members.binary_search_by(|m| key_order(m.key, key)).ok().map(|i| &members[i])
+}

@@ -21,24 +21,34 @@ fn check_snapshot(value: &Value, which: &str) {
 #[pg_extern(immutable, strict, parallel_safe)]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_diff(from: JsonbBytes, to: JsonbBytes) -> EncodedJsonb {
-    let clock = crate::spi_read::PhaseClock::start();
-    // Two snapshots of a large schema are tens of megabytes each: read them side by side on
-    // two threads (pure Rust over the detoasted bytes; nothing there calls the server).
-    let (from, to) = crate::threads::both(|| from.to_value(), || to.to_value());
-    let (from, to) = match (from, to) {
-        (Ok(from), Ok(Ok(to))) => (from, to),
-        (Err(e), _) | (_, Ok(Err(e))) => bad_argument(e.to_string(), "Pass two snapshots that lens_snapshot() returned."),
-        (_, Err(_)) => crate::errors::internal("reading a snapshot failed"),
+    check_encoded_snapshot(&from, "from");
+    check_encoded_snapshot(&to, "to");
+    // Straight from the jsonb bytes: entries whose bytes are equal are never read.
+    match lens_core::diff::diff_encoded(from.0, to.0) {
+        Ok(diff) => EncodedJsonb::from_value(&diff),
+        Err(e) => bad_argument(e.to_string(), "Pass two snapshots that lens_snapshot() returned."),
+    }
+}
+
+/// `check_snapshot` for a jsonb argument, reading only its meta.
+fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) {
+    let outline = match lens_core::jsonb_read::members(snapshot.0, 0) {
+        Ok(Some(root)) => {
+            let mut outline = serde_json::Map::new();
+            for member in &root {
+                let value = match (member.key, member.container_start()) {
+                    (b"meta", _) => member.to_value(snapshot.0).unwrap_or(Value::Null),
+                    // the other sections only need to be objects
+                    (_, Some(start)) if matches!(lens_core::jsonb_read::members(snapshot.0, start), Ok(Some(_))) => json!({}),
+                    _ => Value::Null,
+                };
+                outline.insert(String::from_utf8_lossy(member.key).into_owned(), value);
+            }
+            Value::Object(outline)
+        }
+        _ => Value::Null,
     };
-    clock.lap("lens_diff: read both");
-    check_snapshot(&from, "from");
-    check_snapshot(&to, "to");
-    let diff = lens_core::diff::diff(&from, &to);
-    clock.lap("lens_diff: diff");
-    crate::threads::drop_later((from, to));
-    let encoded = EncodedJsonb::from_value(&diff);
-    clock.lap("lens_diff: encode");
-    encoded
+    check_snapshot(&outline, which);
 }
 
 /// The quoted schema of pg_lens's tables.

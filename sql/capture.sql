@@ -87,21 +87,20 @@ CREATE TRIGGER lens_drift_load BEFORE INSERT ON lens_drift
     FOR EACH STATEMENT EXECUTE FUNCTION lens_history_load();
 
 -- The event triggers: sql_drop stashes what a statement dropped, ddl_command_end captures.
+-- C functions of the extension's library (src/capture/mod.rs), run as the extension's owner.
 CREATE FUNCTION lens_on_sql_drop() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    PERFORM @extschema@.lens_stash_dropped();
-END $$;
+LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'lens_on_sql_drop';
 CREATE FUNCTION lens_on_ddl_command_end() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    PERFORM @extschema@.lens_capture_statement(TG_TAG);
-END $$;
+LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'lens_on_ddl_command_end';
 REVOKE ALL ON FUNCTION lens_on_sql_drop(), lens_on_ddl_command_end(), lens_history_load() FROM PUBLIC;
-REVOKE ALL ON FUNCTION lens_stash_dropped(), lens_capture_statement(text), lens_history_load_starts(text), lens_take_baseline() FROM PUBLIC;
+REVOKE ALL ON FUNCTION lens_history_load_starts(text), lens_take_baseline() FROM PUBLIC;
 
 CREATE EVENT TRIGGER lens_capture_drop ON sql_drop EXECUTE FUNCTION lens_on_sql_drop();
 CREATE EVENT TRIGGER lens_capture_ddl ON ddl_command_end EXECUTE FUNCTION lens_on_ddl_command_end();
 
--- The baseline: the schema as it is when the extension is created.
+-- The baseline: the schema as it is when the extension is created. Then statistics, so that
+-- the first captures already find their rows through the indexes (autovacuum comes later).
 SELECT lens_take_baseline();
+ANALYZE lens_state, lens_head, lens_snapshots;

@@ -85,7 +85,7 @@ fn ordinary_roles_cannot_tamper_with_history() {
         "ALTER EVENT TRIGGER lens_capture_ddl DISABLE",
         "DROP EVENT TRIGGER lens_capture_drop",
         "ALTER TABLE lens_drift DISABLE TRIGGER ALL",
-        "SELECT lens_capture_statement('CREATE TABLE')",
+        "SELECT lens_on_ddl_command_end()",
         "SELECT lens_take_baseline()",
         "SELECT * FROM lens_drift",
     ] {

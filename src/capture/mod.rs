@@ -39,10 +39,48 @@ fn statement_id() -> StatementId {
     }
 }
 
-/// Called by the `sql_drop` event trigger: keeps what the statement dropped.
-#[pg_extern(volatile)]
-#[search_path(pg_catalog, pg_temp)]
-fn lens_stash_dropped() {
+/// The version-1 calling convention record of a C function the SQL script declares itself.
+const V1: pg_sys::Pg_finfo_record = pg_sys::Pg_finfo_record { api_version: 1 };
+
+#[no_mangle]
+pub extern "C-unwind" fn pg_finfo_lens_on_sql_drop() -> &'static pg_sys::Pg_finfo_record {
+    &V1
+}
+
+#[no_mangle]
+pub extern "C-unwind" fn pg_finfo_lens_on_ddl_command_end() -> &'static pg_sys::Pg_finfo_record {
+    &V1
+}
+
+/// The `sql_drop` event trigger function (declared in sql/capture.sql, LANGUAGE c): no
+/// PL/pgSQL in between, as DDL pays for it on every statement.
+#[no_mangle]
+#[pg_guard]
+pub unsafe extern "C-unwind" fn lens_on_sql_drop(_fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    stash_dropped();
+    pg_sys::Datum::from(0)
+}
+
+/// The `ddl_command_end` event trigger function (declared in sql/capture.sql, LANGUAGE c).
+#[no_mangle]
+#[pg_guard]
+pub unsafe extern "C-unwind" fn lens_on_ddl_command_end(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let tag = unsafe {
+        // SAFETY: the event trigger manager calls this with an EventTriggerData context; the
+        // tag's name is a static string.
+        let context = (*fcinfo).context;
+        if context.is_null() || (*context).type_ != pg_sys::NodeTag::T_EventTriggerData {
+            crate::errors::bad_argument("lens_on_ddl_command_end() is an event trigger function", "It is called by the event trigger lens_capture_ddl, not directly.");
+        }
+        let data = context as *mut pg_sys::EventTriggerData;
+        std::ffi::CStr::from_ptr(pg_sys::GetCommandTagName((*data).tag)).to_string_lossy().into_owned()
+    };
+    capture_statement(&tag);
+    pg_sys::Datum::from(0)
+}
+
+/// Keeps what the statement dropped, for its `ddl_command_end`.
+fn stash_dropped() {
     if !gucs::CAPTURE.get() {
         return;
     }
@@ -68,10 +106,8 @@ fn lens_stash_dropped() {
     });
 }
 
-/// Called by the `ddl_command_end` event trigger with the statement's command tag.
-#[pg_extern(volatile)]
-#[search_path(pg_catalog, pg_temp)]
-fn lens_capture_statement(tag: &str) {
+/// Captures the statement that just ended (`tag`: its command tag).
+fn capture_statement(tag: &str) {
     let id = statement_id();
     let dropped = DROPPED.with(|d| match d.borrow_mut().take() {
         Some((stashed_id, list)) if stashed_id == id => list,

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 /// Fields that are not definitions: left out of comparisons.
 const IGNORED: &[&str] = &["oid", "rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
 /// Fields that carry an entry's own name, ignored when guessing a rename across databases.
-const NAMING: &[&str] = &["key", "name", "constraintKey", "indexKey", "definition"];
+const NAMING: &[&str] = &["key", "name", "constraintKey", "indexKey"];
 
 #[derive(Default)]
 struct Counts {
@@ -40,7 +40,7 @@ pub fn diff(from: &Value, to: &Value) -> Value {
     let same_database = same_database(database_id(from), database_id(to));
     let empty = Map::new();
     let table_oid = |snapshot: &Value, key: &str| snapshot.get("tables")?.get(key)?.get("oid")?.as_i64();
-    let mut out = Output::default();
+    let mut all = Vec::new();
     for path in SECTIONS {
         let before = section(from, path).unwrap_or(&empty);
         let after = section(to, path).unwrap_or(&empty);
@@ -57,8 +57,10 @@ pub fn diff(from: &Value, to: &Value) -> Value {
                 sides.added.push((key.clone(), new.clone()));
             }
         }
-        out.section(path, sides, same_database, &|k| table_oid(from, k), &|k| table_oid(to, k));
+        all.push((*path, sides));
     }
+    let mut out = Output::default();
+    out.sections(all, same_database, &|k| table_oid(from, k), &|k| table_oid(to, k));
     out.finish(endpoint(from.get("meta")), endpoint(to.get("meta")))
 }
 
@@ -73,7 +75,7 @@ pub fn diff_encoded(from: &[u8], to: &[u8]) -> Result<Value, ReadError> {
     let same_database = same_database(id(&meta_from).as_deref(), id(&meta_to).as_deref());
     let tables_from = TableOids::new(from, &from_root);
     let tables_to = TableOids::new(to, &to_root);
-    let mut out = Output::default();
+    let mut all = Vec::new();
     for path in SECTIONS {
         let before = section_members(from, &from_root, path)?;
         let after = section_members(to, &to_root, path)?;
@@ -107,8 +109,10 @@ pub fn diff_encoded(from: &[u8], to: &[u8]) -> Result<Value, ReadError> {
                 }
             }
         }
-        out.section(path, sides, same_database, &|k| tables_from.oid(k), &|k| tables_to.oid(k));
+        all.push((*path, sides));
     }
+    let mut out = Output::default();
+    out.sections(all, same_database, &|k| tables_from.oid(k), &|k| tables_to.oid(k));
     Ok(out.finish(endpoint(meta_from.as_ref()), endpoint(meta_to.as_ref())))
 }
 
@@ -202,17 +206,47 @@ struct Output {
 }
 
 impl Output {
-    fn section(
+    /// Finishes every section, tables first: a probable table rename (across databases)
+    /// tells which entries of the other sections moved with the table.
+    fn sections(
         &mut self,
-        path: &str,
-        sides: Sides,
+        all: Vec<(&'static str, Sides)>,
         same_database: bool,
         table_oid_before: &dyn Fn(&str) -> Option<i64>,
         table_oid_after: &dyn Fn(&str) -> Option<i64>,
     ) {
-        let result = finish_section(path, sides, same_database, table_oid_before, table_oid_after, &mut self.counts);
-        if !result.is_empty() {
-            insert_at(&mut self.out, path, Value::Object(result));
+        let columns_of = |sides: &[(String, Value)], table: &str| -> Vec<(Value, Value)> {
+            let mut cols: Vec<(Value, Value)> = sides
+                .iter()
+                .filter(|(_, c)| c.get("tableKey").and_then(Value::as_str) == Some(table))
+                .map(|(_, c)| (c.get("name").cloned().unwrap_or(Value::Null), c.get("dataType").cloned().unwrap_or(Value::Null)))
+                .collect();
+            cols.sort_by_key(|c| c.0.to_string());
+            cols
+        };
+        let (removed_columns, added_columns) = all
+            .iter()
+            .find(|(p, _)| *p == "columns")
+            .map(|(_, s)| (s.removed.clone(), s.added.clone()))
+            .unwrap_or_default();
+        let mut moved_tables: Vec<(String, String)> = Vec::new();
+        for (path, sides) in all {
+            let context = Context {
+                path,
+                same_database,
+                table_oid_before,
+                table_oid_after,
+                shape_before: &|key: &str, entry: &Value| shape(path, entry, &columns_of(&removed_columns, key)),
+                shape_after: &|key: &str, entry: &Value| shape(path, entry, &columns_of(&added_columns, key)),
+                moved_tables: &moved_tables,
+            };
+            let (result, renamed_tables) = finish_section(&context, sides, &mut self.counts);
+            if path == "tables" {
+                moved_tables = renamed_tables;
+            }
+            if !result.is_empty() {
+                insert_at(&mut self.out, path, Value::Object(result));
+            }
         }
     }
 
@@ -287,13 +321,15 @@ fn changes(a: &Value, b: &Value, skip: &[&str]) -> Map<String, Value> {
     out
 }
 
-/// An entry without the fields that name it, for guessing renames.
-fn unnamed(entry: &Value) -> Value {
+/// An entry without the fields that name it, for guessing renames. The definition of an
+/// index or a trigger spells its name; a view's body does not.
+fn unnamed(path: &str, entry: &Value) -> Value {
+    let names_itself = |field: &str| NAMING.contains(&field) || (field == "definition" && matches!(path, "indexes" | "triggers"));
     match entry.as_object() {
         Some(object) => Value::Object(
             object
                 .iter()
-                .filter(|(k, _)| !IGNORED.contains(&k.as_str()) && !NAMING.contains(&k.as_str()))
+                .filter(|(k, _)| !IGNORED.contains(&k.as_str()) && !names_itself(k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         ),
@@ -301,39 +337,85 @@ fn unnamed(entry: &Value) -> Value {
     }
 }
 
-/// Matches renames among what one section lost and gained, and writes the section's lists.
-fn finish_section(
-    path: &str,
-    sides: Sides,
+/// What finishing one section needs to know.
+struct Context<'a> {
+    path: &'static str,
     same_database: bool,
-    table_oid_before: &dyn Fn(&str) -> Option<i64>,
-    table_oid_after: &dyn Fn(&str) -> Option<i64>,
-    counts: &mut Counts,
-) -> Map<String, Value> {
+    table_oid_before: &'a dyn Fn(&str) -> Option<i64>,
+    table_oid_after: &'a dyn Fn(&str) -> Option<i64>,
+    /// An entry's content without its names, to guess renames across databases.
+    shape_before: &'a dyn Fn(&str, &Value) -> String,
+    shape_after: &'a dyn Fn(&str, &Value) -> String,
+    /// Tables renamed (old key, new key), for the entries that moved with them.
+    moved_tables: &'a [(String, String)],
+}
+
+/// What a table's entry says without its names, with its columns (names and types): two
+/// tables are the same table renamed when both agree.
+fn shape(path: &str, entry: &Value, columns: &[(Value, Value)]) -> String {
+    if path == "tables" {
+        format!("{}{}", unnamed(path, entry), Value::Array(columns.iter().map(|(n, t)| json!([n, t])).collect()))
+    } else {
+        unnamed(path, entry).to_string()
+    }
+}
+
+/// `key` with every renamed table's key in it replaced by the new one (a column's key, a
+/// constraint's, both ends of an FK's).
+fn moved_key(key: &str, moved_tables: &[(String, String)]) -> Option<String> {
+    let mut out = key.to_string();
+    let mut moved = false;
+    for (old, new) in moved_tables {
+        for sep in [".", ":", "(", ""] {
+            let pattern = format!("{old}{sep}");
+            if (sep.is_empty() && out == *old) || (!sep.is_empty() && out.contains(&pattern)) {
+                out = out.replace(&pattern, &format!("{new}{sep}"));
+                moved = true;
+                break;
+            }
+        }
+    }
+    moved.then_some(out)
+}
+
+/// Matches renames among what one section lost and gained, and writes the section's lists.
+/// Returns them, and the renames found (old key, new key).
+fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<String, Value>, Vec<(String, String)>) {
+    let path = cx.path;
     let Sides { mut removed, mut added, changed } = sides;
     let mut renamed: Vec<Value> = Vec::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
     if !removed.is_empty() && !added.is_empty() {
         // (index into removed, index into added, exact)
         let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
-        if same_database {
+        if cx.same_database {
             let by_identity: HashMap<(i64, i64), usize> = added
                 .iter()
                 .enumerate()
-                .filter_map(|(n, (_, v))| identity(path, v, table_oid_after).map(|id| (id, n)))
+                .filter_map(|(n, (_, v))| identity(path, v, cx.table_oid_after).map(|id| (id, n)))
                 .collect();
             for (n, (_, v)) in removed.iter().enumerate() {
-                if let Some(&m) = identity(path, v, table_oid_before).and_then(|id| by_identity.get(&id)) {
+                if let Some(&m) = identity(path, v, cx.table_oid_before).and_then(|id| by_identity.get(&id)) {
                     pairs.push((n, m, true));
                 }
             }
         } else {
-            // probable: exactly one candidate each way with equal content but for names
-            let mut by_shape: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-            for (n, (_, v)) in removed.iter().enumerate() {
-                by_shape.entry(unnamed(v).to_string()).or_default().0.push(n);
+            // probable: an entry of a table renamed is under the table's new key...
+            let added_at: HashMap<&str, usize> = added.iter().enumerate().map(|(m, (k, _))| (k.as_str(), m)).collect();
+            for (n, (key, _)) in removed.iter().enumerate() {
+                if let Some(&m) = moved_key(key, cx.moved_tables).as_deref().and_then(|k| added_at.get(k)) {
+                    pairs.push((n, m, false));
+                }
             }
-            for (m, (_, v)) in added.iter().enumerate() {
-                if let Some(slot) = by_shape.get_mut(&unnamed(v).to_string()) {
+            // ...else exactly one candidate each way with equal content but for names
+            let taken_old: std::collections::HashSet<usize> = pairs.iter().map(|p| p.0).collect();
+            let taken_new: std::collections::HashSet<usize> = pairs.iter().map(|p| p.1).collect();
+            let mut by_shape: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+            for (n, (k, v)) in removed.iter().enumerate().filter(|(n, _)| !taken_old.contains(n)) {
+                by_shape.entry((cx.shape_before)(k, v)).or_default().0.push(n);
+            }
+            for (m, (k, v)) in added.iter().enumerate().filter(|(m, _)| !taken_new.contains(m)) {
+                if let Some(slot) = by_shape.get_mut(&(cx.shape_after)(k, v)) {
                     slot.1.push(m);
                 }
             }
@@ -345,6 +427,7 @@ fn finish_section(
         }
         pairs.sort_by(|a, b| removed[a.0].0.cmp(&removed[b.0].0));
         for &(n, m, exact) in &pairs {
+            renames.push((removed[n].0.clone(), added[m].0.clone()));
             let mut entry = json!({"from": removed[n].0, "to": added[m].0, "exact": exact});
             let changed = changes(&removed[n].1, &added[m].1, &["key"]);
             if !changed.is_empty() {
@@ -383,7 +466,7 @@ fn finish_section(
             changed.into_iter().map(|(k, old, new)| json!({"key": k, "changes": changes(&old, &new, &[])})).collect(),
         );
     }
-    out
+    (out, renames)
 }
 
 /// Replays `diff` onto `snapshot` (a snapshot as JSON): what was removed goes, renames move

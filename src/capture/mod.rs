@@ -444,10 +444,11 @@ fn latest_stored(schema: &str, schemas: &Option<Vec<String>>) -> Option<Stored> 
         ),
         &[schemas_arg],
     );
-    (rows.len() == 1).then(|| Stored {
-        signature: rows.string(0, 1),
-        captured_at: rows.string(0, 2),
-        snapshot: rows.req::<crate::jsonb_datum::JsonbValue>(0, 3).0,
+    (rows.len() == 1).then(|| {
+        let snapshot = rows.req::<crate::jsonb_datum::JsonbValue>(0, 3).0;
+        // when the snapshot was read, as it says itself (the row is stored just after)
+        let captured_at = snapshot["meta"]["capturedAt"].as_str().map(str::to_string).unwrap_or_else(|| rows.string(0, 2));
+        Stored { signature: rows.string(0, 1), captured_at, snapshot }
     })
 }
 

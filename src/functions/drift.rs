@@ -159,9 +159,14 @@ fn rebuild(schema: &str, upto: Option<i64>) -> EncodedJsonb {
 /// schemas. `changed` false means no drift.
 #[pg_extern(stable, strict)]
 #[search_path(pg_catalog, pg_temp)]
-fn lens_check_drift(expected: JsonbValue) -> EncodedJsonb {
-    check_snapshot(&expected.0, "expected");
-    let wanted: Vec<String> = expected.0["meta"]["schemas"]
+fn lens_check_drift(expected: JsonbBytes) -> EncodedJsonb {
+    check_encoded_snapshot(&expected, "expected");
+    let meta = lens_core::jsonb_read::members(expected.0, 0)
+        .ok()
+        .flatten()
+        .and_then(|root| lens_core::jsonb_read::find(&root, b"meta").and_then(|m| m.to_value(expected.0).ok()))
+        .unwrap_or(Value::Null);
+    let wanted: Vec<String> = meta["schemas"]
         .as_array()
         .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
         .unwrap_or_default();
@@ -175,17 +180,16 @@ fn lens_check_drift(expected: JsonbValue) -> EncodedJsonb {
         (0..rows.len()).map(|r| rows.string(r, 1)).collect()
     });
     let live = if existing.is_empty() && !wanted.is_empty() {
-        json!({"meta": {}, "tables": {}})
+        EncodedJsonb::from_value(&json!({"meta": {}, "tables": {}}))
     } else {
         let schemas = if wanted.is_empty() { None } else { Some(existing) };
         let scope = Scope { schemas, tables: None, exact_sizes: false, owners: None };
-        let (encoded, _) = take_encoded_snapshot(&scope);
-        match lens_core::jsonb_read::jsonb_to_value(&encoded.0[4..]) {
-            Ok(v) => v,
-            Err(e) => crate::errors::internal(e.to_string()),
-        }
+        take_encoded_snapshot(&scope).0
     };
-    EncodedJsonb::from_value(&lens_core::diff::diff(&expected.0, &live))
+    match lens_core::diff::diff_encoded(expected.0, &live.0[4..]) {
+        Ok(diff) => EncodedJsonb::from_value(&diff),
+        Err(e) => crate::errors::internal(e.to_string()),
+    }
 }
 
 /// Seed 001's snapshot endpoint: `{snapshot, cache: {hit, source}, lastRefreshedAt,

@@ -20,7 +20,17 @@ q -c "CREATE EXTENSION pg_lens"
 echo "== drift: the signature before and after one change"
 q -c "SELECT lens_signature(ARRAY['shop','billing']) AS before"
 q -c "ALTER TABLE shop.books ADD COLUMN published date"
+q -c "ALTER TABLE shop.customers RENAME TO clients"
 q -c "SELECT lens_signature(ARRAY['shop','billing']) AS after"
+echo "== captured by the event trigger: the last two entries of lens_drift"
+q -c "SELECT id, role_name, command_tags, object_keys, diff->'summary' AS summary FROM lens_drift ORDER BY id DESC LIMIT 2"
+q -At -c "SELECT jsonb_pretty(jsonb_build_object('id', id, 'captured_at', captured_at,
+        'tables', diff->'tables', 'relationships', diff->'relationships'))
+      FROM lens_drift ORDER BY id DESC LIMIT 1"
+echo "== the schema as it was before the rename, rebuilt from history"
+q -c "SELECT (lens_snapshot_at((SELECT max(id) - 1 FROM lens_drift)) -> 'tables') ? 'shop.customers' AS then_had_customers,
+             (lens_snapshot() -> 'tables') ? 'shop.clients' AS now_has_clients,
+             lens_signature(lens_snapshot_at((SELECT max(id) FROM lens_drift))) = lens_signature() AS history_matches_live"
 echo; echo "== the snapshot: what is in it"
 q -c "SELECT section, jsonb_object_keys_count AS objects FROM (
         SELECT k AS section, (SELECT count(*) FROM jsonb_object_keys(s->k)) AS jsonb_object_keys_count

@@ -32,6 +32,22 @@ thread_local! {
     static LOADING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
+thread_local! {
+    /// pg_lens's schema, quoted: it cannot move (the extension is not relocatable), and a
+    /// CREATE or DROP EXTENSION forgets it.
+    static EXTENSION_SCHEMA: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// pg_lens's schema: quoted, and as the catalog spells it.
+fn cached_extension_schema() -> Option<(String, String)> {
+    if let Some(names) = EXTENSION_SCHEMA.with(|s| s.borrow().clone()) {
+        return Some(names);
+    }
+    let names = store::extension_schema_names()?;
+    EXTENSION_SCHEMA.with(|s| *s.borrow_mut() = Some(names.clone()));
+    Some(names)
+}
+
 fn statement_id() -> StatementId {
     unsafe {
         // SAFETY: plain reads of transaction state.
@@ -121,17 +137,19 @@ fn capture_statement(tag: &str) {
         let rows = query(
             "ddl_commands",
             "SELECT classid::int8, objid::int8, command_tag, COALESCE(object_identity, ''), \
-                    COALESCE(schema_name ~ '^pg_temp', false) OR in_extension \
+                    COALESCE(schema_name ~ '^pg_temp', false) OR in_extension, schema_name \
              FROM pg_catalog.pg_event_trigger_ddl_commands() WHERE classid IS NOT NULL",
             &[],
         );
         let mut touched = Vec::new();
         let mut tags = BTreeSet::from([tag.to_string()]);
+        let mut schemas: HashSet<Option<String>> = HashSet::new();
         for r in 0..rows.len() {
             if rows.bool(r, 5) {
                 continue;
             }
             tags.insert(rows.string(r, 3));
+            schemas.insert(rows.opt_string(r, 6));
             touched.push(Touched { classid: rows.oid(r, 1), objid: rows.oid(r, 2), identity: rows.string(r, 4) });
         }
         drop(rows);
@@ -139,9 +157,14 @@ fn capture_statement(tag: &str) {
             return;
         }
         clock.lap("capture: statement's objects");
-        let Some(schema) = store::extension_schema() else { return };
+        if tag.contains("EXTENSION") {
+            EXTENSION_SCHEMA.with(|s| s.borrow_mut().take());
+        }
+        let Some((schema, schema_name)) = cached_extension_schema() else { return };
         let statement = Statement { tags: tags.into_iter().collect(), touched, dropped };
-        if own_objects_only(&schema, &statement) {
+        // pg_lens's own objects live in its schema: elsewhere there is nothing to check
+        let near_own = schemas.iter().any(|s| s.as_ref().is_none_or(|s| *s == schema_name));
+        if near_own && own_objects_only(&schema, &statement) {
             return;
         }
         clock.lap("capture: extension checks");

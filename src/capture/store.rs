@@ -17,14 +17,19 @@ pub struct Head {
 
 /// The schema pg_lens is installed in, quoted; None when it is not installed (any more).
 pub fn extension_schema() -> Option<String> {
+    extension_schema_names().map(|(quoted, _)| quoted)
+}
+
+/// The schema pg_lens is installed in: quoted, and as the catalog spells it.
+pub fn extension_schema_names() -> Option<(String, String)> {
     let rows = execute(
         "extension_schema",
-        "SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e \
+        "SELECT pg_catalog.quote_ident(n.nspname), n.nspname::text FROM pg_catalog.pg_extension e \
          JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_lens' \
          AND pg_catalog.to_regclass(pg_catalog.quote_ident(n.nspname) || '.lens_head') IS NOT NULL",
         &[],
     );
-    (rows.len() == 1).then(|| rows.string(0, 1))
+    (rows.len() == 1).then(|| (rows.string(0, 1), rows.string(0, 2)))
 }
 
 /// Locks and reads `lens_head`. Captures queue here, so their order is their commit order.

@@ -175,6 +175,11 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
             pg_sys::check_for_interrupts!();
             clock.lap($file);
         }};
+        ($field:ident, $file:literal, $reader:ident, $args:expr, by_relation) => {{
+            raw.$field = $reader(&query($file, &by_relation(catalog_sql!($file)), &$args));
+            pg_sys::check_for_interrupts!();
+            clock.lap($file);
+        }};
     }
     // Capture re-reads types only when the statement touched one.
     if type_filter.as_ref().map_or(true, |t| !t.is_empty()) {
@@ -185,8 +190,8 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), standalone.as_ref(), &comments);
     clock.lap("sequences (scan)");
     if keyed.is_some() {
-        read!(triggers, "triggers_of", read_triggers, scope_args());
-        read!(policies, "policies_of", read_policies, scope_args());
+        read!(triggers, "triggers", read_triggers, scope_args(), by_relation);
+        read!(policies, "policies", read_policies, scope_args(), by_relation);
     } else {
         read!(triggers, "triggers", read_triggers, scope_args());
         read!(policies, "policies", read_policies, scope_args());
@@ -207,6 +212,20 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     resolve_fk_parent_columns(&mut raw);
     clock.lap("FK parent columns");
     raw
+}
+
+/// The scope filter of a catalog query (schemas, or the relations of a limited snapshot),
+/// as the line every such file spells it.
+const SCOPE_FILTER: &str = "WHERE c.relnamespace = ANY($1::oid[])\n  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))";
+
+/// Capture's form of a query with `SCOPE_FILTER`: its relations only, by their oids, which a
+/// plan kept for every DDL statement (a generic one) finds through the indexes instead of
+/// scanning for the NULL case.
+fn by_relation(sql: &str) -> String {
+    if !sql.contains(SCOPE_FILTER) {
+        crate::errors::internal("a catalog query lost the scope filter capture rewrites");
+    }
+    sql.replace(SCOPE_FILTER, "WHERE c.oid = ANY($2::oid[])")
 }
 
 /// What capture's groups need of pg_class, found by index probes: the relations, their

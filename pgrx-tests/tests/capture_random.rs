@@ -39,7 +39,10 @@ fn statement(rng: &mut Rng) -> (&'static str, String) {
     let n = rng.below(1000);
     // names from small pools, so that drops and renames find what earlier statements made
     let m = n % 6;
-    let kind = rng.below(34);
+    // constraints go on two tables with three names each, so that drops and renames hit
+    let ct = ["public.t1", "public.t2"][n as usize % 2];
+    let cm = rng.below(3);
+    let kind = rng.below(KINDS.len() as u64);
     let sql = match kind {
         0..=3 => format!("CREATE TABLE {t} (id int PRIMARY KEY, {c} {ty}, note text DEFAULT 'x')"),
         4 => format!("DROP TABLE {t}"),
@@ -54,11 +57,11 @@ fn statement(rng: &mut Rng) -> (&'static str, String) {
         14 => format!("CREATE INDEX \"ix {m}\" ON {t} ({c}){}", if n % 3 == 0 { format!(" WHERE {c} IS NOT NULL") } else { String::new() }),
         15 => format!("CREATE UNIQUE INDEX ON {t} (lower({c}::text))"),
         16 => format!("DROP INDEX {s}.\"ix {}\"", rng.below(6)),
-        17 => format!("ALTER TABLE {t} ADD CONSTRAINT \"uq {m}\" UNIQUE ({c})"),
-        18 => format!("ALTER TABLE {t} ADD CONSTRAINT \"ck {m}\" CHECK (id > {n})"),
-        19 => format!("ALTER TABLE {t} DROP CONSTRAINT \"{}\"", ["uq ", "ck ", "fk "][n as usize % 3].to_string() + &rng.below(6).to_string()),
+        17 => format!("ALTER TABLE {ct} ADD CONSTRAINT \"uq {cm}\" UNIQUE ({c})"),
+        18 => format!("ALTER TABLE {ct} ADD CONSTRAINT \"ck {cm}\" CHECK (id > {n})"),
+        19 => format!("ALTER TABLE {ct} DROP CONSTRAINT \"{}{cm}\"", ["uq ", "ck ", "fk "][n as usize % 3]),
         20 | 21 => format!(
-            "ALTER TABLE {t} ADD CONSTRAINT \"fk {m}\" FOREIGN KEY (id) REFERENCES {t2} (id) ON DELETE {}{}",
+            "ALTER TABLE {ct} ADD CONSTRAINT \"fk {cm}\" FOREIGN KEY (id) REFERENCES {t2} (id) ON DELETE {}{}",
             ["CASCADE", "SET NULL", "RESTRICT", "NO ACTION"][n as usize % 4],
             if n % 5 == 0 { " DEFERRABLE INITIALLY DEFERRED" } else { "" }
         ),
@@ -78,7 +81,23 @@ fn statement(rng: &mut Rng) -> (&'static str, String) {
         30 => format!("ALTER TABLE {s}.\"parted {}\" DETACH PARTITION {s}.\"part {}\"", n % 2, rng.below(6)),
         31 => format!("CREATE TYPE {s}.\"mood {}\" AS ENUM ('sad', 'ok')", n % 3),
         32 => format!("COMMENT ON TABLE {t} IS 'note {n}'"),
-        _ => format!("CREATE SEQUENCE {s}.\"seq {}\" INCREMENT {}", n % 3, n % 7 + 1),
+        33 => format!("CREATE SEQUENCE {s}.\"seq {}\" INCREMENT {}", n % 3, n % 7 + 1),
+        34 => format!("ALTER INDEX {s}.\"ix {m}\" RENAME TO \"ix {}\"", rng.below(6)),
+        35 => {
+            let kind = ["uq ", "ck ", "fk "][n as usize % 3];
+            format!("ALTER TABLE {ct} RENAME CONSTRAINT \"{kind}{cm}\" TO \"{kind}{}\"", rng.below(3))
+        }
+        36 => format!("ALTER VIEW {s}.\"v {}\" RENAME TO \"v {}\"", n % 4, rng.below(4)),
+        37 => format!(
+            "ALTER TABLE {s}.\"parted {}\" ATTACH PARTITION {t} FOR VALUES FROM ({}) TO ({})",
+            n % 2,
+            100 + m * 10,
+            110 + m * 10
+        ),
+        38 => format!("CREATE TABLE {t} (id int NOT NULL, k int NOT NULL, PRIMARY KEY (id, k))"),
+        39 => format!("ALTER TYPE {s}.\"mood {}\" RENAME TO \"mood {}\"", n % 3, rng.below(3)),
+        40 => format!("CREATE TABLE {t} (id int PRIMARY KEY, mood {s}.\"mood {}\" DEFAULT 'ok')", n % 3),
+        _ => format!("ALTER SEQUENCE {s}.\"seq {}\" RENAME TO \"seq {}\"", n % 3, rng.below(3)),
     };
     (KINDS[kind as usize], sql)
 }
@@ -90,7 +109,8 @@ const KINDS: &[&str] = &[
     "create index", "create expression index", "drop index", "add unique", "add check", "drop constraint", "add fk",
     "add fk", "create view", "create materialized view", "drop view cascade", "create schema", "drop schema cascade",
     "rename schema", "create partitioned table", "create partition", "detach partition", "create enum", "comment",
-    "create sequence",
+    "create sequence", "rename index", "rename constraint", "rename view", "attach partition",
+    "create table to attach", "rename enum", "create table with enum", "rename sequence",
 ];
 
 /// A diff without what legitimately differs between capture and an after-the-fact diff of
@@ -160,7 +180,13 @@ fn history_rebuilds_every_state_of_500_random_ddl_statements() {
     }
     eprintln!("{committed} statements committed, {failed} failed and rolled back; kinds: {kinds_seen:?}");
     let missing: Vec<&&str> = KINDS.iter().filter(|k| !kinds_seen.contains(*k)).collect();
-    assert!(failed > 0 && missing.is_empty(), "kinds that never committed: {missing:?}");
+    assert!(failed > 0, "some statements must fail and roll back");
+    // the default stream covers every kind; another seed only says what it missed
+    if std::env::var("PG_LENS_SEED").is_err() {
+        assert!(missing.is_empty(), "kinds that never committed: {missing:?}");
+    } else if !missing.is_empty() {
+        eprintln!("kinds this seed never committed: {missing:?}");
+    }
 }
 
 fn pg_literal(s: &str) -> String {

@@ -367,6 +367,11 @@ fn resolve_tables(keys: &[String]) -> Vec<ResolvedTable> {
     out
 }
 
+/// Checks that every schema of `names` exists (an ERROR with a hint otherwise).
+pub fn resolve_schema_names(names: &[String]) -> Vec<RawSchema> {
+    resolve_schemas(Some(names))
+}
+
 fn resolve_schemas(names: Option<&[String]>) -> Vec<RawSchema> {
     let rows = match names {
         Some(names) => query("schemas", catalog_sql!("schemas"), &[arg(names.to_vec())]),

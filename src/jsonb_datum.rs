@@ -171,3 +171,60 @@ unsafe impl SqlTranslatable for JsonbBytes {
     const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
     const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
 }
+
+/// A `regclass` argument: the relation's oid.
+pub struct RegClass(pub pg_sys::Oid);
+
+impl FromDatum for RegClass {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        (!is_null).then(|| RegClass(pg_sys::Oid::from(datum.value() as u32)))
+    }
+}
+
+unsafe impl<'fcx> ArgAbi<'fcx> for RegClass {
+    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
+        match unsafe { arg.unbox_arg_using_from_datum() } {
+            Some(v) => v,
+            None => crate::errors::bad_argument("the table argument is NULL", "Pass a table, e.g. 'public.users'::regclass."),
+        }
+    }
+}
+
+unsafe impl SqlTranslatable for RegClass {
+    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(RegClass);
+    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("regclass"));
+    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("regclass")));
+}
+
+/// A `name` argument, as a Rust string.
+pub struct NameArg(pub String);
+
+impl FromDatum for NameArg {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        if is_null {
+            return None;
+        }
+        unsafe {
+            // SAFETY: a name datum points at a NameData (NUL-terminated within 64 bytes).
+            let name = datum.cast_mut_ptr::<pg_sys::NameData>();
+            Some(NameArg(std::ffi::CStr::from_ptr((*name).data.as_ptr()).to_string_lossy().into_owned()))
+        }
+    }
+}
+
+unsafe impl<'fcx> ArgAbi<'fcx> for NameArg {
+    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
+        match unsafe { arg.unbox_arg_using_from_datum() } {
+            Some(v) => v,
+            None => crate::errors::bad_argument("the column argument is NULL", "Pass a column name."),
+        }
+    }
+}
+
+unsafe impl SqlTranslatable for NameArg {
+    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(NameArg);
+    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("name"));
+    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("name")));
+}

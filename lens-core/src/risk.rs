@@ -75,6 +75,8 @@ pub struct Graph<'a> {
     snapshot: &'a Snapshot,
     /// parent table key -> FKs that reference it
     inbound: HashMap<&'a str, Vec<&'a Relationship>>,
+    /// table key -> its primary key's columns
+    primary_keys: HashMap<&'a str, &'a Vec<String>>,
 }
 
 impl<'a> Graph<'a> {
@@ -83,7 +85,8 @@ impl<'a> Graph<'a> {
         for r in snapshot.relationships.values() {
             inbound.entry(r.parent_key.as_str()).or_default().push(r);
         }
-        Graph { snapshot, inbound }
+        let primary_keys = snapshot.constraints.pks.values().map(|p| (p.table_key.as_str(), &p.columns)).collect();
+        Graph { snapshot, inbound, primary_keys }
     }
 
     fn rows(&self, table: &str) -> i64 {
@@ -100,7 +103,7 @@ impl<'a> Graph<'a> {
         let cascades = inbound.iter().filter(|r| r.on_delete == "CASCADE").count() as i64;
         let blocking = inbound.iter().filter(|r| blocks(r)).count() as i64;
         let rows = self.rows(table);
-        let pk: Option<&Vec<String>> = self.snapshot.constraints.pks.values().find(|p| p.table_key == table).map(|p| &p.columns);
+        let pk: Option<&Vec<String>> = self.primary_keys.get(table).copied();
         let pk_referenced = pk.is_some_and(|pk| inbound.iter().any(|r| same_columns(&r.parent_cols, pk)));
 
         let fk_points = (10 * inbound.len() as i64).min(30);

@@ -247,6 +247,11 @@ fn capture_or_report(schema: &str, statement: &Statement) {
     }
 }
 
+/// The message of an error caught in a subtransaction.
+pub fn error_text(error: &pg_sys::panic::CaughtError) -> String {
+    error_message(error)
+}
+
 fn error_message(error: &pg_sys::panic::CaughtError) -> String {
     use pg_sys::panic::CaughtError;
     match error {

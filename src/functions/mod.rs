@@ -1,4 +1,6 @@
 //! The SQL functions: thin wrappers over the core.
 
 pub mod drift;
+pub mod explain;
+pub mod relations;
 pub mod snapshot;

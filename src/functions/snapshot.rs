@@ -20,6 +20,11 @@ pub fn name_list(arg: Option<Vec<Option<String>>>, what: &str) -> Option<Vec<Str
     }
 }
 
+/// Raises the error an unknown schema gets, as a snapshot of `names` would.
+pub fn check_schemas(names: &[String]) {
+    Spi::connect(|_| crate::catalog_reader::resolve_schema_names(names));
+}
+
 /// Reads the catalog for `scope` (SPI connected and released here).
 pub fn read_scope(scope: &Scope) -> lens_core::catalog::RawCatalog {
     // The catalog queries are cheap but estimated as costly: JIT would compile for longer

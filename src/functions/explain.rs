@@ -1,0 +1,282 @@
+//! `lens_explain`: who references one value, live. Runs with the caller's privileges (never
+//! SECURITY DEFINER): a table the caller cannot read is named, never counted.
+//!
+//! The tree: the FKs that reference the column's table and cover the column, each with the
+//! live number of referencing rows; below every ON DELETE CASCADE, the FKs into the child
+//! table, counted over the rows the cascade would delete; and so on to `MAX_DEPTH`. Counts
+//! stop at `ROW_CAP` (reported as capped); the caller's statement_timeout bounds the whole.
+
+use crate::errors::{bad_argument, raise};
+use crate::functions::relations::relation_key;
+use crate::jsonb_datum::{EncodedJsonb, NameArg, RegClass};
+use crate::spi_read::{arg, execute};
+use pgrx::prelude::*;
+use pgrx::PgSqlErrorCode;
+use serde_json::{json, Value};
+
+const MAX_DEPTH: usize = 3;
+const ROW_CAP: i64 = 100_000;
+
+/// One FK below the value, with its count and what lies below it.
+struct Node {
+    fk: String,
+    table: String,
+    columns: Vec<String>,
+    on_delete: String,
+    depth: usize,
+    /// The condition on `table` that selects the referencing rows (reads the value as `$1`)
+    filter: String,
+    count: Option<i64>,
+    capped: bool,
+    error: Option<String>,
+    composite: bool,
+    children: Vec<Node>,
+}
+
+/// A FK as `references.sql` gives it.
+struct Reference {
+    name: String,
+    child_oid: u32,
+    child_key: String,
+    child_cols: Vec<String>,
+    parent_cols: Vec<String>,
+    parent_names: Vec<String>,
+    on_delete: String,
+    readable: bool,
+}
+
+fn references(table: u32) -> Vec<Reference> {
+    let rows = execute("references", include_str!("../../sql/explain/references.sql"), &[arg(pg_sys::Oid::from(table))]);
+    (0..rows.len())
+        .map(|r| Reference {
+            name: rows.string(r, 1),
+            child_oid: rows.oid(r, 2),
+            child_key: rows.string(r, 3),
+            child_cols: rows.strings(r, 4),
+            parent_cols: rows.strings(r, 5),
+            parent_names: rows.strings(r, 6),
+            on_delete: rows.string(r, 7),
+            readable: rows.bool(r, 8),
+        })
+        .collect()
+}
+
+fn tuple(cols: &[String]) -> String {
+    format!("({})", cols.join(", "))
+}
+
+/// Counts the rows of `rows_sql` up to the cap, in a subtransaction: a failure (a
+/// permission on a table further down, say) becomes the node's error. A cancel (the
+/// caller's statement_timeout) is not caught: it ends the call.
+fn count(rows_sql: &str, value: &str) -> Result<(i64, bool), String> {
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM ({rows_sql}) r LIMIT {}) c", ROW_CAP + 1);
+    let value = value.to_string();
+    let outcome = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| {
+        let rows = execute("explain_count", &sql, &[arg(value.clone())]);
+        rows.req::<i64>(0, 1)
+    }));
+    match outcome {
+        Ok(n) => Ok((n.min(ROW_CAP), n > ROW_CAP)),
+        Err(e) => {
+            let message = crate::capture::error_text(&e);
+            if message.contains("canceling statement") {
+                e.rethrow();
+            }
+            Err(message)
+        }
+    }
+}
+
+/// The FKs into `table` whose rows `source_sql` selects, and below them what cascades.
+fn walk(table: u32, source_sql: &str, only_column: Option<&str>, cast: &str, value: &str, depth: usize, path: &mut Vec<u32>) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    for r in references(table) {
+        if let Some(column) = only_column {
+            if !r.parent_names.iter().any(|n| n == column) {
+                continue;
+            }
+        }
+        let single = only_column.is_some() && r.parent_names.len() == 1;
+        let filter = if single {
+            format!("{} = $1::{cast}", r.child_cols[0])
+        } else {
+            format!("{} IN (SELECT {} FROM ({source_sql}) p)", tuple(&r.child_cols), r.parent_cols.join(", "))
+        };
+        let mut node = Node {
+            fk: r.name.clone(),
+            table: r.child_key.clone(),
+            columns: r.child_cols.clone(),
+            on_delete: r.on_delete.clone(),
+            depth,
+            filter,
+            count: None,
+            capped: false,
+            error: None,
+            composite: only_column.is_some() && r.parent_names.len() > 1,
+            children: Vec::new(),
+        };
+        if !r.readable {
+            node.error = Some(format!("permission denied for table {}: not counted", r.child_key));
+        } else {
+            match count(&node.rows_sql(), value) {
+                Ok((n, capped)) => {
+                    node.count = Some(n);
+                    node.capped = capped;
+                }
+                Err(message) => node.error = Some(message),
+            }
+        }
+        let cascades = node.on_delete == "CASCADE" && node.count.is_some_and(|n| n > 0);
+        if cascades && depth < MAX_DEPTH && !path.contains(&r.child_oid) {
+            path.push(r.child_oid);
+            node.children = walk(r.child_oid, &node.rows_sql(), None, cast, value, depth + 1, path);
+            path.pop();
+        }
+        nodes.push(node);
+        pg_sys::check_for_interrupts!();
+    }
+    nodes
+}
+
+impl Node {
+    /// SQL selecting the referencing rows.
+    fn rows_sql(&self) -> String {
+        format!("SELECT * FROM {} WHERE {}", self.table, self.filter)
+    }
+}
+
+fn node_json(node: &Node) -> Value {
+    json!({
+        "fk": node.fk,
+        "table": node.table,
+        "columns": node.columns,
+        "onDelete": node.on_delete,
+        "depth": node.depth,
+        "count": node.count,
+        "capped": node.capped,
+        "composite": node.composite,
+        "error": node.error,
+        "cascades": node.children.iter().map(node_json).collect::<Vec<_>>(),
+    })
+}
+
+fn all_nodes<'a>(nodes: &'a [Node], out: &mut Vec<&'a Node>) {
+    for n in nodes {
+        out.push(n);
+        all_nodes(&n.children, out);
+    }
+}
+
+/// The SQL a person can run: the referencing rows, and a delete in an order the FKs allow
+/// (rows that would block removed first, deepest first, then the value's own rows; the
+/// cascades do the rest). `$1` is replaced by the value as a literal.
+fn examples(tree: &[Node], table_key: &str, column: &str, cast: &str, literal: &str) -> Value {
+    let bind = |sql: &str| sql.replace("$1", literal);
+    let mut flat = Vec::new();
+    all_nodes(tree, &mut flat);
+    let select: Vec<String> = tree.iter().map(|n| format!("{};", bind(&n.rows_sql()))).collect();
+    let mut blockers: Vec<&Node> = flat.iter().copied().filter(|n| matches!(n.on_delete.as_str(), "RESTRICT" | "NO ACTION")).collect();
+    blockers.sort_by(|a, b| b.depth.cmp(&a.depth));
+    let mut delete: Vec<String> = vec!["BEGIN;".into()];
+    for n in blockers {
+        delete.push(format!("DELETE FROM {} WHERE {};", n.table, bind(&n.filter)));
+    }
+    delete.push(format!("DELETE FROM {table_key} WHERE {column} = {literal}::{cast};"));
+    delete.push("COMMIT;".into());
+    json!({"selectReferencing": select, "deleteInSafeOrder": delete})
+}
+
+/// Value-level score, on the table model's scale: +10 per FK with rows referencing the
+/// value (at most 30), +15 per cascade that would delete rows (at most 30), +10 when rows
+/// would block the delete, +10 above 10,000 rows affected, +10 when cascades reach further
+/// than one level.
+fn value_risk(tree: &[Node]) -> Value {
+    let mut flat = Vec::new();
+    all_nodes(tree, &mut flat);
+    let referencing = tree.iter().filter(|n| n.count.unwrap_or(0) > 0).count() as i64;
+    let cascading = flat.iter().filter(|n| n.on_delete == "CASCADE" && n.count.unwrap_or(0) > 0).count() as i64;
+    let blocking: i64 = flat.iter().filter(|n| matches!(n.on_delete.as_str(), "RESTRICT" | "NO ACTION")).map(|n| n.count.unwrap_or(0)).sum();
+    let affected: i64 = flat.iter().map(|n| n.count.unwrap_or(0)).sum();
+    let deep = flat.iter().any(|n| n.depth > 1 && n.count.unwrap_or(0) > 0);
+    let unknown = flat.iter().filter(|n| n.count.is_none()).count();
+    let mut reasons = Vec::new();
+    let mut score = 0;
+    let points = (10 * referencing).min(30);
+    if referencing > 0 {
+        score += points;
+        reasons.push(format!("{referencing} foreign key(s) have rows referencing the value (+{points})"));
+    }
+    let points = (15 * cascading).min(30);
+    if cascading > 0 {
+        score += points;
+        reasons.push(format!("{cascading} cascade(s) would delete rows (+{points})"));
+    }
+    if blocking > 0 {
+        score += 10;
+        reasons.push(format!("{blocking} row(s) would block the delete (+10)"));
+    }
+    if affected > 10_000 {
+        score += 10;
+        reasons.push(format!("{affected} rows affected, above 10000 (+10)"));
+    }
+    if deep {
+        score += 10;
+        reasons.push("cascades reach further than one level (+10)".into());
+    }
+    if unknown > 0 {
+        reasons.push(format!("{unknown} foreign key(s) could not be counted (see error): the score may be low"));
+    }
+    let score = score.min(100);
+    json!({"score": score, "level": lens_core::risk::level(score), "reasons": reasons,
+           "rowsReferencing": tree.iter().map(|n| n.count.unwrap_or(0)).sum::<i64>(), "rowsAffected": affected, "rowsBlocking": blocking})
+}
+
+/// Who references `value` in column `col` of `tbl`, live: counts per FK, the cascade tree
+/// below, a value-level risk and SQL to run. See the module documentation.
+#[pg_extern(volatile, strict)]
+#[search_path(pg_catalog, pg_temp)]
+fn lens_explain(tbl: RegClass, col: NameArg, value: String) -> EncodedJsonb {
+    let (table_key, _) = relation_key(tbl.0);
+    let table = tbl.0.to_u32();
+    let result = Spi::connect(|_| {
+        let column = execute(
+            "explain_column",
+            "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.quote_ident(a.attname) \
+             FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
+            &[arg(tbl.0), arg(col.0.clone())],
+        );
+        if column.len() == 0 {
+            raise(
+                PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
+                format!("column \"{}\" of {table_key} does not exist", col.0),
+                "Pass the column as the catalog spells it (case matters, no quotes).",
+            );
+        }
+        let (cast, quoted_column) = (column.string(0, 1), column.string(0, 2));
+        drop(column);
+        // the value must be one of the column's type: a clear error now, not one per count
+        let checked = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| {
+            execute("explain_value", &format!("SELECT pg_catalog.quote_literal($1::{cast})"), &[arg(value.clone())]).string(0, 1)
+        }));
+        let literal = match checked {
+            Ok(literal) => literal,
+            Err(e) => bad_argument(
+                format!("\"{value}\" is not a value of {table_key}.{quoted_column} ({cast}): {}", crate::capture::error_text(&e)),
+                "Pass the value as text in the column's own format, e.g. '42' or '2026-01-01'.",
+            ),
+        };
+        let source = format!("SELECT * FROM {table_key} WHERE {quoted_column} = $1::{cast}");
+        let mut path = vec![table];
+        let tree = walk(table, &source, Some(&col.0), &cast, &value, 1, &mut path);
+        json!({
+            "table": table_key,
+            "column": col.0,
+            "value": value,
+            "references": tree.iter().map(node_json).collect::<Vec<_>>(),
+            "risk": value_risk(&tree),
+            "sql": examples(&tree, &table_key, &quoted_column, &cast, &literal),
+            "limits": {"maxDepth": MAX_DEPTH, "rowCap": ROW_CAP},
+        })
+    });
+    EncodedJsonb::from_value(&result)
+}

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what pg_lens needs on a fresh Debian 12 machine, skipping what is already there:
 # PostgreSQL 15 with its server headers, clang (for pgrx's bindings), sudo, Graphviz,
-# cargo-pgrx 0.18.0, and pgrx's registration of the system PostgreSQL 15.
+# Node.js (the tests check ER diagrams with Mermaid's own parser), cargo-pgrx 0.18.0, and
+# pgrx's registration of the system PostgreSQL 15.
 set -euo pipefail
 
 PACKAGES=(postgresql-15 postgresql-server-dev-15 libclang-dev clang sudo graphviz)
+# Node.js from Debian unless a node is already there (another packaging of it, say)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,9 @@ LOG=$(mktemp)
 echo "== core unit tests"
 cargo test -p lens-core --tests 2>&1 | tee -a "$LOG"
 
+echo "== Mermaid's parser for the ER diagram tests (pgrx-tests/mermaid, pinned by its lock file)"
+[ -d pgrx-tests/mermaid/node_modules ] || (cd pgrx-tests/mermaid && npm ci --no-audit --no-fund --loglevel=error)
+
 echo "== build and install the extension"
 scripts/install.sh
 

@@ -24,8 +24,10 @@ struct Node {
     columns: Vec<String>,
     on_delete: String,
     depth: usize,
-    /// The condition on `table` that selects the referencing rows (reads the value as `$1`)
+    /// The condition on `table` that selects the referencing rows, reading the value as `$1`
     filter: String,
+    /// The same with the value as a literal, for the SQL examples
+    literal_filter: String,
     count: Option<i64>,
     capped: bool,
     error: Option<String>,
@@ -87,8 +89,16 @@ fn count(rows_sql: &str, value: &str) -> Result<(i64, bool), String> {
     }
 }
 
-/// The FKs into `table` whose rows `source_sql` selects, and below them what cascades.
-fn walk(table: u32, source_sql: &str, only_column: Option<&str>, cast: &str, value: &str, depth: usize, path: &mut Vec<u32>) -> Vec<Node> {
+/// The value in SQL: as the parameter `$1` (to count) and as a literal (for the examples).
+struct ValueSql<'a> {
+    param: String,
+    literal: String,
+    text: &'a str,
+}
+
+/// The FKs into `table` whose rows `sources` select (with the value as parameter, and as a
+/// literal), and below them what cascades.
+fn walk(table: u32, sources: (&str, &str), only_column: Option<&str>, value: &ValueSql, depth: usize, path: &mut Vec<u32>) -> Vec<Node> {
     let mut nodes = Vec::new();
     for r in references(table) {
         if let Some(column) = only_column {
@@ -97,11 +107,15 @@ fn walk(table: u32, source_sql: &str, only_column: Option<&str>, cast: &str, val
             }
         }
         let single = only_column.is_some() && r.parent_names.len() == 1;
-        let filter = if single {
-            format!("{} = $1::{cast}", r.child_cols[0])
-        } else {
-            format!("{} IN (SELECT {} FROM ({source_sql}) p)", tuple(&r.child_cols), r.parent_cols.join(", "))
+        let filter_with = |value_sql: &str, source_sql: &str| {
+            if single {
+                format!("{} = {value_sql}", r.child_cols[0])
+            } else {
+                format!("{} IN (SELECT {} FROM ({source_sql}) p)", tuple(&r.child_cols), r.parent_cols.join(", "))
+            }
         };
+        let filter = filter_with(&value.param, sources.0);
+        let literal_filter = filter_with(&value.literal, sources.1);
         let mut node = Node {
             fk: r.name.clone(),
             table: r.child_key.clone(),
@@ -109,6 +123,7 @@ fn walk(table: u32, source_sql: &str, only_column: Option<&str>, cast: &str, val
             on_delete: r.on_delete.clone(),
             depth,
             filter,
+            literal_filter,
             count: None,
             capped: false,
             error: None,
@@ -118,7 +133,7 @@ fn walk(table: u32, source_sql: &str, only_column: Option<&str>, cast: &str, val
         if !r.readable {
             node.error = Some(format!("permission denied for table {}: not counted", r.child_key));
         } else {
-            match count(&node.rows_sql(), value) {
+            match count(&node.rows_sql(), value.text) {
                 Ok((n, capped)) => {
                     node.count = Some(n);
                     node.capped = capped;
@@ -129,7 +144,8 @@ fn walk(table: u32, source_sql: &str, only_column: Option<&str>, cast: &str, val
         let cascades = node.on_delete == "CASCADE" && node.count.is_some_and(|n| n > 0);
         if cascades && depth < MAX_DEPTH && !path.contains(&r.child_oid) {
             path.push(r.child_oid);
-            node.children = walk(r.child_oid, &node.rows_sql(), None, cast, value, depth + 1, path);
+            let sources = (node.rows_sql(), node.literal_rows_sql());
+            node.children = walk(r.child_oid, (&sources.0, &sources.1), None, value, depth + 1, path);
             path.pop();
         }
         nodes.push(node);
@@ -142,6 +158,10 @@ impl Node {
     /// SQL selecting the referencing rows.
     fn rows_sql(&self) -> String {
         format!("SELECT * FROM {} WHERE {}", self.table, self.filter)
+    }
+
+    fn literal_rows_sql(&self) -> String {
+        format!("SELECT * FROM {} WHERE {}", self.table, self.literal_filter)
     }
 }
 
@@ -169,19 +189,18 @@ fn all_nodes<'a>(nodes: &'a [Node], out: &mut Vec<&'a Node>) {
 
 /// The SQL a person can run: the referencing rows, and a delete in an order the FKs allow
 /// (rows that would block removed first, deepest first, then the value's own rows; the
-/// cascades do the rest). `$1` is replaced by the value as a literal.
-fn examples(tree: &[Node], table_key: &str, column: &str, cast: &str, literal: &str) -> Value {
-    let bind = |sql: &str| sql.replace("$1", literal);
+/// cascades do the rest).
+fn examples(tree: &[Node], table_key: &str, column: &str, value: &ValueSql) -> Value {
     let mut flat = Vec::new();
     all_nodes(tree, &mut flat);
-    let select: Vec<String> = tree.iter().map(|n| format!("{};", bind(&n.rows_sql()))).collect();
+    let select: Vec<String> = tree.iter().map(|n| format!("{};", n.literal_rows_sql())).collect();
     let mut blockers: Vec<&Node> = flat.iter().copied().filter(|n| matches!(n.on_delete.as_str(), "RESTRICT" | "NO ACTION")).collect();
     blockers.sort_by(|a, b| b.depth.cmp(&a.depth));
     let mut delete: Vec<String> = vec!["BEGIN;".into()];
     for n in blockers {
-        delete.push(format!("DELETE FROM {} WHERE {};", n.table, bind(&n.filter)));
+        delete.push(format!("DELETE FROM {} WHERE {};", n.table, n.literal_filter));
     }
-    delete.push(format!("DELETE FROM {table_key} WHERE {column} = {literal}::{cast};"));
+    delete.push(format!("DELETE FROM {table_key} WHERE {column} = {};", value.literal));
     delete.push("COMMIT;".into());
     json!({"selectReferencing": select, "deleteInSafeOrder": delete})
 }
@@ -265,16 +284,18 @@ fn lens_explain(tbl: RegClass, col: NameArg, value: String) -> EncodedJsonb {
                 "Pass the value as text in the column's own format, e.g. '42' or '2026-01-01'.",
             ),
         };
-        let source = format!("SELECT * FROM {table_key} WHERE {quoted_column} = $1::{cast}");
+        let value_sql = ValueSql { param: format!("$1::{cast}"), literal: format!("{literal}::{cast}"), text: &value };
+        let source = format!("SELECT * FROM {table_key} WHERE {quoted_column} = {}", value_sql.param);
+        let literal_source = format!("SELECT * FROM {table_key} WHERE {quoted_column} = {}", value_sql.literal);
         let mut path = vec![table];
-        let tree = walk(table, &source, Some(&col.0), &cast, &value, 1, &mut path);
+        let tree = walk(table, (&source, &literal_source), Some(&col.0), &value_sql, 1, &mut path);
         json!({
             "table": table_key,
             "column": col.0,
             "value": value,
             "references": tree.iter().map(node_json).collect::<Vec<_>>(),
             "risk": value_risk(&tree),
-            "sql": examples(&tree, &table_key, &quoted_column, &cast, &literal),
+            "sql": examples(&tree, &table_key, &quoted_column, &value_sql),
             "limits": {"maxDepth": MAX_DEPTH, "rowCap": ROW_CAP},
         })
     });

@@ -1,0 +1,214 @@
+//! lens_risk / lens_risks, lens_explain and lens_erd on schemas with cascade chains, a
+//! diamond, a cycle, a self-reference, a composite FK and two schemas (fixtures/relations.sql),
+//! and the ER diagrams of the awkward-identifier schema checked by Graphviz and by Mermaid's
+//! own parser.
+
+use pg_lens_e2e::*;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn count(db: &mut postgres::Client, sql: &str) -> i64 {
+    db.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe(&e))).get(0)
+}
+
+#[test]
+fn risk_scores_levels_reasons_and_blast_radius() {
+    let mut db = fresh_db("lens_risk");
+    db.batch_execute(&fixture("relations.sql")).unwrap();
+    let accounts = json(&mut db, "lens_risk('crm.accounts')");
+    // 4 inbound FKs (+30, capped), 3 of them CASCADE (+30, capped), a RESTRICT one (+10),
+    // 3 rows (+0), the primary key referenced (+10)
+    assert_eq!(accounts["score"], json!(80));
+    assert_eq!(accounts["level"], json!("Critical"));
+    assert_eq!(accounts["factors"]["inboundForeignKeys"], json!({"count": 4, "points": 30}));
+    assert_eq!(accounts["factors"]["inboundCascades"], json!({"count": 3, "points": 30}));
+    assert_eq!(accounts["factors"]["blockingForeignKeys"], json!({"count": 1, "points": 10}));
+    assert_eq!(accounts["factors"]["rowEstimate"], json!({"rows": 3, "points": 0}));
+    assert!(accounts["reasons"][0].as_str().unwrap().contains("1 of them from the table itself"));
+    let reached: Vec<(String, u64, String)> = accounts["blastRadius"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["table"].as_str().unwrap().to_string(), t["depth"].as_u64().unwrap(), t["action"].as_str().unwrap().to_string()))
+        .collect();
+    // the diamond (deals through accounts and through contacts) counted once, at its nearest
+    assert_eq!(
+        reached,
+        vec![
+            ("crm.\"Contact People\"".to_string(), 1, "CASCADE".to_string()),
+            ("crm.deals".to_string(), 1, "CASCADE".to_string()),
+            ("crm.deal_lines".to_string(), 2, "CASCADE".to_string()),
+        ]
+    );
+    assert_eq!(accounts["blastRadius"]["maxDepth"], json!(2));
+    assert_eq!(accounts["blastRadius"]["estimatedRows"], json!(4 + 4 + 4));
+    let blockers: Vec<(String, String, u64)> = accounts["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["protects"].as_str().unwrap().to_string(), b["onDelete"].as_str().unwrap().to_string(), b["depth"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        blockers,
+        vec![("crm.accounts".to_string(), "RESTRICT".to_string(), 1), ("crm.deal_lines".to_string(), "NO ACTION".to_string(), 3)],
+        "the composite NO ACTION FK blocks below the cascade"
+    );
+    // a cycle of cascades ends
+    let teams = json(&mut db, "lens_risk('crm.teams')");
+    assert_eq!((teams["score"].clone(), teams["level"].clone()), (json!(35), json!("Medium")));
+    assert_eq!(teams["blastRadius"]["tables"].as_array().unwrap().len(), 1);
+    // nothing references the ledger
+    let ledger = json(&mut db, "lens_risk('\"Billing & Co\".ledger')");
+    assert_eq!((ledger["score"].clone(), ledger["level"].clone()), (json!(0), json!("Low")));
+    // every table, riskiest first, as rows
+    let rows = db.query("SELECT table_key, score, level FROM lens_risks()", &[]).unwrap();
+    assert_eq!(rows.len(), 8);
+    let scores: Vec<i32> = rows.iter().map(|r| r.get(1)).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "riskiest first: {scores:?}");
+    assert_eq!(rows[0].get::<_, String>(0), "crm.accounts");
+    let billing = db.query("SELECT table_key FROM lens_risks(ARRAY['Billing & Co'])", &[]).unwrap();
+    assert_eq!(billing.len(), 2);
+    let (code, _, hint) = error_of(&mut db, "SELECT * FROM lens_risks(ARRAY['nope'])");
+    assert_eq!(code, "3F000");
+    assert!(hint.is_some());
+    let (code, _, _) = error_of(&mut db, "SELECT lens_risk('pg_class')");
+    assert_eq!(code, "22023");
+}
+
+#[test]
+fn explain_counts_live_rows_with_the_callers_privileges() {
+    let mut db = fresh_db("lens_explain");
+    db.batch_execute(&fixture("relations.sql")).unwrap();
+    let e = json(&mut db, "lens_explain('crm.accounts', 'id', '1')");
+    let refs = e["references"].as_array().unwrap();
+    let by_table = |t: &str| refs.iter().find(|r| r["table"] == json!(t)).unwrap_or_else(|| panic!("no {t} in {e}")).clone();
+    let invoice = by_table("\"Billing & Co\".\"Invoice.Head\"");
+    assert_eq!(invoice["count"], json!(count(&mut db, "SELECT count(*) FROM \"Billing & Co\".\"Invoice.Head\" WHERE account_id = 1")));
+    assert_eq!(invoice["onDelete"], json!("RESTRICT"));
+    let contacts = by_table("crm.\"Contact People\"");
+    assert_eq!(contacts["count"], json!(count(&mut db, "SELECT count(*) FROM crm.\"Contact People\" WHERE account_id = 1")));
+    let set_null = &contacts["cascades"][0];
+    assert_eq!(set_null["onDelete"], json!("SET NULL"));
+    assert_eq!(set_null["count"], json!(count(&mut db, "SELECT count(*) FROM crm.deals WHERE contact_id IN (SELECT id FROM crm.\"Contact People\" WHERE account_id = 1)")));
+    let deals = by_table("crm.deals");
+    assert_eq!(deals["count"], json!(2));
+    let lines = &deals["cascades"][0];
+    assert_eq!(lines["table"], json!("crm.deal_lines"));
+    assert_eq!(lines["count"], json!(count(&mut db, "SELECT count(*) FROM crm.deal_lines WHERE deal_id IN (SELECT id FROM crm.deals WHERE account_id = 1)")));
+    let composite = &lines["cascades"][0];
+    assert_eq!(composite["onDelete"], json!("NO ACTION"));
+    assert_eq!(composite["count"], json!(count(&mut db,
+        "SELECT count(*) FROM \"Billing & Co\".\"Invoice.Head\" WHERE (deal_id, deal_line) IN (SELECT deal_id, line FROM crm.deal_lines WHERE deal_id IN (SELECT id FROM crm.deals WHERE account_id = 1))")));
+    let children = by_table("crm.accounts");
+    assert_eq!(children["count"], json!(1), "the self-reference: Acme EU");
+    assert_eq!(e["risk"]["level"], json!("Critical"));
+
+    // the example SQL runs as given, and deletes the value
+    db.batch_execute("BEGIN").unwrap();
+    for statement in e["sql"]["deleteInSafeOrder"].as_array().unwrap() {
+        let sql = statement.as_str().unwrap();
+        if sql == "BEGIN;" || sql == "COMMIT;" {
+            continue;
+        }
+        db.batch_execute(sql).unwrap_or_else(|err| panic!("{sql}: {}", describe(&err)));
+    }
+    assert_eq!(count(&mut db, "SELECT count(*) FROM crm.accounts WHERE id = 1"), 0);
+    db.batch_execute("ROLLBACK").unwrap();
+    for statement in e["sql"]["selectReferencing"].as_array().unwrap() {
+        db.query(statement.as_str().unwrap(), &[]).unwrap();
+    }
+
+    // a role that cannot read a referencing table is told so, never given the count
+    db.batch_execute(
+        "DROP ROLE IF EXISTS lens_viewer; CREATE ROLE lens_viewer LOGIN; \
+         GRANT USAGE ON SCHEMA crm, \"Billing & Co\" TO lens_viewer; \
+         GRANT SELECT ON crm.accounts, crm.deals, crm.deal_lines TO lens_viewer;",
+    )
+    .unwrap();
+    let mut viewer = connect_as("lens_explain", "lens_viewer");
+    let limited = json(&mut viewer, "lens_explain('crm.accounts', 'id', '1')");
+    let refs = limited["references"].as_array().unwrap();
+    let hidden = refs.iter().find(|r| r["table"] == json!("crm.\"Contact People\"")).unwrap();
+    assert!(hidden["count"].is_null());
+    assert!(hidden["error"].as_str().unwrap().contains("permission denied"), "{hidden}");
+    assert!(hidden["cascades"].as_array().unwrap().is_empty());
+    assert_eq!(refs.iter().find(|r| r["table"] == json!("crm.deals")).unwrap()["count"], json!(2));
+    drop(viewer);
+    db.batch_execute("DROP OWNED BY lens_viewer; DROP ROLE lens_viewer").unwrap();
+
+    // bad input
+    let (code, _, hint) = error_of(&mut db, "SELECT lens_explain('crm.accounts', 'nope', '1')");
+    assert_eq!(code, "42703");
+    assert!(hint.is_some());
+    let (code, message, _) = error_of(&mut db, "SELECT lens_explain('crm.accounts', 'id', 'not a number')");
+    assert_eq!(code, "22023", "{message}");
+
+    // the caller's statement_timeout bounds it
+    db.batch_execute(
+        "CREATE TABLE crm.events (id bigint, account_id int REFERENCES crm.accounts ON DELETE CASCADE); \
+         INSERT INTO crm.events SELECT g, 3 FROM generate_series(1, 2000000) g;",
+    )
+    .unwrap();
+    db.batch_execute("SET statement_timeout = '100ms'").unwrap();
+    let (code, _, _) = error_of(&mut db, "SELECT lens_explain('crm.accounts', 'id', '1')");
+    assert_eq!(code, "57014", "canceled by statement_timeout");
+    db.batch_execute("RESET statement_timeout").unwrap();
+    assert_eq!(count(&mut db, "SELECT 1::bigint"), 1, "the session goes on");
+}
+
+fn mermaid_check(text: &str) -> Result<Value, String> {
+    let dir = format!("{}/mermaid", env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new("node")
+        .arg("check.mjs")
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (scripts/setup.sh installs it, scripts/test.sh the parser)");
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        Ok(serde_json::from_slice(&out.stdout).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+#[test]
+fn erd_renders_awkward_names_in_mermaid_and_graphviz() {
+    let mut db = fresh_db("lens_erd");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    db.batch_execute(&fixture("relations.sql")).unwrap();
+    let tables = count(&mut db, "SELECT count(*) FROM jsonb_object_keys(lens_snapshot()->'tables')");
+    let fks = count(&mut db, "SELECT count(*) FROM jsonb_object_keys(lens_snapshot()->'relationships')");
+    let mermaid = text(&mut db, "SELECT lens_erd()");
+    let parsed = mermaid_check(&mermaid).unwrap_or_else(|e| panic!("Mermaid's parser refused the diagram: {e}\n{mermaid}"));
+    assert_eq!(parsed["entities"].as_array().unwrap().len() as i64, tables, "one entity per table");
+    assert_eq!(parsed["relationships"].as_i64().unwrap(), fks, "one edge per FK");
+    let labels: Vec<&str> = parsed["entities"].as_array().unwrap().iter().filter_map(|l| l.as_str()).collect();
+    assert!(labels.contains(&"Audit.Log.user"), "{labels:?}");
+    assert!(labels.contains(&"Billing & Co.Invoice.Head"), "{labels:?}");
+    assert!(labels.iter().any(|l| l.contains("Ünï") || l.contains('ü') || !l.is_ascii()), "non-ASCII names kept: {labels:?}");
+
+    let dot = text(&mut db, "SELECT lens_erd(format => 'dot')");
+    let mut child = Command::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("graphviz");
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() && out.stderr.is_empty(), "dot -Tsvg: {}", String::from_utf8_lossy(&out.stderr));
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(svg.contains("Billing &amp; Co.Invoice.Head"), "names reach the picture");
+    assert_eq!(svg.matches("class=\"node\"").count() as i64, tables);
+    assert_eq!(svg.matches("class=\"edge\"").count() as i64, fks);
+
+    // the neighbourhood of one table
+    let focused = text(&mut db, "SELECT lens_erd(format => 'mermaid', focus => 'crm.deals', depth => 1)");
+    let parsed = mermaid_check(&focused).unwrap();
+    let mut labels: Vec<String> = parsed["entities"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+    labels.sort();
+    assert_eq!(labels, vec!["crm.Contact People", "crm.accounts", "crm.deal_lines", "crm.deals"]);
+    let (code, _, hint) = error_of(&mut db, "SELECT lens_erd(format => 'png')");
+    assert_eq!(code, "22023");
+    assert!(hint.unwrap().contains("mermaid"));
+}

@@ -63,40 +63,51 @@ struct Cardinality {
     optional: bool,
 }
 
-fn cardinality(snap: &Snapshot, r: &Relationship) -> Cardinality {
-    let sorted = |cols: &[String]| {
-        let mut c = cols.to_vec();
-        c.sort();
-        c
-    };
-    let fk = sorted(&r.child_cols);
-    let unique = snap.constraints.pks.values().chain(snap.constraints.uniques.values())
-        .any(|k| k.table_key == r.child_key && sorted(&k.columns) == fk);
-    let optional = r.child_cols.iter().any(|c| {
-        snap.columns.values().find(|col| col.table_key == r.child_key && &col.name == c).map_or(true, |col| col.is_nullable)
-    });
-    Cardinality { one_to_one: unique, optional }
+/// What the renderers look up per table, indexed once.
+struct Lookup<'a> {
+    /// (table key, column name) -> nullable
+    nullable: HashMap<(&'a str, &'a str), bool>,
+    /// table key -> its unique column sets (primary key and unique constraints), sorted
+    unique_sets: HashMap<&'a str, Vec<Vec<&'a str>>>,
+    /// table key -> column name -> PK / FK / UK
+    marks: HashMap<&'a str, HashMap<&'a str, BTreeSet<&'static str>>>,
 }
 
-/// Column marks: PK, FK, UK.
-fn marks(snap: &Snapshot, table: &str) -> HashMap<String, BTreeSet<&'static str>> {
-    let mut out: HashMap<String, BTreeSet<&'static str>> = HashMap::new();
-    for k in snap.constraints.pks.values().filter(|k| k.table_key == table) {
-        for c in &k.columns {
-            out.entry(c.clone()).or_default().insert("PK");
+impl<'a> Lookup<'a> {
+    fn new(snap: &'a Snapshot) -> Self {
+        let nullable = snap.columns.values().map(|c| ((c.table_key.as_str(), c.name.as_str()), c.is_nullable)).collect();
+        let mut unique_sets: HashMap<&str, Vec<Vec<&str>>> = HashMap::new();
+        let mut marks: HashMap<&str, HashMap<&str, BTreeSet<&'static str>>> = HashMap::new();
+        for (mark, keys) in [("PK", &snap.constraints.pks), ("UK", &snap.constraints.uniques)] {
+            for k in keys.values() {
+                let mut set: Vec<&str> = k.columns.iter().map(String::as_str).collect();
+                set.sort();
+                unique_sets.entry(k.table_key.as_str()).or_default().push(set);
+                for c in &k.columns {
+                    marks.entry(k.table_key.as_str()).or_default().entry(c.as_str()).or_default().insert(mark);
+                }
+            }
         }
-    }
-    for k in snap.constraints.uniques.values().filter(|k| k.table_key == table) {
-        for c in &k.columns {
-            out.entry(c.clone()).or_default().insert("UK");
+        for r in snap.relationships.values() {
+            for c in &r.child_cols {
+                marks.entry(r.child_key.as_str()).or_default().entry(c.as_str()).or_default().insert("FK");
+            }
         }
+        Lookup { nullable, unique_sets, marks }
     }
-    for r in snap.relationships.values().filter(|r| r.child_key == table) {
-        for c in &r.child_cols {
-            out.entry(c.clone()).or_default().insert("FK");
-        }
+
+    fn cardinality(&self, r: &Relationship) -> Cardinality {
+        let mut fk: Vec<&str> = r.child_cols.iter().map(String::as_str).collect();
+        fk.sort();
+        let one_to_one = self.unique_sets.get(r.child_key.as_str()).is_some_and(|sets| sets.contains(&fk));
+        let optional = r.child_cols.iter().any(|c| self.nullable.get(&(r.child_key.as_str(), c.as_str())).copied().unwrap_or(true));
+        Cardinality { one_to_one, optional }
     }
-    out
+
+    /// The marks of one column, joined with `sep`.
+    fn marks_of(&self, table: &str, column: &str, sep: &str) -> String {
+        self.marks.get(table).and_then(|m| m.get(column)).map(|m| m.iter().copied().collect::<Vec<_>>().join(sep)).unwrap_or_default()
+    }
 }
 
 pub fn render(snap: &Snapshot, format: Format, focus: Option<&str>, depth: usize) -> String {
@@ -111,9 +122,10 @@ pub fn render(snap: &Snapshot, format: Format, focus: Option<&str>, depth: usize
     }
     let edges: Vec<&Relationship> =
         snap.relationships.values().filter(|r| ids.contains_key(r.child_key.as_str()) && ids.contains_key(r.parent_key.as_str())).collect();
+    let lookup = Lookup::new(snap);
     match format {
-        Format::Mermaid => mermaid(snap, &tables, &ids, &columns, &edges),
-        Format::Dot => dot(snap, &tables, &ids, &columns, &edges),
+        Format::Mermaid => mermaid(&lookup, &tables, &ids, &columns, &edges),
+        Format::Dot => dot(&lookup, &tables, &ids, &columns, &edges),
     }
 }
 
@@ -149,7 +161,7 @@ fn label(t: &Table) -> String {
 }
 
 fn mermaid(
-    snap: &Snapshot,
+    lookup: &Lookup,
     tables: &[&Table],
     ids: &BTreeMap<&str, String>,
     columns: &HashMap<&str, Vec<&crate::model::Column>>,
@@ -158,11 +170,10 @@ fn mermaid(
     let mut out = String::from("erDiagram\n");
     for t in tables {
         let _ = writeln!(out, "    {}[\"{}\"] {{", ids[t.key.as_str()], mermaid_text(&label(t)));
-        let marks = marks(snap, &t.key);
         for c in columns.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
             let ty = mermaid_token(&c.data_type);
             let name = mermaid_token(&c.name);
-            let keys = marks.get(&c.name).map(|m| m.iter().copied().collect::<Vec<_>>().join(", ")).unwrap_or_default();
+            let keys = lookup.marks_of(&t.key, &c.name, ", ");
             let mut line = format!("        {ty} {name}");
             if !keys.is_empty() {
                 line.push(' ');
@@ -179,7 +190,7 @@ fn mermaid(
         out.push_str("    }\n");
     }
     for r in edges {
-        let card = cardinality(snap, r);
+        let card = lookup.cardinality(r);
         // parent side first: exactly one parent (or zero or one when the FK is nullable)
         let parent = if card.optional { "|o" } else { "||" };
         let child = if card.one_to_one { "o|" } else { "o{" };
@@ -205,7 +216,7 @@ fn dot_html(s: &str) -> String {
 }
 
 fn dot(
-    snap: &Snapshot,
+    lookup: &Lookup,
     tables: &[&Table],
     ids: &BTreeMap<&str, String>,
     columns: &HashMap<&str, Vec<&crate::model::Column>>,
@@ -213,7 +224,6 @@ fn dot(
 ) -> String {
     let mut out = String::from("digraph erd {\n    graph [rankdir=LR, fontname=\"Helvetica\"];\n    node [shape=plaintext, fontname=\"Helvetica\"];\n    edge [fontname=\"Helvetica\", fontsize=10];\n");
     for t in tables {
-        let marks = marks(snap, &t.key);
         let _ = write!(
             out,
             "    {} [tooltip=\"{}\", label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\"><tr><td bgcolor=\"lightgrey\" colspan=\"2\"><b>{}</b></td></tr>",
@@ -222,7 +232,7 @@ fn dot(
             dot_html(&label(t))
         );
         for c in columns.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-            let keys = marks.get(&c.name).map(|m| m.iter().copied().collect::<Vec<_>>().join(",")).unwrap_or_default();
+            let keys = lookup.marks_of(&t.key, &c.name, ",");
             let name = if keys.is_empty() { dot_html(&c.name) } else { format!("{} ({keys})", dot_html(&c.name)) };
             let null = if c.is_nullable { "" } else { " not null" };
             let _ = write!(out, "<tr><td align=\"left\">{name}</td><td align=\"left\">{}{null}</td></tr>", dot_html(&c.data_type));
@@ -230,7 +240,7 @@ fn dot(
         out.push_str("</table>>];\n");
     }
     for r in edges {
-        let card = cardinality(snap, r);
+        let card = lookup.cardinality(r);
         let head = if card.optional { "teeodot" } else { "teetee" };
         let tail = if card.one_to_one { "teeodot" } else { "crowodot" };
         let _ = writeln!(

@@ -31,6 +31,10 @@ echo "== the schema as it was before the rename, rebuilt from history"
 q -c "SELECT (lens_snapshot_at((SELECT max(id) - 1 FROM lens_drift)) -> 'tables') ? 'shop.customers' AS then_had_customers,
              (lens_snapshot() -> 'tables') ? 'shop.clients' AS now_has_clients,
              lens_signature(lens_snapshot_at((SELECT max(id) FROM lens_drift))) = lens_signature() AS history_matches_live"
+echo "== risk: which tables are dangerous to delete from"
+q -c "SELECT table_key, score, level, jsonb_array_length(blast_radius->'tables') AS tables_reached,
+             jsonb_array_length(blockers) AS blockers, reasons->>0 AS first_reason
+      FROM lens_risks(ARRAY['shop','billing']) LIMIT 8"
 echo; echo "== the snapshot: what is in it"
 q -c "SELECT section, jsonb_object_keys_count AS objects FROM (
         SELECT k AS section, (SELECT count(*) FROM jsonb_object_keys(s->k)) AS jsonb_object_keys_count

@@ -7,6 +7,8 @@
 pub mod build;
 pub mod capture;
 pub mod catalog;
+pub mod checks;
+pub mod ddl;
 pub mod diff;
 pub mod erd;
 pub mod expr_groups;

@@ -1,5 +1,7 @@
 //! The SQL functions: thin wrappers over the core.
 
+pub mod checks;
+pub mod ddl;
 pub mod drift;
 pub mod explain;
 pub mod relations;

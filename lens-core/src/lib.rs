@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod checks;
 pub mod ddl;
 pub mod diff;
+pub mod docs;
 pub mod erd;
 pub mod expr_groups;
 pub mod ident;

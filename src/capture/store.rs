@@ -20,6 +20,14 @@ pub fn extension_schema() -> Option<String> {
     extension_schema_names().map(|(quoted, _)| quoted)
 }
 
+/// The schema of pg_lens's tables, quoted, or an ERROR when they are missing.
+pub fn extension_schema_checked() -> String {
+    match Spi::connect(|_| extension_schema()) {
+        Some(schema) => schema,
+        None => crate::errors::internal("pg_lens's history tables are missing"),
+    }
+}
+
 /// The schema pg_lens is installed in: quoted, and as the catalog spells it.
 pub fn extension_schema_names() -> Option<(String, String)> {
     let rows = execute(

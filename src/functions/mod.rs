@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod ddl;
+pub mod docs;
 pub mod drift;
 pub mod explain;
 pub mod relations;

@@ -1,0 +1,200 @@
+//! A git-friendly documentation tree of a snapshot (seed 003): `_index.md`,
+//! `_table_list.txt`, and per table `<key>.sql` (its DDL) and `<key>.md` (columns, keys,
+//! references in and out, indexes, risk). The same schema always gives the same bytes: no
+//! clock, every list sorted.
+
+use crate::ddl::{table_ddl, Extras};
+use crate::ident::Keywords;
+use crate::model::{Snapshot, Table};
+use crate::risk::Graph;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What history says of each table since the previous docs capture.
+#[derive(Debug, Default, Clone)]
+pub struct History {
+    /// tables created (or renamed to) since: key -> drift id
+    pub new: BTreeMap<String, i64>,
+    /// tables dropped (or renamed away) since and gone now: key -> drift id
+    pub orphaned: BTreeMap<String, i64>,
+    /// the previous capture, as a drift id (None: no previous capture)
+    pub since: Option<i64>,
+}
+
+/// A file name for a table key: the key (quoted as quote_ident() does, so two tables never
+/// share one) with what file systems or shells choke on percent-encoded.
+pub fn file_stem(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for ch in key.chars() {
+        let unsafe_char = matches!(ch, '/' | '\\' | '%' | '"' | ':' | '*' | '?' | '<' | '>' | '|' | '\'' | '`' | '$' | '&' | ' ') || ch.is_control();
+        if unsafe_char {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    if out.starts_with('.') {
+        out.replace_range(0..1, "%2E");
+    }
+    out
+}
+
+/// A link to a file named `stem` + `suffix`: percent signs in the name are literal.
+fn link(stem: &str, suffix: &str) -> String {
+    format!("{}{suffix}", stem.replace('%', "%25"))
+}
+
+fn pretty_bytes(n: i64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 10240.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{} {}", value.round() as i64, UNITS[unit])
+}
+
+/// Markdown table cell text: pipes and line breaks escaped.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn documented(t: &Table) -> bool {
+    matches!(t.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table")
+}
+
+/// The documentation tree: (path, content), sorted by path. `graph` is the snapshot risk is
+/// computed on (every schema, so that FKs from elsewhere count).
+pub fn render(snap: &Snapshot, graph: &Graph, extras: &Extras, kw: &Keywords, history: &History) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let tables: Vec<&Table> = snap.tables.values().filter(|t| documented(t)).collect();
+    let mut columns_of: BTreeMap<&str, Vec<&crate::model::Column>> = BTreeMap::new();
+    for c in snap.columns.values() {
+        columns_of.entry(c.table_key.as_str()).or_default().push(c);
+    }
+    for list in columns_of.values_mut() {
+        list.sort_by_key(|c| c.position);
+    }
+    let mut inbound: BTreeMap<&str, Vec<&crate::model::Relationship>> = BTreeMap::new();
+    let mut outbound: BTreeMap<&str, Vec<&crate::model::Relationship>> = BTreeMap::new();
+    for r in snap.relationships.values() {
+        inbound.entry(r.parent_key.as_str()).or_default().push(r);
+        outbound.entry(r.child_key.as_str()).or_default().push(r);
+    }
+    let mut indexes_of: BTreeMap<&str, Vec<&crate::model::Index>> = BTreeMap::new();
+    for i in snap.indexes.values() {
+        indexes_of.entry(i.table_key.as_str()).or_default().push(i);
+    }
+
+    // _index.md
+    let mut index = String::from("# Schema\n\n");
+    match history.since {
+        Some(id) => {
+            let _ = writeln!(index, "Status against the previous docs capture (lens_drift id {id}).\n");
+        }
+        None => index.push_str("No previous docs capture: every table is current.\n\n"),
+    }
+    index.push_str("| table | kind | columns | rows (estimate) | size | status |\n|---|---|---|---|---|---|\n");
+    for t in &tables {
+        let status = if history.new.contains_key(&t.key) { "new" } else { "current" };
+        let rows = if t.row_estimate < 0 { "unknown".to_string() } else { t.row_estimate.to_string() };
+        let _ = writeln!(
+            index,
+            "| [{}]({}) | {} | {} | {} | {} | {} |",
+            cell(&t.key),
+            link(&file_stem(&t.key), ".md"),
+            t.kind.replace('_', " "),
+            columns_of.get(t.key.as_str()).map_or(0, Vec::len),
+            rows,
+            pretty_bytes(t.total_bytes),
+            status
+        );
+    }
+    if !history.orphaned.is_empty() {
+        index.push_str("\n## Orphaned\n\nDropped (or renamed away) since the previous docs capture; their files are left until pruned.\n\n");
+        for (key, id) in &history.orphaned {
+            let _ = writeln!(index, "- {} (lens_drift id {id}): {}.sql, {}.md", cell(key), file_stem(key), file_stem(key));
+        }
+    }
+    files.push(("_index.md".into(), index));
+    files.push(("_table_list.txt".into(), tables.iter().map(|t| format!("{}\n", t.key)).collect()));
+
+    for t in &tables {
+        let stem = file_stem(&t.key);
+        files.push((format!("{stem}.sql"), table_ddl(snap, &t.key, extras, kw).unwrap_or_default()));
+        let mut md = format!("# {}\n\n", t.key);
+        let _ = writeln!(md, "{}{}\n", t.kind.replace('_', " "), t.partition_of.as_ref().map(|p| format!(", partition of {p} {}", t.partition_bound.clone().unwrap_or_default())).unwrap_or_default());
+        if let Some(comment) = &t.comment {
+            let _ = writeln!(md, "{comment}\n");
+        }
+        md.push_str("## Columns\n\n| # | column | type | null | default | comment |\n|---|---|---|---|---|---|\n");
+        for c in columns_of.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+            let default = c.default.clone().or_else(|| c.generated.as_ref().map(|g| format!("generated: {g}"))).or_else(|| c.identity.as_ref().map(|i| format!("identity {i}"))).unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                c.position,
+                cell(&c.name),
+                cell(&c.data_type),
+                if c.is_nullable { "yes" } else { "no" },
+                cell(&default),
+                cell(c.comment.as_deref().unwrap_or(""))
+            );
+        }
+        let keys: Vec<String> = snap.constraints.pks.values().filter(|k| k.table_key == t.key).map(|k| format!("- primary key {} ({})", k.name, k.columns.join(", ")))
+            .chain(snap.constraints.uniques.values().filter(|k| k.table_key == t.key).map(|k| format!("- unique {} ({})", k.name, k.columns.join(", "))))
+            .collect();
+        if !keys.is_empty() {
+            let _ = writeln!(md, "\n## Keys\n\n{}", keys.join("\n"));
+        }
+        let out_refs = outbound.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        if !out_refs.is_empty() {
+            md.push_str("\n## References out\n\n");
+            for r in out_refs {
+                let _ = writeln!(md, "- ({}) -> [{}]({}) ({}), on delete {}", r.child_cols.join(", "), r.parent_key, link(&file_stem(&r.parent_key), ".md"), r.parent_cols.join(", "), r.on_delete);
+            }
+        }
+        let in_refs = inbound.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        if !in_refs.is_empty() {
+            md.push_str("\n## References in\n\n");
+            for r in in_refs {
+                let _ = writeln!(md, "- [{}]({}) ({}) -> ({}), on delete {}", r.child_key, link(&file_stem(&r.child_key), ".md"), r.child_cols.join(", "), r.parent_cols.join(", "), r.on_delete);
+            }
+        }
+        let idx = indexes_of.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        if !idx.is_empty() {
+            md.push_str("\n## Indexes\n\n");
+            for i in idx {
+                let _ = writeln!(md, "- `{}`", i.definition);
+            }
+        }
+        if matches!(t.kind.as_str(), "table" | "partitioned" | "foreign_table") {
+            let risk = graph.risk(&t.key);
+            let _ = writeln!(md, "\n## Risk\n\n{} ({}/100): {}", risk.level, risk.score, risk.reasons.join("; "));
+        }
+        files.push((format!("{stem}.md"), md));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_never_collide_and_stay_safe() {
+        assert_eq!(file_stem("public.users"), "public.users");
+        assert_eq!(file_stem("\"a.b\".c"), "%22a.b%22.c");
+        assert_ne!(file_stem("\"a.b\".c"), file_stem("a.\"b.c\""));
+        assert_eq!(file_stem("shop.\"x/y\""), "shop.%22x%2Fy%22");
+        assert_eq!(file_stem("\"ünï\".café"), "%22ünï%22.café");
+        assert_eq!(link("%22a%22.b", ".md"), "%2522a%2522.b.md");
+        assert_eq!(pretty_bytes(8192), "8192 bytes");
+        assert_eq!(pretty_bytes(16384), "16 kB");
+    }
+}

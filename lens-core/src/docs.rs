@@ -91,13 +91,8 @@ pub fn render(snap: &Snapshot, graph: &Graph, extras: &Extras, kw: &Keywords, hi
     }
 
     // _index.md
-    let mut index = String::from("# Schema\n\n");
-    match history.since {
-        Some(id) => {
-            let _ = writeln!(index, "Status against the previous docs capture (lens_drift id {id}).\n");
-        }
-        None => index.push_str("No previous docs capture: every table is current.\n\n"),
-    }
+    // the same words with or without a previous capture: an unchanged schema, unchanged bytes
+    let mut index = String::from("# Schema\n\nStatus: `new` = created since the previous docs capture, `current` = already there; tables dropped since are listed under Orphaned.\n\n");
     index.push_str("| table | kind | columns | rows (estimate) | size | status |\n|---|---|---|---|---|---|\n");
     for t in &tables {
         let status = if history.new.contains_key(&t.key) { "new" } else { "current" };

@@ -50,7 +50,13 @@ pub fn keywords() -> Keywords {
 #[pg_extern(stable, strict)]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_ddl(tbl: RegClass) -> String {
-    let (key, _) = relation_key(tbl.0);
+    let (key, schema) = relation_key(tbl.0);
+    if schema == "pg_catalog" || schema == "information_schema" || schema.starts_with("pg_toast") || schema.starts_with("pg_temp") {
+        crate::errors::bad_argument(
+            format!("{key} is a system or temporary relation"),
+            "Pass a table of a user schema; pg_dump does not dump system catalogs either.",
+        );
+    }
     let snapshot = take_snapshot(&Scope { schemas: None, tables: Some(vec![key.clone()]), exact_sizes: false, owners: None });
     let extras = ddl_extras(&[tbl.0.to_u32()]);
     match lens_core::ddl::table_ddl(&snapshot, &key, &extras, &keywords()) {

@@ -1,0 +1,163 @@
+//! lens_ddl round trips (the awkward schema and the benchmark schema rebuilt from it in an
+//! empty database have the same signature), lens_docs is deterministic and tracks history,
+//! and the docs command writes a folder.
+
+use pg_lens_e2e::*;
+use std::process::Command;
+
+/// The function the awkward schema's triggers call: not a table object, so not in lens_ddl.
+const TRIGGER_FUNCTION: &str = "CREATE SCHEMA IF NOT EXISTS shop; \
+    CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.placed_at := now(); RETURN NEW; END $$;";
+
+fn benchmark_schema(tables: usize) -> String {
+    let script = format!("{}/../../shared/bench/gen_schema.py", env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("python3").arg(&script).arg(tables.to_string()).output().expect("python3 runs gen_schema.py");
+    assert!(out.status.success(), "gen_schema.py: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Rebuilds `source` in an empty database two ways, and checks the signatures.
+fn round_trip(source: &str, prelude: &str) {
+    let mut src = connect(source);
+    let signature = text(&mut src, "SELECT lens_signature()");
+    // 1. the whole-schema script
+    let script = text(&mut src, "SELECT lens_ddl_script()");
+    let target = format!("{source}_script");
+    let mut dst = fresh_db(&target);
+    dst.batch_execute(prelude).unwrap();
+    dst.batch_execute(&script).unwrap_or_else(|e| panic!("lens_ddl_script() does not run: {}\n{script}", describe(&e)));
+    assert_eq!(text(&mut dst, "SELECT lens_signature()"), signature, "lens_ddl_script() rebuilds {source}");
+    // 2. lens_ddl of every table in dependency order (the order the script uses), after
+    //    the types the script creates first
+    let types_part: String = script.lines().take_while(|l| !l.starts_with("-- ")).map(|l| format!("{l}\n")).collect();
+    let order: Vec<String> = script
+        .lines()
+        .filter_map(|l| l.strip_prefix("-- "))
+        .filter_map(|l| ["table ", "partitioned ", "view ", "materialized view ", "foreign table "].iter().find_map(|k| l.strip_prefix(k)))
+        .map(str::to_string)
+        .collect();
+    assert!(!order.is_empty());
+    let target = format!("{source}_each");
+    let mut each = fresh_db(&target);
+    each.batch_execute(prelude).unwrap();
+    each.batch_execute(&types_part).unwrap();
+    for key in &order {
+        let ddl = text(&mut src, &format!("SELECT lens_ddl('{}'::regclass)", key.replace('\'', "''")));
+        each.batch_execute(&ddl).unwrap_or_else(|e| panic!("lens_ddl({key}) does not run: {}\n{ddl}", describe(&e)));
+    }
+    assert_eq!(text(&mut each, "SELECT lens_signature()"), signature, "lens_ddl of every table rebuilds {source}");
+}
+
+#[test]
+fn ddl_rebuilds_the_awkward_schema() {
+    let mut db = fresh_db("lens_ddl_awkward");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    drop(db);
+    round_trip("lens_ddl_awkward", TRIGGER_FUNCTION);
+    // one table's DDL reads as expected
+    let mut db = connect("lens_ddl_awkward");
+    let orders = text(&mut db, "SELECT lens_ddl('shop.orders')");
+    for part in [
+        "CREATE SEQUENCE shop.orders_id_seq AS bigint",
+        "CREATE TABLE shop.orders (",
+        "ALTER SEQUENCE shop.orders_id_seq OWNED BY shop.orders.id;",
+        "ALTER TABLE shop.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);",
+        "CREATE INDEX orders_open ON shop.orders USING btree (customer_id) INCLUDE (placed_at) WHERE",
+        "ALTER TABLE shop.orders ENABLE ROW LEVEL SECURITY;",
+        "ALTER TABLE shop.orders FORCE ROW LEVEL SECURITY;",
+        "CREATE POLICY \"own orders\" ON shop.orders AS PERMISSIVE FOR SELECT TO PUBLIC USING",
+        "ALTER TABLE shop.orders DISABLE TRIGGER \"Touch Order\";",
+    ] {
+        assert!(orders.contains(part), "lens_ddl(shop.orders) lacks {part:?}:\n{orders}");
+    }
+    let partition = text(&mut db, "SELECT lens_ddl('\"Audit.Log\".events_2026')");
+    assert!(partition.contains("PARTITION OF \"Audit.Log\".events\n    FOR VALUES FROM"), "{partition}");
+    assert!(!partition.contains("PRIMARY KEY"), "a partition does not repeat its parent's key:\n{partition}");
+    let view = text(&mut db, "SELECT lens_ddl('shop.open_orders')");
+    assert!(view.starts_with("-- view shop.open_orders\nCREATE VIEW shop.open_orders AS\n"), "{view}");
+    let (code, _, hint) = error_of(&mut db, "SELECT lens_ddl('pg_class')");
+    assert_eq!(code, "22023");
+    assert!(hint.is_some());
+}
+
+#[test]
+fn ddl_rebuilds_the_benchmark_schema() {
+    let mut db = fresh_db("lens_ddl_bench");
+    db.batch_execute(&benchmark_schema(120)).unwrap();
+    drop(db);
+    round_trip("lens_ddl_bench", "");
+}
+
+#[test]
+fn docs_are_deterministic_and_follow_history() {
+    let mut db = fresh_db("lens_docs");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    let files = |db: &mut postgres::Client, since: Option<i64>| -> Vec<(String, String)> {
+        db.query("SELECT path, content FROM lens_docs(NULL, $1)", &[&since]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect()
+    };
+    let first = files(&mut db, None);
+    assert_eq!(first, files(&mut db, None), "byte-identical on a second call");
+    let tables: i64 = db.query_one("SELECT count(*) FROM jsonb_object_keys(lens_snapshot()->'tables')", &[]).unwrap().get(0);
+    assert_eq!(first.len() as i64, 2 + 2 * tables, "_index.md, _table_list.txt and two files per table");
+    let index = &first.iter().find(|(p, _)| p == "_index.md").unwrap().1;
+    assert!(index.contains("| [shop.\"Order Items.v2\"](shop.%2522Order%2520Items.v2%2522.md) | table |"), "{index}");
+    assert!(first.iter().any(|(p, c)| p == "shop.orders.sql" && c.contains("CREATE TABLE shop.orders (")));
+    let orders_md = &first.iter().find(|(p, _)| p == "shop.orders.md").unwrap().1;
+    assert!(orders_md.contains("## References in") && orders_md.contains("## Risk"), "{orders_md}");
+
+    let since: i64 = db.query_one("SELECT max(id) FROM lens_drift", &[]).unwrap().get(0);
+    assert_eq!(files(&mut db, Some(since)), files(&mut db, Some(since)));
+    db.batch_execute("CREATE TABLE shop.returns (id int PRIMARY KEY); DROP TABLE shop.cart_cache; ALTER TABLE shop.shipments RENAME TO deliveries").unwrap();
+    let after = files(&mut db, Some(since));
+    let index = &after.iter().find(|(p, _)| p == "_index.md").unwrap().1;
+    let status = |key: &str| index.lines().find(|l| l.starts_with(&format!("| [{key}]"))).map(|l| l.rsplit('|').nth(1).unwrap().trim().to_string());
+    assert_eq!(status("shop.returns").as_deref(), Some("new"));
+    assert_eq!(status("shop.deliveries").as_deref(), Some("new"), "a rename makes the new name new");
+    assert_eq!(status("shop.orders").as_deref(), Some("current"));
+    let orphaned = index.split("## Orphaned").nth(1).expect("an orphaned section");
+    assert!(orphaned.contains("- shop.cart_cache") && orphaned.contains("- shop.shipments"), "{orphaned}");
+    assert!(!after.iter().any(|(p, _)| p.starts_with("shop.cart_cache")), "no files for a dropped table");
+    // without history, every table is current
+    let plain = files(&mut db, None);
+    assert!(!plain.iter().find(|(p, _)| p == "_index.md").unwrap().1.contains("| new |"));
+
+    // the command: a folder, unchanged on a second run, stale files kept until --prune
+    let dir = std::env::temp_dir().join(format!("lens_docs_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |extra: &[&str]| {
+        let out = Command::new("python3")
+            .arg(format!("{}/../scripts/lens_docs.py", env!("CARGO_MANIFEST_DIR")))
+            .args(["--out", dir.to_str().unwrap(), "--db", "lens_docs"])
+            .args(extra)
+            .env("PGHOST", host())
+            .env("PGPORT", port().to_string())
+            .env("PGUSER", "postgres")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "lens_docs.py: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&[]);
+    let snapshot_of_dir = || {
+        let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        entries.sort();
+        entries
+    };
+    let before = snapshot_of_dir();
+    let said = run(&[]);
+    assert!(said.contains(", 0 written"), "{said}");
+    assert_eq!(snapshot_of_dir(), before, "an unchanged schema leaves the folder as it was");
+    db.batch_execute("DROP TABLE shop.returns").unwrap();
+    let said = run(&[]);
+    assert!(said.contains("kept (use --prune)"), "{said}");
+    assert!(dir.join("shop.returns.sql").exists());
+    let index = std::fs::read_to_string(dir.join("_index.md")).unwrap();
+    assert!(index.contains("- shop.returns"), "orphaned since the last run: {index}");
+    run(&["--prune"]);
+    assert!(!dir.join("shop.returns.sql").exists() && !dir.join("shop.returns.md").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,7 +9,7 @@
 //! FKs, row-level security and policies, triggers, comments.
 
 use crate::ident::{quote_ident, Keywords};
-use crate::model::{Column, Sequence, Snapshot, Table};
+use crate::model::{CheckConstraint, Column, ExclusionConstraint, Index, KeyConstraint, Policy, Relationship, Sequence, Snapshot, Table, Trigger};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -22,6 +22,72 @@ pub struct Extras {
     pub inherited_constraints: HashSet<String>,
     /// indexes attached to an index of the partitioned parent (created with it)
     pub inherited_indexes: HashSet<String>,
+}
+
+/// A snapshot's entries grouped by the table they belong to, built once: a whole schema's
+/// DDL or docs then cost one pass, not one pass per table.
+pub struct ByTable<'a> {
+    pub snap: &'a Snapshot,
+    pub columns: HashMap<&'a str, Vec<&'a Column>>,
+    pub pks: HashMap<&'a str, Vec<&'a KeyConstraint>>,
+    pub uniques: HashMap<&'a str, Vec<&'a KeyConstraint>>,
+    pub checks: HashMap<&'a str, Vec<&'a CheckConstraint>>,
+    pub exclusions: HashMap<&'a str, Vec<&'a ExclusionConstraint>>,
+    pub indexes: HashMap<&'a str, Vec<&'a Index>>,
+    pub fks_out: HashMap<&'a str, Vec<&'a Relationship>>,
+    pub fks_in: HashMap<&'a str, Vec<&'a Relationship>>,
+    pub policies: HashMap<&'a str, Vec<&'a Policy>>,
+    pub triggers: HashMap<&'a str, Vec<&'a Trigger>>,
+    pub owned_sequences: HashMap<&'a str, Vec<&'a Sequence>>,
+}
+
+fn group<'a, T>(items: impl Iterator<Item = &'a T>, key: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, Vec<&'a T>> {
+    let mut out: HashMap<&str, Vec<&T>> = HashMap::new();
+    for item in items {
+        out.entry(key(item)).or_default().push(item);
+    }
+    out
+}
+
+impl<'a> ByTable<'a> {
+    pub fn new(snap: &'a Snapshot) -> Self {
+        let mut columns = group(snap.columns.values(), |c| c.table_key.as_str());
+        for list in columns.values_mut() {
+            list.sort_by_key(|c| c.position);
+        }
+        let table_of_column: HashMap<&str, &str> = snap.columns.values().map(|c| (c.key.as_str(), c.table_key.as_str())).collect();
+        let mut owned_sequences: HashMap<&str, Vec<&Sequence>> = HashMap::new();
+        for s in snap.sequences.values() {
+            if let Some(table) = s.owned_by.as_deref().and_then(|o| table_of_column.get(o)) {
+                owned_sequences.entry(table).or_default().push(s);
+            }
+        }
+        let sorted = |mut m: HashMap<&'a str, Vec<&'a Relationship>>| {
+            for list in m.values_mut() {
+                list.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.key.cmp(&b.key)));
+            }
+            m
+        };
+        ByTable {
+            snap,
+            columns,
+            pks: group(snap.constraints.pks.values(), |k| k.table_key.as_str()),
+            uniques: group(snap.constraints.uniques.values(), |k| k.table_key.as_str()),
+            checks: group(snap.constraints.checks.values(), |k| k.table_key.as_str()),
+            exclusions: group(snap.constraints.exclusions.values(), |k| k.table_key.as_str()),
+            indexes: group(snap.indexes.values(), |i| i.table_key.as_str()),
+            fks_out: sorted(group(snap.relationships.values(), |r| r.child_key.as_str())),
+            fks_in: sorted(group(snap.relationships.values(), |r| r.parent_key.as_str())),
+            policies: group(snap.policies.values(), |p| p.table_key.as_str()),
+            triggers: group(snap.triggers.values(), |t| t.table_key.as_str()),
+            owned_sequences,
+        }
+    }
+}
+
+/// The entries of one table in a grouping (none when it has none).
+fn of<'m, 'a, T>(map: &'m HashMap<&'a str, Vec<&'a T>>, key: &str) -> &'m [&'a T] {
+    map.get(key).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// A literal string as `quote_literal()` writes it.
@@ -81,17 +147,20 @@ fn column_line(c: &Column, identity: Option<&Sequence>, kw: &Keywords) -> String
 /// The DDL of `key` (a table, partition, view or materialized view of `snap`), its FKs
 /// included.
 pub fn table_ddl(snap: &Snapshot, key: &str, extras: &Extras, kw: &Keywords) -> Option<String> {
-    let mut out = table_ddl_without_fks(snap, key, extras, kw)?;
-    out.push_str(&fk_ddl(snap, key, extras, kw));
+    table_ddl_with(&ByTable::new(snap), key, extras, kw)
+}
+
+/// `table_ddl` with the snapshot already grouped (for many tables).
+pub fn table_ddl_with(by: &ByTable, key: &str, extras: &Extras, kw: &Keywords) -> Option<String> {
+    let mut out = table_ddl_without_fks(by, key, extras, kw)?;
+    out.push_str(&fk_ddl(by, key, extras, kw));
     Some(out)
 }
 
 /// The FKs `key` holds, as ALTER TABLE statements.
-pub fn fk_ddl(snap: &Snapshot, key: &str, extras: &Extras, kw: &Keywords) -> String {
+pub fn fk_ddl(by: &ByTable, key: &str, extras: &Extras, kw: &Keywords) -> String {
     let mut out = String::new();
-    let mut fks: Vec<_> = snap.relationships.values().filter(|r| r.child_key == key).collect();
-    fks.sort_by(|a, b| a.name.cmp(&b.name));
-    for r in fks {
+    for r in of(&by.fks_out, key) {
         let name = quote_ident(&r.name, kw);
         let c_key = format!("{key}:{name}");
         if extras.inherited_constraints.contains(&c_key) {
@@ -105,13 +174,13 @@ pub fn fk_ddl(snap: &Snapshot, key: &str, extras: &Extras, kw: &Keywords) -> Str
 }
 
 /// `table_ddl` but the FKs (a whole schema's script adds them after every table).
-pub fn table_ddl_without_fks(snap: &Snapshot, key: &str, extras: &Extras, kw: &Keywords) -> Option<String> {
-    let table = snap.tables.get(key)?;
+pub fn table_ddl_without_fks(by: &ByTable, key: &str, extras: &Extras, kw: &Keywords) -> Option<String> {
+    let table = by.snap.tables.get(key)?;
     let mut out = String::new();
     let _ = writeln!(out, "-- {} {}", table.kind.replace('_', " "), table.key);
     match table.kind.as_str() {
-        "view" | "materialized_view" => view(snap, table, &mut out),
-        _ => create_table(snap, table, extras, kw, &mut out),
+        "view" | "materialized_view" => view(by.snap, table, &mut out),
+        _ => create_table(by, table, extras, kw, &mut out),
     }
     if let Some(comment) = &table.comment {
         let what = match table.kind.as_str() {
@@ -122,18 +191,12 @@ pub fn table_ddl_without_fks(snap: &Snapshot, key: &str, extras: &Extras, kw: &K
         };
         let _ = writeln!(out, "COMMENT ON {what} {} IS {};", table.key, literal(comment));
     }
-    for c in columns(snap, key) {
+    for c in of(&by.columns, key) {
         if let Some(comment) = &c.comment {
             let _ = writeln!(out, "COMMENT ON COLUMN {}.{} IS {};", table.key, quote_ident(&c.name, kw), literal(comment));
         }
     }
     Some(out)
-}
-
-fn columns<'a>(snap: &'a Snapshot, key: &str) -> Vec<&'a Column> {
-    let mut cols: Vec<&Column> = snap.columns.values().filter(|c| c.table_key == key).collect();
-    cols.sort_by_key(|c| c.position);
-    cols
 }
 
 fn view(snap: &Snapshot, table: &Table, out: &mut String) {
@@ -146,14 +209,10 @@ fn view(snap: &Snapshot, table: &Table, out: &mut String) {
     }
 }
 
-fn create_table(snap: &Snapshot, table: &Table, extras: &Extras, kw: &Keywords, out: &mut String) {
+fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out: &mut String) {
     let key = table.key.as_str();
-    let cols = columns(snap, key);
-    let owned: Vec<&Sequence> = snap
-        .sequences
-        .values()
-        .filter(|s| s.owned_by.as_deref().is_some_and(|o| cols.iter().any(|c| c.key == o)))
-        .collect();
+    let cols = of(&by.columns, key);
+    let owned = of(&by.owned_sequences, key);
     // serial-style sequences exist before the defaults that call them
     for s in owned.iter().filter(|s| !s.identity) {
         let _ = writeln!(out, "CREATE SEQUENCE {} {};", s.key, sequence_options(s));
@@ -183,39 +242,31 @@ fn create_table(snap: &Snapshot, table: &Table, extras: &Extras, kw: &Keywords, 
             let _ = writeln!(out, "ALTER SEQUENCE {} OWNED BY {owner};", s.key);
         }
     }
-    // constraints but FKs: primary key, unique, check, exclusion
-    let mut backing: HashSet<String> = HashSet::new();
-    let mut constraint = |c_key: &str, index_key: Option<&str>, out: &mut String| {
-        if let Some(index) = index_key {
-            backing.insert(index.to_string());
-        }
+    // constraints but FKs, primary key first: (key, name, index it makes, comment)
+    let name_key = |name: &str| format!("{key}:{}", quote_ident(name, kw));
+    let mut local: Vec<(String, Option<&str>, Option<&String>)> = Vec::new();
+    for k in of(&by.pks, key).iter().chain(of(&by.uniques, key)) {
+        local.push((name_key(&k.name), Some(k.index_key.as_str()), k.comment.as_ref()));
+    }
+    for c in of(&by.checks, key) {
+        local.push((name_key(&c.name), None, c.comment.as_ref()));
+    }
+    for x in of(&by.exclusions, key) {
+        local.push((name_key(&x.name), Some(x.index_key.as_str()), x.comment.as_ref()));
+    }
+    let backing: HashSet<&str> = local.iter().filter_map(|(_, index, _)| *index).collect();
+    for (c_key, _, _) in &local {
         if extras.inherited_constraints.contains(c_key) {
-            return;
+            continue;
         }
-        let Some(def) = extras.constraint_defs.get(c_key) else { return };
+        let Some(def) = extras.constraint_defs.get(c_key) else { continue };
         let name = &c_key[c_key.rfind(':').map(|i| i + 1).unwrap_or(0)..];
         let _ = writeln!(out, "ALTER TABLE {key} ADD CONSTRAINT {name} {def};");
-    };
-    let quoted_name = |name: &str| quote_ident(name, kw);
-    let mut local: Vec<(String, Option<String>)> = Vec::new();
-    for k in snap.constraints.pks.values().chain(snap.constraints.uniques.values()).filter(|k| k.table_key == key) {
-        local.push((format!("{key}:{}", quoted_name(&k.name)), Some(k.index_key.clone())));
     }
-    for c in snap.constraints.checks.values().filter(|c| c.table_key == key) {
-        local.push((format!("{key}:{}", quoted_name(&c.name)), None));
-    }
-    for x in snap.constraints.exclusions.values().filter(|x| x.table_key == key) {
-        local.push((format!("{key}:{}", quoted_name(&x.name)), Some(x.index_key.clone())));
-    }
-    // primary key first, as pg_dump does not care but readers do
-    local.sort_by_key(|(k, _)| !snap.constraints.pks.contains_key(k));
-    for (c_key, index) in &local {
-        constraint(c_key, index.as_deref(), out);
-    }
-    let mut indexes: Vec<_> = snap.indexes.values().filter(|i| i.table_key == key).collect();
+    let mut indexes: Vec<&&Index> = of(&by.indexes, key).iter().collect();
     indexes.sort_by(|a, b| a.key.cmp(&b.key));
     for i in indexes {
-        if backing.contains(&i.key) || extras.inherited_indexes.contains(&i.key) {
+        if backing.contains(i.key.as_str()) || extras.inherited_indexes.contains(&i.key) {
             continue;
         }
         let _ = writeln!(out, "{};", i.definition);
@@ -229,12 +280,12 @@ fn create_table(snap: &Snapshot, table: &Table, extras: &Extras, kw: &Keywords, 
     if table.rls_forced {
         let _ = writeln!(out, "ALTER TABLE {key} FORCE ROW LEVEL SECURITY;");
     }
-    let mut policies: Vec<_> = snap.policies.values().filter(|p| p.table_key == key).collect();
+    let mut policies: Vec<&&Policy> = of(&by.policies, key).iter().collect();
     policies.sort_by(|a, b| a.name.cmp(&b.name));
     for p in policies {
         let kind = if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" };
         let roles: Vec<String> = p.roles.iter().map(|r| if r == "public" { "PUBLIC".to_string() } else { quote_ident(r, kw) }).collect();
-        let mut line = format!("CREATE POLICY {} ON {key} AS {kind} FOR {} TO {}", quoted_name(&p.name), p.command, roles.join(", "));
+        let mut line = format!("CREATE POLICY {} ON {key} AS {kind} FOR {} TO {}", quote_ident(&p.name, kw), p.command, roles.join(", "));
         if let Some(using) = &p.using {
             let _ = write!(line, " USING ({using})");
         }
@@ -243,7 +294,7 @@ fn create_table(snap: &Snapshot, table: &Table, extras: &Extras, kw: &Keywords, 
         }
         let _ = writeln!(out, "{line};");
     }
-    let mut triggers: Vec<_> = snap.triggers.values().filter(|t| t.table_key == key).collect();
+    let mut triggers: Vec<&&Trigger> = of(&by.triggers, key).iter().collect();
     triggers.sort_by(|a, b| a.name.cmp(&b.name));
     for t in triggers {
         let _ = writeln!(out, "{};", t.definition);
@@ -254,17 +305,13 @@ fn create_table(snap: &Snapshot, table: &Table, extras: &Extras, kw: &Keywords, 
             _ => None,
         };
         if let Some(state) = state {
-            let _ = writeln!(out, "ALTER TABLE {key} {state} {};", quoted_name(&t.name));
+            let _ = writeln!(out, "ALTER TABLE {key} {state} {};", quote_ident(&t.name, kw));
         }
     }
-    for (c_key, _) in &local {
-        let found = snap.constraints.pks.get(c_key).and_then(|k| k.comment.clone())
-            .or_else(|| snap.constraints.uniques.get(c_key).and_then(|k| k.comment.clone()))
-            .or_else(|| snap.constraints.checks.get(c_key).and_then(|k| k.comment.clone()))
-            .or_else(|| snap.constraints.exclusions.get(c_key).and_then(|k| k.comment.clone()));
-        if let Some(comment) = found {
+    for (c_key, _, comment) in &local {
+        if let Some(comment) = comment {
             let name = &c_key[c_key.rfind(':').map(|i| i + 1).unwrap_or(0)..];
-            let _ = writeln!(out, "COMMENT ON CONSTRAINT {name} ON {key} IS {};", literal(&comment));
+            let _ = writeln!(out, "COMMENT ON CONSTRAINT {name} ON {key} IS {};", literal(comment));
         }
     }
 }
@@ -316,14 +363,15 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
         let _ = writeln!(out, "CREATE SCHEMA IF NOT EXISTS {};", quote_ident(schema, kw));
     }
     out.push_str(&types_ddl(snap, kw));
+    let by = ByTable::new(snap);
     let order = creation_order(snap);
     for key in &order {
-        if let Some(ddl) = table_ddl_without_fks(snap, key, extras, kw) {
+        if let Some(ddl) = table_ddl_without_fks(&by, key, extras, kw) {
             out.push_str(&ddl);
         }
     }
     for key in &order {
-        out.push_str(&fk_ddl(snap, key, extras, kw));
+        out.push_str(&fk_ddl(&by, key, extras, kw));
     }
     out
 }

@@ -3,7 +3,7 @@
 //! references in and out, indexes, risk). The same schema always gives the same bytes: no
 //! clock, every list sorted.
 
-use crate::ddl::{table_ddl, Extras};
+use crate::ddl::{table_ddl_with, ByTable, Extras};
 use crate::ident::Keywords;
 use crate::model::{Snapshot, Table};
 use crate::risk::Graph;
@@ -67,11 +67,15 @@ fn documented(t: &Table) -> bool {
     matches!(t.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table")
 }
 
-/// The documentation tree: (path, content), sorted by path. `graph` is the snapshot risk is
-/// computed on (every schema, so that FKs from elsewhere count).
-pub fn render(snap: &Snapshot, graph: &Graph, extras: &Extras, kw: &Keywords, history: &History) -> Vec<(String, String)> {
+/// The documentation tree of the tables of `schemas` (None: all) in `snap`: (path,
+/// content), sorted by path. The snapshot should hold every schema, so that risk counts FKs
+/// from elsewhere.
+pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: &Keywords, history: &History) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = Vec::new();
-    let tables: Vec<&Table> = snap.tables.values().filter(|t| documented(t)).collect();
+    let by = ByTable::new(snap);
+    let graph = Graph::new(snap);
+    let wanted = |t: &Table| schemas.map_or(true, |s| s.contains(&t.schema));
+    let tables: Vec<&Table> = snap.tables.values().filter(|t| documented(t) && wanted(t)).collect();
     let mut columns_of: BTreeMap<&str, Vec<&crate::model::Column>> = BTreeMap::new();
     for c in snap.columns.values() {
         columns_of.entry(c.table_key.as_str()).or_default().push(c);
@@ -120,7 +124,7 @@ pub fn render(snap: &Snapshot, graph: &Graph, extras: &Extras, kw: &Keywords, hi
 
     for t in &tables {
         let stem = file_stem(&t.key);
-        files.push((format!("{stem}.sql"), table_ddl(snap, &t.key, extras, kw).unwrap_or_default()));
+        files.push((format!("{stem}.sql"), table_ddl_with(&by, &t.key, extras, kw).unwrap_or_default()));
         let mut md = format!("# {}\n\n", t.key);
         let _ = writeln!(md, "{}{}\n", t.kind.replace('_', " "), t.partition_of.as_ref().map(|p| format!(", partition of {p} {}", t.partition_bound.clone().unwrap_or_default())).unwrap_or_default());
         if let Some(comment) = &t.comment {
@@ -140,8 +144,8 @@ pub fn render(snap: &Snapshot, graph: &Graph, extras: &Extras, kw: &Keywords, hi
                 cell(c.comment.as_deref().unwrap_or(""))
             );
         }
-        let keys: Vec<String> = snap.constraints.pks.values().filter(|k| k.table_key == t.key).map(|k| format!("- primary key {} ({})", k.name, k.columns.join(", ")))
-            .chain(snap.constraints.uniques.values().filter(|k| k.table_key == t.key).map(|k| format!("- unique {} ({})", k.name, k.columns.join(", "))))
+        let keys: Vec<String> = by.pks.get(t.key.as_str()).into_iter().flatten().map(|k| format!("- primary key {} ({})", k.name, k.columns.join(", ")))
+            .chain(by.uniques.get(t.key.as_str()).into_iter().flatten().map(|k| format!("- unique {} ({})", k.name, k.columns.join(", "))))
             .collect();
         if !keys.is_empty() {
             let _ = writeln!(md, "\n## Keys\n\n{}", keys.join("\n"));

@@ -52,14 +52,28 @@ fn lens_docs(
     since_drift_id: default!(Option<i64>, "NULL"),
 ) -> TableIterator<'static, (name!(path, String), name!(content, String))> {
     let schemas = name_list(schemas, "schemas");
-    let limited = schemas.is_some();
-    let snapshot = take_snapshot(&Scope { schemas, tables: None, exact_sizes: false, owners: None });
-    // risk counts FKs from every schema
-    let everything = if limited { Some(take_snapshot(&Scope { schemas: None, tables: None, exact_sizes: false, owners: None })) } else { None };
-    let graph = lens_core::risk::Graph::new(everything.as_ref().unwrap_or(&snapshot));
-    let oids: Vec<u32> = snapshot.tables.values().filter_map(|t| t.oid).map(|o| o as u32).collect();
+    if let Some(names) = &schemas {
+        crate::functions::snapshot::check_schemas(names);
+    }
+    // every schema: risk counts the FKs that point in from elsewhere
+    let snapshot = take_snapshot(&Scope { schemas: None, tables: None, exact_sizes: false, owners: None });
+    let oids: Vec<u32> = snapshot
+        .tables
+        .values()
+        .filter(|t| schemas.as_ref().map_or(true, |s| s.contains(&t.schema)))
+        .filter_map(|t| t.oid)
+        .map(|o| o as u32)
+        .collect();
     let extras = ddl_extras(&oids);
-    let history = since_drift_id.map(|since| history(since, &snapshot)).unwrap_or_default();
-    let files = lens_core::docs::render(&snapshot, &graph, &extras, &keywords(), &history);
+    let kw = keywords();
+    let mut history = since_drift_id.map(|since| history(since, &snapshot)).unwrap_or_default();
+    if let Some(names) = &schemas {
+        // a table's schema is the key's first part, as the live snapshot names it
+        let prefixes: Vec<String> = names.iter().map(|s| format!("{}.", lens_core::ident::quote_ident(s, &kw))).collect();
+        let in_scope = |key: &String| prefixes.iter().any(|p| key.starts_with(p.as_str()));
+        history.new.retain(|k, _| in_scope(k));
+        history.orphaned.retain(|k, _| in_scope(k));
+    }
+    let files = lens_core::docs::render(&snapshot, schemas.as_deref(), &extras, &kw, &history);
     TableIterator::new(files)
 }

@@ -44,6 +44,8 @@ fn a_dump_becomes_a_report_and_two_dumps_a_diff() {
     assert!(std::fs::read_to_string(out.join("erd.mmd")).unwrap().starts_with("erDiagram"));
     assert!(std::fs::read_to_string(out.join("erd.dot")).unwrap().starts_with("digraph"));
     assert!(std::fs::read_to_string(out.join("erd.svg")).unwrap().contains("<svg"), "Graphviz is installed by setup.sh");
+    let checks = read_json(&out.join("checks.json"));
+    assert!(checks.as_array().unwrap().iter().any(|c| c["rule"] == "fk_without_index"), "{checks}");
     assert!(out.join("dump2").join("snapshot.json").exists());
     let diff = read_json(&out.join("diff.json"));
     assert_eq!(diff["changed"], true);

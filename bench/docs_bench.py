@@ -14,7 +14,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from snapshot_bench import ensure_db, psql, timed  # noqa: E402
+from snapshot_bench import ensure_db, medians, psql, sql_cases, timed  # noqa: E402
 
 
 def main():
@@ -24,28 +24,20 @@ def main():
     ap.add_argument("--sample", type=int, default=10)
     args = ap.parse_args()
     db = ensure_db(args.size)
-    base = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", db, "-o", "/dev/null", "-c"]
-    cases = {
-        "lens_docs(ARRAY['app'])": base + ["SELECT path, content FROM lens_docs(ARRAY['app'])"],
-        "lens_checks(ARRAY['app'])": base + ["SELECT * FROM lens_checks(ARRAY['app'])"],
-        "lens_ddl_script(ARRAY['app'])": base + ["SELECT lens_ddl_script(ARRAY['app'])"],
-    }
-    samples = {name: [] for name in cases}
-    names = list(cases)
-    shuffle = random.Random(3)
-    for _ in range(args.runs):
-        shuffle.shuffle(names)
-        for name in names:
-            samples[name].append(timed(cases[name]))
+    m = medians(sql_cases(db, {
+        "lens_docs(ARRAY['app'])": "SELECT path, content FROM lens_docs(ARRAY['app'])",
+        "lens_checks(ARRAY['app'])": "SELECT * FROM lens_checks(ARRAY['app'])",
+        "lens_ddl_script(ARRAY['app'])": "SELECT lens_ddl_script(ARRAY['app'])",
+    }), args.runs, seed=3)
     tables = [t for t in psql(db, "-c", "SELECT relname FROM pg_class WHERE relnamespace = 'app'::regnamespace AND relkind = 'r' ORDER BY 1").stdout.split()]
     per_table = [timed(["pg_dump", "--schema-only", "-t", f"app.{t}", "-d", db, "-f", "/dev/null"])
                  for t in random.Random(1).sample(tables, min(args.sample, len(tables)))]
     pg_dump_all = statistics.median(per_table) * len(tables)
-    docs = statistics.median(samples["lens_docs(ARRAY['app'])"])
+    docs = m["lens_docs(ARRAY['app'])"]
     files = psql(db, "-c", "SELECT count(*) FROM lens_docs(ARRAY['app'])").stdout.strip()
     print(f"\n## docs: {args.size} tables ({files} files), median of {args.runs} runs, seconds")
-    for name in cases:
-        print(f"  {name:<32} {statistics.median(samples[name]):8.3f}")
+    for name, t in m.items():
+        print(f"  {name:<32} {t:8.3f}")
     print(f"  pg_dump -t per table (median of {len(per_table)})  {statistics.median(per_table):8.3f}")
     print(f"  pg_dump -t for all {len(tables)} tables (extrapolated) {pg_dump_all:8.1f}  ({pg_dump_all / 60:.1f} minutes)")
     print(f"  lens_docs: {docs:.3f} s (target < 2 s), {pg_dump_all / docs:.0f}x faster than one pg_dump -t per table")

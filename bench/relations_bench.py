@@ -7,12 +7,10 @@ Each measurement is a whole psql process (a new backend) writing to /dev/null; m
 """
 import argparse
 import os
-import random
-import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from snapshot_bench import ensure_db, timed  # noqa: E402
+from snapshot_bench import ensure_db, medians, sql_cases  # noqa: E402
 
 
 def main():
@@ -21,24 +19,16 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
     db = ensure_db(args.size)
-    base = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", db, "-o", "/dev/null", "-c"]
-    cases = {
-        "lens_risks(ARRAY['app'])": base + ["SELECT * FROM lens_risks(ARRAY['app'])"],
-        "lens_risk('app.t00001')": base + ["SELECT lens_risk('app.t00001')"],
-        "lens_erd(ARRAY['app']) mermaid": base + ["SELECT lens_erd(ARRAY['app'])"],
-        "lens_erd(ARRAY['app'], 'dot')": base + ["SELECT lens_erd(ARRAY['app'], 'dot')"],
-        "lens_erd focus t00001, depth 2": base + ["SELECT lens_erd(ARRAY['app'], 'mermaid', 'app.t00001', 2)"],
-    }
-    samples = {name: [] for name in cases}
-    names = list(cases)
-    shuffle = random.Random(5)
-    for _ in range(args.runs):
-        shuffle.shuffle(names)
-        for name in names:
-            samples[name].append(timed(cases[name]))
+    m = medians(sql_cases(db, {
+        "lens_risks(ARRAY['app'])": "SELECT * FROM lens_risks(ARRAY['app'])",
+        "lens_risk('app.t00001')": "SELECT lens_risk('app.t00001')",
+        "lens_erd(ARRAY['app']) mermaid": "SELECT lens_erd(ARRAY['app'])",
+        "lens_erd(ARRAY['app'], 'dot')": "SELECT lens_erd(ARRAY['app'], 'dot')",
+        "lens_erd focus t00001, depth 2": "SELECT lens_erd(ARRAY['app'], 'mermaid', 'app.t00001', 2)",
+    }), args.runs, seed=5)
     print(f"\n## relationships: {args.size} tables, median of {args.runs} runs, seconds (target: each under 1 s)")
-    for name in cases:
-        print(f"  {name:<34} {statistics.median(samples[name]):7.3f}")
+    for name, t in m.items():
+        print(f"  {name:<34} {t:7.3f}")
 
 
 if __name__ == "__main__":

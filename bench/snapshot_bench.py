@@ -56,16 +56,28 @@ def measure(db, runs):
         "seed queries": base + ["-f", os.path.join(SHARED, "seed_queries.sql")],
         "pg_dump --schema-only": ["pg_dump", "--schema-only", "-n", "app", "-d", db, "-f", "/dev/null"],
     }
+    return medians(cases, runs)
+
+
+def medians(cases, runs, seed=7):
+    """Runs every case (a command line) `runs` times and returns each one's median time.
+
+    Interleaved, so drift on a noisy machine hits every case alike, and shuffled, so no case
+    always runs right after the same other one (after pg_dump, a run is slower)."""
     samples = {name: [] for name in cases}
     names = list(cases)
-    shuffle = random.Random(7)
+    shuffle = random.Random(seed)
     for _ in range(runs):
-        # interleaved, so drift on a noisy machine hits every case alike, and shuffled, so no
-        # case always runs right after the same other one (after pg_dump, a run is slower)
         shuffle.shuffle(names)
         for name in names:
             samples[name].append(timed(cases[name]))
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def sql_cases(db, queries):
+    """psql command lines for SQL cases, output thrown away."""
+    base = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", db, "-o", "/dev/null", "-c"]
+    return {name: base + [sql] for name, sql in queries.items()}
 
 
 def main():

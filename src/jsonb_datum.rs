@@ -1,7 +1,9 @@
 //! jsonb in and out of the extension's functions.
 //!
 //! Out: the bytes `lens_core::jsonb` lays out, copied into palloc'd memory, returned as is.
-//! In: a jsonb argument is printed with `jsonb_out` and parsed with serde by the caller.
+//! In: a jsonb argument as JSON text (`JsonbText`, through `jsonb_out`), as a JSON value read
+//! from its binary form (`JsonbValue`), or as its bytes (`JsonbBytes`, for `lens_diff`); and
+//! the other argument types the functions take (`regclass`, `name`).
 
 use pgrx::pgrx_sql_entity_graph::metadata::{
     ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable, TypeOrigin,
@@ -10,6 +12,28 @@ use pgrx::callconv::{Arg, ArgAbi, BoxRet, FcInfo};
 use pgrx::datum::Datum;
 use pgrx::prelude::*;
 use pgrx::{FromDatum, IntoDatum};
+
+/// Declares a function argument type read with its `FromDatum`: its SQL type, and the ERROR
+/// (message, hint) a NULL gets when the function is not STRICT.
+macro_rules! sql_argument {
+    ($ty:ty, $sql:literal, $null_message:literal, $null_hint:literal) => {
+        unsafe impl<'fcx> ArgAbi<'fcx> for $ty {
+            unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
+                match unsafe { arg.unbox_arg_using_from_datum() } {
+                    Some(v) => v,
+                    None => crate::errors::bad_argument($null_message, $null_hint),
+                }
+            }
+        }
+
+        unsafe impl SqlTranslatable for $ty {
+            const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!($ty);
+            const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
+            const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal($sql));
+            const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal($sql)));
+        }
+    };
+}
 
 /// A jsonb value already in PostgreSQL's binary layout.
 pub struct EncodedJsonb(pub Vec<u8>);
@@ -62,21 +86,7 @@ impl FromDatum for JsonbText {
     }
 }
 
-unsafe impl<'fcx> ArgAbi<'fcx> for JsonbText {
-    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
-        match unsafe { arg.unbox_arg_using_from_datum() } {
-            Some(v) => v,
-            None => crate::errors::bad_argument("the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned."),
-        }
-    }
-}
-
-unsafe impl SqlTranslatable for JsonbText {
-    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(JsonbText);
-    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
-    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
-}
+sql_argument!(JsonbText, "jsonb", "the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned.");
 
 impl EncodedJsonb {
     /// The value as a query parameter (copied into palloc'd memory).
@@ -121,21 +131,7 @@ impl FromDatum for JsonbValue {
     }
 }
 
-unsafe impl<'fcx> ArgAbi<'fcx> for JsonbValue {
-    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
-        match unsafe { arg.unbox_arg_using_from_datum() } {
-            Some(v) => v,
-            None => crate::errors::bad_argument("the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned."),
-        }
-    }
-}
-
-unsafe impl SqlTranslatable for JsonbValue {
-    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(JsonbValue);
-    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
-    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
-}
+sql_argument!(JsonbValue, "jsonb", "the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned.");
 
 /// A jsonb argument as its binary bytes (detoasted, valid for the call), for functions that
 /// read large values in place (`lens_diff`).
@@ -156,21 +152,7 @@ impl FromDatum for JsonbBytes {
     }
 }
 
-unsafe impl<'fcx> ArgAbi<'fcx> for JsonbBytes {
-    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
-        match unsafe { arg.unbox_arg_using_from_datum() } {
-            Some(v) => v,
-            None => crate::errors::bad_argument("the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned."),
-        }
-    }
-}
-
-unsafe impl SqlTranslatable for JsonbBytes {
-    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(JsonbBytes);
-    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("jsonb"));
-    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("jsonb")));
-}
+sql_argument!(JsonbBytes, "jsonb", "the snapshot argument is NULL", "Pass a snapshot that lens_snapshot() returned.");
 
 /// A `regclass` argument: the relation's oid.
 pub struct RegClass(pub pg_sys::Oid);
@@ -181,21 +163,7 @@ impl FromDatum for RegClass {
     }
 }
 
-unsafe impl<'fcx> ArgAbi<'fcx> for RegClass {
-    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
-        match unsafe { arg.unbox_arg_using_from_datum() } {
-            Some(v) => v,
-            None => crate::errors::bad_argument("the table argument is NULL", "Pass a table, e.g. 'public.users'::regclass."),
-        }
-    }
-}
-
-unsafe impl SqlTranslatable for RegClass {
-    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(RegClass);
-    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("regclass"));
-    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("regclass")));
-}
+sql_argument!(RegClass, "regclass", "the table argument is NULL", "Pass a table, e.g. 'public.users'::regclass.");
 
 /// A `name` argument, as a Rust string.
 pub struct NameArg(pub String);
@@ -213,18 +181,4 @@ impl FromDatum for NameArg {
     }
 }
 
-unsafe impl<'fcx> ArgAbi<'fcx> for NameArg {
-    unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
-        match unsafe { arg.unbox_arg_using_from_datum() } {
-            Some(v) => v,
-            None => crate::errors::bad_argument("the column argument is NULL", "Pass a column name."),
-        }
-    }
-}
-
-unsafe impl SqlTranslatable for NameArg {
-    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(NameArg);
-    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("name"));
-    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("name")));
-}
+sql_argument!(NameArg, "name", "the column argument is NULL", "Pass a column name.");

@@ -9,8 +9,10 @@ use std::process::Command;
 const TRIGGER_FUNCTION: &str = "CREATE SCHEMA IF NOT EXISTS shop; \
     CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.placed_at := now(); RETURN NEW; END $$;";
 
+/// The benchmark schema: fixtures/gen_schema.py is a copy of ../shared/bench/gen_schema.py,
+/// so that the tests run where the shared folder is not (CI's clean clone).
 fn benchmark_schema(tables: usize) -> String {
-    let script = format!("{}/../../shared/bench/gen_schema.py", env!("CARGO_MANIFEST_DIR"));
+    let script = format!("{}/fixtures/gen_schema.py", env!("CARGO_MANIFEST_DIR"));
     let out = Command::new("python3").arg(&script).arg(tables.to_string()).output().expect("python3 runs gen_schema.py");
     assert!(out.status.success(), "gen_schema.py: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()

@@ -110,3 +110,21 @@ fn time_travel_by_id_and_by_time() {
     let (code, _, _) = error_of(&mut db, "SELECT lens_snapshot_at(999999::bigint)");
     assert_eq!(code, "P0002");
 }
+
+#[test]
+fn schema_statements_touch_only_what_is_in_the_schema() {
+    let mut db = fresh_db("lens_capture_schema");
+    db.batch_execute("CREATE SCHEMA s; CREATE TABLE s.t (id int PRIMARY KEY); CREATE TABLE public.child (id int PRIMARY KEY, t_id int REFERENCES s.t); \
+                      CREATE VIEW public.v AS SELECT id FROM s.t; CREATE TABLE public.elsewhere (id int)").unwrap();
+    db.batch_execute("CREATE SCHEMA empty_one").unwrap();
+    let diff = json(&mut db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)");
+    assert_eq!(diff["changed"], serde_json::json!(false), "a new empty schema changes no entry: {diff}");
+    db.batch_execute("ALTER SCHEMA s RENAME TO s2").unwrap();
+    let row = db.query_one("SELECT diff::text, resync FROM lens_drift ORDER BY id DESC LIMIT 1", &[]).unwrap();
+    let diff: serde_json::Value = serde_json::from_str(&row.get::<_, String>(0)).unwrap();
+    assert!(!row.get::<_, bool>(1), "no full rebuild");
+    assert_eq!(diff["tables"]["renamed"][0]["to"], "s2.t");
+    assert_eq!(diff["relationships"]["renamed"][0]["to"], "public.child(t_id) -> s2.t(id)", "the FK from another schema follows");
+    assert!(diff["views"]["changed"][0]["changes"]["definition"]["after"].as_str().unwrap().contains("s2.t"), "{diff}");
+    assert!(rebuilds_live(&mut db));
+}

@@ -15,7 +15,7 @@ use crate::catalog_reader::{read_catalog, resolve_for_capture, Owners, Scope};
 use crate::gucs;
 use crate::spi_read::{query, with_settings};
 use lens_core::capture::{assemble, state_entries, StateEntry};
-use owners::{Touched, NAMESPACE_RELATION};
+use owners::Touched;
 use pgrx::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -273,8 +273,7 @@ fn capture(schema: &str, statement: &Statement) {
             crate::errors::internal("lens_head has no row: the extension's history tables were tampered with")
         };
         let scope_schemas = gucs::capture_schemas();
-        let schema_level = statement.touched.iter().chain(&statement.dropped).any(|t| t.classid == NAMESPACE_RELATION);
-        let full = head.needs_resync || head.schemas != scope_schemas || schema_level;
+        let full = head.needs_resync || head.schemas != scope_schemas;
         let clock = crate::spi_read::PhaseClock::start();
         // The same small queries run for every statement: plan them once (their SQL avoids
         // shapes a generic plan would scan for). A full read keeps custom plans.

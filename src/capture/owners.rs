@@ -12,8 +12,6 @@ pub struct Touched {
     pub identity: String,
 }
 
-pub const NAMESPACE_RELATION: u32 = 2615; // pg_namespace
-
 /// The groups of the objects that still exist (and their dependents and children), from the
 /// catalog; the groups of dropped objects come from the stored state (`store::owners_of`).
 pub fn live_owners(touched: &[Touched], with_dependents: bool) -> Owners {

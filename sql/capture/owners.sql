@@ -3,24 +3,13 @@
 -- whose entries it is part of; the same for the objects that depend on it (a view on a
 -- renamed table, the FK of another table that points at it, a column of a renamed type);
 -- and, recursively, the partitions and inheritance children of every relation found, which
--- an ALTER on their parent changes too. A schema stands for everything in it (ALTER SCHEMA
--- RENAME changes every key in it, and what refers to them). Objects of extensions are left out.
+-- an ALTER on their parent changes too. Objects of extensions are left out. (A schema comes
+-- in as the objects in it: schema_objects.sql.)
 -- $3: whether dependents can have changed (false for CREATE statements: nothing depends on
 -- a new object yet but its own parts).
 -- Returns the owner's oid and kind: a pg_class relkind, or 't' for a type.
-WITH RECURSIVE given(classid, objid) AS (
+WITH RECURSIVE touched(classid, objid) AS (
     SELECT * FROM unnest($1::oid[], $2::oid[])
-), touched(classid, objid) AS (
-    SELECT classid, objid FROM given
-    UNION
-    -- a schema (renamed, say): everything in it
-    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid
-    FROM given g JOIN pg_catalog.pg_class c ON c.relnamespace = g.objid
-    WHERE g.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-    UNION
-    SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid
-    FROM given g JOIN pg_catalog.pg_type t ON t.typnamespace = g.objid
-    WHERE g.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND t.typtype IN ('e', 'd', 'c')
 ), objects(classid, objid) AS (
     SELECT classid, objid FROM touched
     UNION

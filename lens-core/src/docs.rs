@@ -17,8 +17,6 @@ pub struct History {
     pub new: BTreeMap<String, i64>,
     /// tables dropped (or renamed away) since and gone now: key -> drift id
     pub orphaned: BTreeMap<String, i64>,
-    /// the previous capture, as a drift id (None: no previous capture)
-    pub since: Option<i64>,
 }
 
 /// A file name for a table key: the key (quoted as quote_ident() does, so two tables never

@@ -474,34 +474,6 @@ impl<'a> serde::Serializer for KeyCapture<'a> {
     fn serialize_struct_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self::SerializeStructVariant, JsonbError> { Err(JsonbError::Unsupported("object keys")) }
 }
 
-/// The members of the jsonb object that starts at `start` in `buf` (a varlena as the writers
-/// here lay it out): each key's bytes and the byte range of its value (leading alignment
-/// padding included), in stored order. Empty when `start` holds no object.
-pub fn object_members(buf: &[u8], start: usize) -> Vec<(&[u8], std::ops::Range<usize>)> {
-    let read = |at: usize| buf.get(at..at + 4).map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
-    let Some(header) = read(start) else { return Vec::new() };
-    if header & JB_FOBJECT == 0 {
-        return Vec::new();
-    }
-    let n = (header & JENTRY_OFFLENMASK) as usize;
-    let entries = start + 4;
-    let data = entries + 8 * n;
-    let mut ends = Vec::with_capacity(2 * n);
-    let mut end = 0usize;
-    for i in 0..2 * n {
-        let Some(e) = read(entries + 4 * i) else { return Vec::new() };
-        end = if e & JENTRY_HAS_OFF != 0 { (e & JENTRY_OFFLENMASK) as usize } else { end + (e & JENTRY_OFFLENMASK) as usize };
-        ends.push(end);
-    }
-    let range = |i: usize| (if i == 0 { 0 } else { ends[i - 1] }) + data..ends[i] + data;
-    (0..n)
-        .filter_map(|i| {
-            let (k, v) = (range(i), range(n + i));
-            (v.end <= buf.len()).then(|| (&buf[k], v))
-        })
-        .collect()
-}
-
 /// A decimal number in PostgreSQL's NUMERIC layout: base-10000 digits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decimal {

@@ -11,7 +11,7 @@ use pgrx::prelude::*;
 /// What lens_drift says happened to tables after drift row `since`.
 fn history(since: i64, live: &lens_core::Snapshot) -> History {
     let schema = crate::capture::store::extension_schema_checked();
-    let mut history = History { since: Some(since), ..Default::default() };
+    let mut history = History::default();
     Spi::connect(|_| {
         let rows = execute(
             "docs_history",

@@ -241,15 +241,25 @@ pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> R
     }
 }
 
+/// The report of an error `in_subtransaction` caught.
+pub fn error_report(error: &pg_sys::panic::CaughtError) -> &pg_sys::panic::ErrorReportWithLevel {
+    use pg_sys::panic::CaughtError;
+    match error {
+        CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => r,
+        CaughtError::RustPanic { ereport, .. } => ereport,
+    }
+}
+
+/// The message of an error `in_subtransaction` caught.
+pub fn error_message(error: &pg_sys::panic::CaughtError) -> String {
+    error_report(error).message().to_string()
+}
+
 /// True for the errors that concurrent DDL causes a catalog read, which a new attempt cures:
 /// an object dropped after our snapshot was taken (the deparse functions then fail), a lock
 /// we did not get in time, a deadlock.
 pub fn is_concurrent_ddl(error: &pg_sys::panic::CaughtError) -> bool {
-    use pg_sys::panic::CaughtError;
-    let report = match error {
-        CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => r,
-        CaughtError::RustPanic { ereport, .. } => ereport,
-    };
+    let report = error_report(error);
     pgrx::debug1!("pg_lens: catalog read failed: {}", report.message());
     use pgrx::PgSqlErrorCode::*;
     match report.sql_error_code() {

@@ -222,7 +222,7 @@ fn capture_or_report(schema: &str, statement: &Statement) {
     }
     let outcome = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| capture(schema, statement)));
     let Err(error) = outcome else { return };
-    let message = error_message(&error);
+    let message = crate::spi_read::error_message(&error);
     pgrx::warning!("pg_lens: could not capture {}: {message}", statement.tags.join(", "));
     let recorded = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| {
         with_capture_flag(|| {
@@ -243,20 +243,7 @@ fn capture_or_report(schema: &str, statement: &Statement) {
         })
     }));
     if let Err(e) = recorded {
-        pgrx::warning!("pg_lens: could not record the capture failure either: {}", error_message(&e));
-    }
-}
-
-/// The message of an error caught in a subtransaction.
-pub fn error_text(error: &pg_sys::panic::CaughtError) -> String {
-    error_message(error)
-}
-
-fn error_message(error: &pg_sys::panic::CaughtError) -> String {
-    use pg_sys::panic::CaughtError;
-    match error {
-        CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => r.message().to_string(),
-        CaughtError::RustPanic { ereport, .. } => ereport.message().to_string(),
+        pgrx::warning!("pg_lens: could not record the capture failure either: {}", crate::spi_read::error_message(&e));
     }
 }
 

@@ -80,7 +80,7 @@ fn count(rows_sql: &str, value: &str) -> Result<(i64, bool), String> {
     match outcome {
         Ok(n) => Ok((n.min(ROW_CAP), n > ROW_CAP)),
         Err(e) => {
-            let message = crate::capture::error_text(&e);
+            let message = crate::spi_read::error_message(&e);
             if message.contains("canceling statement") {
                 e.rethrow();
             }
@@ -280,7 +280,7 @@ fn lens_explain(tbl: RegClass, col: NameArg, value: String) -> EncodedJsonb {
         let literal = match checked {
             Ok(literal) => literal,
             Err(e) => bad_argument(
-                format!("\"{value}\" is not a value of {table_key}.{quoted_column} ({cast}): {}", crate::capture::error_text(&e)),
+                format!("\"{value}\" is not a value of {table_key}.{quoted_column} ({cast}): {}", crate::spi_read::error_message(&e)),
                 "Pass the value as text in the column's own format, e.g. '42' or '2026-01-01'.",
             ),
         };

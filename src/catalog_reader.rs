@@ -27,6 +27,18 @@ pub struct Scope {
     pub owners: Option<Owners>,
 }
 
+impl Scope {
+    /// A snapshot of whole schemas (None: every user schema), sizes estimated.
+    pub fn schemas(schemas: Option<Vec<String>>) -> Scope {
+        Scope { schemas, tables: None, exact_sizes: false, owners: None }
+    }
+
+    /// A snapshot limited to some tables of `schemas` (None: the tables' own schemas).
+    pub fn tables(schemas: Option<Vec<String>>, tables: Vec<String>) -> Scope {
+        Scope { tables: Some(tables), ..Scope::schemas(schemas) }
+    }
+}
+
 /// The groups capture re-reads: relations, sequences nobody owns, types.
 #[derive(Default, Debug)]
 pub struct Owners {

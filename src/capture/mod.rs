@@ -378,7 +378,7 @@ pub fn read_entries(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> Ve
     if owners.as_ref().is_some_and(|o| o.relations.is_empty() && o.sequences.is_empty() && o.types.is_empty()) {
         return Vec::new();
     }
-    let scope = Scope { schemas: schemas.clone(), tables: None, exact_sizes: false, owners };
+    let scope = Scope { owners, ..Scope::schemas(schemas.clone()) };
     let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolve_for_capture(&scope)));
     entries_of_catalog(&raw).1
 }
@@ -404,7 +404,7 @@ fn lens_take_baseline() {
             let schemas = gucs::capture_schemas();
             store::create_head(&schema, &schemas);
             store::lock_head(&schema);
-            let scope = Scope { schemas: schemas.clone(), tables: None, exact_sizes: false, owners: None };
+            let scope = Scope::schemas(schemas.clone());
             let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolve_for_capture(&scope)));
             let (mut snapshot, entries) = entries_of_catalog(&raw);
             drop(raw);
@@ -482,7 +482,7 @@ fn live_signature(schema: &str, schemas: &Option<Vec<String>>) -> String {
         (head_schemas == *schemas && gucs::capture_schemas() == *schemas).then(|| rows.string(0, 1))
     });
     kept.unwrap_or_else(|| {
-        let scope = Scope { schemas: schemas.clone(), tables: None, exact_sizes: false, owners: None };
+        let scope = Scope::schemas(schemas.clone());
         crate::functions::snapshot::take_snapshot(&scope).meta.signature
     })
 }
@@ -508,7 +508,7 @@ pub fn respond(schemas: Option<Vec<String>>, mode: &str, visible: Option<Vec<Str
     let (snapshot, source) = match (&previous, mode, &visible) {
         (Some(prev), "visible", Some(tables)) => (merge_visible(&prev.snapshot, &schemas, tables), "visible"),
         _ => {
-            let scope = Scope { schemas: schemas.clone(), tables: None, exact_sizes: false, owners: None };
+            let scope = Scope::schemas(schemas.clone());
             (crate::functions::snapshot::take_snapshot(&scope), "fresh")
         }
     };
@@ -547,7 +547,7 @@ pub fn respond(schemas: Option<Vec<String>>, mode: &str, visible: Option<Vec<Str
 /// The stored snapshot with the entries of `tables` read again: whatever hangs off them
 /// (columns, constraints, indexes, FKs they hold, triggers, policies, view bodies) replaced.
 fn merge_visible(stored: &serde_json::Value, schemas: &Option<Vec<String>>, tables: &[String]) -> lens_core::Snapshot {
-    let scope = Scope { schemas: schemas.clone(), tables: Some(tables.to_vec()), exact_sizes: false, owners: None };
+    let scope = Scope::tables(schemas.clone(), tables.to_vec());
     let fresh = crate::functions::snapshot::take_snapshot(&scope);
     let fresh_value = serde_json::to_value(&fresh).unwrap_or(serde_json::Value::Null);
     let mut merged = stored.clone();

@@ -21,7 +21,7 @@ fn lens_checks(
     (name!(rule, String), name!(severity, String), name!(object_key, String), name!(message, String), name!(remediation, String)),
 > {
     let schemas = name_list(schemas, "schemas");
-    let snapshot = take_snapshot(&Scope { schemas, tables: None, exact_sizes: false, owners: None });
+    let snapshot = take_snapshot(&Scope::schemas(schemas));
     let live = Spi::connect(|_| {
         let rows = query(
             "sequence_values",

@@ -57,7 +57,7 @@ fn lens_ddl(tbl: RegClass) -> String {
             "Pass a table of a user schema; pg_dump does not dump system catalogs either.",
         );
     }
-    let snapshot = take_snapshot(&Scope { schemas: None, tables: Some(vec![key.clone()]), exact_sizes: false, owners: None });
+    let snapshot = take_snapshot(&Scope::tables(None, vec![key.clone()]));
     let extras = ddl_extras(&[tbl.0.to_u32()]);
     match lens_core::ddl::table_ddl(&snapshot, &key, &extras, &keywords()) {
         Some(ddl) => ddl,
@@ -76,7 +76,7 @@ fn lens_ddl(tbl: RegClass) -> String {
 #[search_path(pg_catalog, pg_temp)]
 fn lens_ddl_script(schemas: default!(Option<Vec<Option<String>>>, "NULL")) -> String {
     let schemas = crate::functions::snapshot::name_list(schemas, "schemas");
-    let snapshot = take_snapshot(&Scope { schemas, tables: None, exact_sizes: false, owners: None });
+    let snapshot = take_snapshot(&Scope::schemas(schemas));
     let oids: Vec<u32> = snapshot.tables.values().filter_map(|t| t.oid).map(|o| o as u32).collect();
     let extras = ddl_extras(&oids);
     lens_core::ddl::schema_ddl(&snapshot, &extras, &keywords())

@@ -56,7 +56,7 @@ fn lens_docs(
         crate::functions::snapshot::check_schemas(names);
     }
     // every schema: risk counts the FKs that point in from elsewhere
-    let snapshot = take_snapshot(&Scope { schemas: None, tables: None, exact_sizes: false, owners: None });
+    let snapshot = take_snapshot(&Scope::schemas(None));
     let oids: Vec<u32> = snapshot
         .tables
         .values()

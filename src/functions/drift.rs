@@ -183,7 +183,7 @@ fn lens_check_drift(expected: JsonbBytes) -> EncodedJsonb {
         EncodedJsonb::from_value(&json!({"meta": {}, "tables": {}}))
     } else {
         let schemas = if wanted.is_empty() { None } else { Some(existing) };
-        let scope = Scope { schemas, tables: None, exact_sizes: false, owners: None };
+        let scope = Scope::schemas(schemas);
         take_encoded_snapshot(&scope).0
     };
     match lens_core::diff::diff_encoded(expected.0, &live.0[4..]) {

@@ -32,7 +32,7 @@ pub fn relation_key(oid: pg_sys::Oid) -> (String, String) {
 
 /// The whole FK graph: every user schema, since FKs cross schemas.
 fn graph_snapshot() -> lens_core::Snapshot {
-    take_snapshot(&Scope { schemas: None, tables: None, exact_sizes: false, owners: None })
+    take_snapshot(&Scope::schemas(None))
 }
 
 /// How dangerous it is to delete from `tbl`: score 0-100, level, reasons, factors, blast
@@ -122,7 +122,7 @@ fn lens_erd(
     let focus_key = focus.map(|f| relation_key(f.0));
     // the focus's neighbours may live in other schemas: read them all then
     let scope_schemas = if focus_key.is_some() { None } else { schemas };
-    let snapshot = take_snapshot(&Scope { schemas: scope_schemas, tables: None, exact_sizes: false, owners: None });
+    let snapshot = take_snapshot(&Scope::schemas(scope_schemas));
     if let Some((key, _)) = &focus_key {
         if !snapshot.tables.contains_key(key) {
             bad_argument(format!("{key} is not a table pg_lens sees"), "Pass a table of a user schema as focus.");

@@ -115,7 +115,7 @@ fn lens_snapshot(
 #[pg_extern(stable, name = "lens_signature")]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_signature_live(schemas: default!(Option<Vec<Option<String>>>, "NULL")) -> String {
-    let scope = Scope { schemas: name_list(schemas, "schemas"), tables: None, exact_sizes: false, owners: None };
+    let scope = Scope::schemas(name_list(schemas, "schemas"));
     take_snapshot(&scope).meta.signature
 }
 

@@ -109,13 +109,7 @@ pub struct JsonbValue(pub serde_json::Value);
 impl JsonbValue {
     /// Reads a jsonb datum.
     pub unsafe fn from_jsonb_datum(datum: pg_sys::Datum) -> Result<serde_json::Value, lens_core::jsonb_read::ReadError> {
-        unsafe {
-            // SAFETY: a jsonb datum; detoasting gives a plain 4-byte-header varlena.
-            let varlena = pg_sys::pg_detoast_datum(datum.cast_mut_ptr::<pg_sys::varlena>());
-            let len = pgrx::varlena::varsize_any_exhdr(varlena);
-            let data = std::slice::from_raw_parts(pgrx::varlena::vardata_any(varlena) as *const u8, len);
-            lens_core::jsonb_read::jsonb_to_value(data)
-        }
+        lens_core::jsonb_read::jsonb_to_value(unsafe { jsonb_bytes(datum) })
     }
 }
 
@@ -142,13 +136,18 @@ impl FromDatum for JsonbBytes {
         if is_null {
             return None;
         }
-        unsafe {
-            // SAFETY: a jsonb datum, detoasted into memory of the call's context, which outlives
-            // every use of the slice inside the function.
-            let varlena = pg_sys::pg_detoast_datum(datum.cast_mut_ptr::<pg_sys::varlena>());
-            let len = pgrx::varlena::varsize_any_exhdr(varlena);
-            Some(JsonbBytes(std::slice::from_raw_parts(pgrx::varlena::vardata_any(varlena) as *const u8, len)))
-        }
+        Some(JsonbBytes(unsafe { jsonb_bytes(datum) }))
+    }
+}
+
+/// The bytes of a jsonb datum after its varlena header, detoasted into the current memory
+/// context (the call's: the slice must not outlive the function call).
+unsafe fn jsonb_bytes(datum: pg_sys::Datum) -> &'static [u8] {
+    unsafe {
+        // SAFETY: a jsonb datum; detoasting gives a plain varlena in palloc'd memory.
+        let varlena = pg_sys::pg_detoast_datum(datum.cast_mut_ptr::<pg_sys::varlena>());
+        let len = pgrx::varlena::varsize_any_exhdr(varlena);
+        std::slice::from_raw_parts(pgrx::varlena::vardata_any(varlena) as *const u8, len)
     }
 }
 

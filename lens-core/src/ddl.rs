@@ -86,7 +86,7 @@ impl<'a> ByTable<'a> {
 }
 
 /// The entries of one table in a grouping (none when it has none).
-fn of<'m, 'a, T>(map: &'m HashMap<&'a str, Vec<&'a T>>, key: &str) -> &'m [&'a T] {
+pub(crate) fn of<'m, 'a, T>(map: &'m HashMap<&'a str, Vec<&'a T>>, key: &str) -> &'m [&'a T] {
     map.get(key).map(Vec::as_slice).unwrap_or(&[])
 }
 

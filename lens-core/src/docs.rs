@@ -3,9 +3,9 @@
 //! references in and out, indexes, risk). The same schema always gives the same bytes: no
 //! clock, every list sorted.
 
-use crate::ddl::{table_ddl_with, ByTable, Extras};
+use crate::ddl::{of, table_ddl_with, ByTable, Extras};
 use crate::ident::Keywords;
-use crate::model::{Snapshot, Table};
+use crate::model::{Relationship, Snapshot, Table};
 use crate::risk::Graph;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -61,6 +61,13 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// References listed by relKey (the DDL lists FKs by name).
+fn by_key<'a>(refs: &[&'a Relationship]) -> Vec<&'a Relationship> {
+    let mut refs = refs.to_vec();
+    refs.sort_by(|a, b| a.key.cmp(&b.key));
+    refs
+}
+
 fn documented(t: &Table) -> bool {
     matches!(t.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table")
 }
@@ -74,23 +81,6 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
     let graph = Graph::new(snap);
     let wanted = |t: &Table| schemas.map_or(true, |s| s.contains(&t.schema));
     let tables: Vec<&Table> = snap.tables.values().filter(|t| documented(t) && wanted(t)).collect();
-    let mut columns_of: BTreeMap<&str, Vec<&crate::model::Column>> = BTreeMap::new();
-    for c in snap.columns.values() {
-        columns_of.entry(c.table_key.as_str()).or_default().push(c);
-    }
-    for list in columns_of.values_mut() {
-        list.sort_by_key(|c| c.position);
-    }
-    let mut inbound: BTreeMap<&str, Vec<&crate::model::Relationship>> = BTreeMap::new();
-    let mut outbound: BTreeMap<&str, Vec<&crate::model::Relationship>> = BTreeMap::new();
-    for r in snap.relationships.values() {
-        inbound.entry(r.parent_key.as_str()).or_default().push(r);
-        outbound.entry(r.child_key.as_str()).or_default().push(r);
-    }
-    let mut indexes_of: BTreeMap<&str, Vec<&crate::model::Index>> = BTreeMap::new();
-    for i in snap.indexes.values() {
-        indexes_of.entry(i.table_key.as_str()).or_default().push(i);
-    }
 
     // _index.md
     // the same words with or without a previous capture: an unchanged schema, unchanged bytes
@@ -105,7 +95,7 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
             cell(&t.key),
             link(&file_stem(&t.key), ".md"),
             t.kind.replace('_', " "),
-            columns_of.get(t.key.as_str()).map_or(0, Vec::len),
+            of(&by.columns, &t.key).len(),
             rows,
             pretty_bytes(t.total_bytes),
             status
@@ -129,7 +119,7 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
             let _ = writeln!(md, "{comment}\n");
         }
         md.push_str("## Columns\n\n| # | column | type | null | default | comment |\n|---|---|---|---|---|---|\n");
-        for c in columns_of.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+        for c in of(&by.columns, &t.key) {
             let default = c.default.clone().or_else(|| c.generated.as_ref().map(|g| format!("generated: {g}"))).or_else(|| c.identity.as_ref().map(|i| format!("identity {i}"))).unwrap_or_default();
             let _ = writeln!(
                 md,
@@ -148,21 +138,21 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
         if !keys.is_empty() {
             let _ = writeln!(md, "\n## Keys\n\n{}", keys.join("\n"));
         }
-        let out_refs = outbound.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let out_refs = by_key(of(&by.fks_out, &t.key));
         if !out_refs.is_empty() {
             md.push_str("\n## References out\n\n");
             for r in out_refs {
                 let _ = writeln!(md, "- ({}) -> [{}]({}) ({}), on delete {}", r.child_cols.join(", "), r.parent_key, link(&file_stem(&r.parent_key), ".md"), r.parent_cols.join(", "), r.on_delete);
             }
         }
-        let in_refs = inbound.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let in_refs = by_key(of(&by.fks_in, &t.key));
         if !in_refs.is_empty() {
             md.push_str("\n## References in\n\n");
             for r in in_refs {
                 let _ = writeln!(md, "- [{}]({}) ({}) -> ({}), on delete {}", r.child_key, link(&file_stem(&r.child_key), ".md"), r.child_cols.join(", "), r.parent_cols.join(", "), r.on_delete);
             }
         }
-        let idx = indexes_of.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let idx = of(&by.indexes, &t.key);
         if !idx.is_empty() {
             md.push_str("\n## Indexes\n\n");
             for i in idx {

@@ -34,14 +34,9 @@ fn u32_at(buf: &[u8], at: usize) -> Result<u32, ReadError> {
     buf.get(at..at + 4).map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])).ok_or(ReadError("truncated"))
 }
 
-fn container(buf: &[u8], start: usize) -> Result<Value, ReadError> {
-    let header = u32_at(buf, start)?;
-    let n = (header & JB_CMASK) as usize;
-    let is_object = header & JB_FOBJECT != 0;
-    if !is_object && header & JB_FARRAY == 0 {
-        return Err(ReadError("neither object nor array"));
-    }
-    let slots = if is_object { 2 * n } else { n };
+/// The JEntries of the container at `start` (`slots` of them: keys then values for an
+/// object), each as (kind, begin, end) in `buf`, checked to lie inside it.
+fn entries(buf: &[u8], start: usize, slots: usize) -> Result<Vec<(u32, usize, usize)>, ReadError> {
     let entries = start + 4;
     let data = entries + 4 * slots;
     if data > buf.len() {
@@ -54,21 +49,31 @@ fn container(buf: &[u8], start: usize) -> Result<Value, ReadError> {
         let e = u32_at(buf, entries + 4 * i)?;
         let begin = end;
         end = if e & JENTRY_HAS_OFF != 0 { (e & JENTRY_OFFLENMASK) as usize } else { end + (e & JENTRY_OFFLENMASK) as usize };
-        bounds.push((e & JENTRY_TYPEMASK, data + begin, data + end));
-    }
-    let value_at = |i: usize| -> Result<Value, ReadError> {
-        let (kind, begin, end) = bounds[i];
-        if end > buf.len() || begin > end {
+        if data + end > buf.len() || begin > end {
             return Err(ReadError("value out of bounds"));
         }
+        bounds.push((e & JENTRY_TYPEMASK, data + begin, data + end));
+    }
+    Ok(bounds)
+}
+
+fn container(buf: &[u8], start: usize) -> Result<Value, ReadError> {
+    let header = u32_at(buf, start)?;
+    let n = (header & JB_CMASK) as usize;
+    let is_object = header & JB_FOBJECT != 0;
+    if !is_object && header & JB_FARRAY == 0 {
+        return Err(ReadError("neither object nor array"));
+    }
+    let bounds = entries(buf, start, if is_object { 2 * n } else { n })?;
+    let value_at = |i: usize| -> Result<Value, ReadError> {
+        let (kind, begin, end) = bounds[i];
         scalar_or_container(buf, kind, begin, end)
     };
     if is_object {
         let mut map = Map::new();
         for i in 0..n {
             let (_, begin, end) = bounds[i];
-            let key = std::str::from_utf8(buf.get(begin..end).ok_or(ReadError("key out of bounds"))?)
-                .map_err(|_| ReadError("key is not UTF-8"))?;
+            let key = std::str::from_utf8(&buf[begin..end]).map_err(|_| ReadError("key is not UTF-8"))?;
             map.insert(key.to_string(), value_at(n + i)?);
         }
         Ok(Value::Object(map))
@@ -82,7 +87,7 @@ fn scalar_or_container(buf: &[u8], kind: u32, begin: usize, end: usize) -> Resul
         0x0000_0000 => std::str::from_utf8(&buf[begin..end])
             .map(|s| Value::String(s.to_string()))
             .map_err(|_| ReadError("string is not UTF-8")),
-        0x1000_0000 => numeric(&buf[(begin + 3) & !3..end]),
+        0x1000_0000 => numeric(buf.get((begin + 3) & !3..end).ok_or(ReadError("number out of bounds"))?),
         0x2000_0000 => Ok(Value::Bool(false)),
         0x3000_0000 => Ok(Value::Bool(true)),
         0x4000_0000 => Ok(Value::Null),
@@ -193,22 +198,7 @@ pub fn members(buf: &[u8], start: usize) -> Result<Option<Vec<Member<'_>>>, Read
         return Ok(None);
     }
     let n = (header & JB_CMASK) as usize;
-    let entries = start + 4;
-    let data = entries + 8 * n;
-    if data > buf.len() {
-        return Err(ReadError("truncated entries"));
-    }
-    let mut bounds = Vec::with_capacity(2 * n);
-    let mut end = 0usize;
-    for i in 0..2 * n {
-        let e = u32_at(buf, entries + 4 * i)?;
-        let begin = end;
-        end = if e & JENTRY_HAS_OFF != 0 { (e & JENTRY_OFFLENMASK) as usize } else { end + (e & JENTRY_OFFLENMASK) as usize };
-        if data + end > buf.len() || begin > end {
-            return Err(ReadError("value out of bounds"));
-        }
-        bounds.push((e & JENTRY_TYPEMASK, data + begin, data + end));
-    }
+    let bounds = entries(buf, start, 2 * n)?;
     Ok(Some(
         (0..n)
             .map(|i| Member { key: &buf[bounds[i].1..bounds[i].2], kind: bounds[n + i].0, range: bounds[n + i].1..bounds[n + i].2 })

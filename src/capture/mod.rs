@@ -374,20 +374,21 @@ fn owner_list(owners: &Owners) -> Vec<u32> {
 }
 
 /// The live entries of some groups (all of the captured schemas when `owners` is None).
-pub fn read_entries(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> Vec<StateEntry> {
+fn read_entries(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> Vec<StateEntry> {
     if owners.as_ref().is_some_and(|o| o.relations.is_empty() && o.sequences.is_empty() && o.types.is_empty()) {
         return Vec::new();
     }
-    let scope = Scope { owners, ..Scope::schemas(schemas.clone()) };
-    let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolve_for_capture(&scope)));
-    entries_of_catalog(&raw).1
+    read_groups(schemas, owners).1
 }
 
-/// The snapshot of a catalog read, and its entries.
-pub fn entries_of_catalog(raw: &lens_core::catalog::RawCatalog) -> (lens_core::Snapshot, Vec<StateEntry>) {
+/// The unsigned snapshot of some groups (all of the captured schemas when `owners` is None),
+/// read without locks, and its entries.
+fn read_groups(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> (lens_core::Snapshot, Vec<StateEntry>) {
+    let scope = Scope { owners, ..Scope::schemas(schemas.clone()) };
+    let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolve_for_capture(&scope)));
     let sequence_owners: HashMap<u32, u32> =
         raw.sequences.iter().filter_map(|s| s.owner.map(|(relid, _)| (s.oid, relid))).collect();
-    let snapshot = lens_core::build::build_unsigned(raw);
+    let snapshot = lens_core::build::build_unsigned(&raw);
     let entries = state_entries(&snapshot, &|seq| sequence_owners.get(&seq).copied());
     (snapshot, entries)
 }
@@ -404,10 +405,7 @@ fn lens_take_baseline() {
             let schemas = gucs::capture_schemas();
             store::create_head(&schema, &schemas);
             store::lock_head(&schema);
-            let scope = Scope::schemas(schemas.clone());
-            let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolve_for_capture(&scope)));
-            let (mut snapshot, entries) = entries_of_catalog(&raw);
-            drop(raw);
+            let (mut snapshot, entries) = read_groups(&schemas, None);
             let mut sum = lens_core::signature::HashSum::default();
             entries.iter().for_each(|e| sum.add(&e.hash));
             store::replace_entries(&schema, None, &entries);

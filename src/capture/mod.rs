@@ -525,10 +525,8 @@ pub fn respond(schemas: Option<Vec<String>>, mode: &str, visible: Option<Vec<Str
             store::insert_snapshot(&schema, &schemas, &signature, &snapshot.meta.key_signature, &encoded, stored_as, drift_id);
         })
     });
-    let value = match lens_core::jsonb_read::jsonb_to_value(&encoded.0[4..]) {
-        Ok(v) => v,
-        Err(e) => crate::errors::internal(e.to_string()),
-    };
+    // the signed snapshot as JSON (not read back from the bytes just encoded)
+    let value = serde_json::to_value(&snapshot).unwrap_or_default();
     let previous_signature = previous.as_ref().map(|p| p.signature.clone());
     crate::jsonb_datum::EncodedJsonb::from_value(&json!({
         "snapshot": value,

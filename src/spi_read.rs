@@ -39,6 +39,42 @@ pub struct Rows {
     /// columns one after the other; deforming the whole tuple once beats fetching each
     /// attribute on its own (quadratic in the columns after the first variable-length one).
     current: std::cell::RefCell<(usize, Vec<pg_sys::Datum>, Vec<bool>)>,
+    /// Columns whose type was checked against the Rust type reading them (bit per column).
+    checked: std::cell::Cell<u64>,
+}
+
+/// A Rust type a result column is read as, and the SQL types it can read.
+pub trait ColumnType: FromDatum {
+    fn accepts(type_oid: pg_sys::Oid) -> bool;
+}
+
+macro_rules! column_types {
+    ($($rust:ty => [$($oid:ident),+]),+ $(,)?) => {$(
+        impl ColumnType for $rust {
+            fn accepts(type_oid: pg_sys::Oid) -> bool {
+                $(type_oid == pg_sys::$oid)||+
+            }
+        }
+    )+};
+}
+
+column_types! {
+    String => [TEXTOID, VARCHAROID, BPCHAROID],
+    i64 => [INT8OID],
+    i32 => [INT4OID],
+    i16 => [INT2OID],
+    f64 => [FLOAT8OID],
+    f32 => [FLOAT4OID],
+    bool => [BOOLOID],
+    Vec<u8> => [BYTEAOID],
+    Vec<Option<String>> => [TEXTARRAYOID, VARCHARARRAYOID],
+    Vec<Option<i64>> => [INT8ARRAYOID],
+    Vec<Option<i32>> => [INT4ARRAYOID],
+    Vec<Option<i16>> => [INT2ARRAYOID],
+    Vec<Option<bool>> => [BOOLARRAYOID],
+    crate::jsonb_datum::JsonbValue => [JSONBOID],
+    crate::jsonb_datum::JsonbBytes => [JSONBOID],
+    crate::jsonb_datum::JsonbText => [JSONBOID],
 }
 
 /// Runs `sql` (a file of `sql/catalog/`, named `name` in errors) with `args`.
@@ -97,12 +133,12 @@ fn run(name: &'static str, sql: &str, args: &[Arg], read_only: bool) -> Rows {
         }
         let table = pg_sys::SPI_tuptable;
         if table.is_null() {
-            return Rows { table, len: 0, name, types: Vec::new(), current: std::cell::RefCell::new((usize::MAX, Vec::new(), Vec::new())) };
+            return Rows { table, len: 0, name, types: Vec::new(), current: std::cell::RefCell::new((usize::MAX, Vec::new(), Vec::new())), checked: Default::default() };
         }
         let natts = (*(*table).tupdesc).natts as usize;
         let types = (1..=natts as i32).map(|c| pg_sys::SPI_gettypeid((*table).tupdesc, c)).collect();
         let current = std::cell::RefCell::new((usize::MAX, vec![pg_sys::Datum::from(0); natts], vec![true; natts]));
-        Rows { table, len: pg_sys::SPI_processed as usize, name, types, current }
+        Rows { table, len: pg_sys::SPI_processed as usize, name, types, current, checked: Default::default() }
     }
 }
 
@@ -125,11 +161,26 @@ impl Rows {
         self.len
     }
 
-    /// Column `col` (1-based) of row `row` (0-based), NULL as None.
-    pub fn get<T: FromDatum>(&self, row: usize, col: i32) -> Option<T> {
+    /// Column `col` (1-based) of row `row` (0-based), NULL as None. The column's type must be
+    /// one `T` reads (checked once per column of a result): a datum is never read as
+    /// another type than its own.
+    pub fn get<T: ColumnType>(&self, row: usize, col: i32) -> Option<T> {
         let index = col as usize - 1;
         if row >= self.len || col < 1 || index >= self.types.len() {
             internal(format!("catalog query {}: row {row} column {col} out of range", self.name));
+        }
+        if index < 64 && self.checked.get() & (1 << index) == 0 {
+            if !T::accepts(self.types[index]) {
+                internal(format!(
+                    "query {}: column {col} has type oid {}, which {} cannot read",
+                    self.name,
+                    self.types[index].to_u32(),
+                    std::any::type_name::<T>()
+                ));
+            }
+            self.checked.set(self.checked.get() | (1 << index));
+        } else if index >= 64 && !T::accepts(self.types[index]) {
+            internal(format!("query {}: column {col} has type oid {}", self.name, self.types[index].to_u32()));
         }
         let mut current = self.current.borrow_mut();
         if current.0 != row {
@@ -152,7 +203,7 @@ impl Rows {
     }
 
     /// Like `get`, for a column the query never leaves NULL.
-    pub fn req<T: FromDatum>(&self, row: usize, col: i32) -> T {
+    pub fn req<T: ColumnType>(&self, row: usize, col: i32) -> T {
         match self.get(row, col) {
             Some(v) => v,
             None => internal(format!("catalog query {}: column {col} is unexpectedly NULL", self.name)),
@@ -222,6 +273,8 @@ pub fn with_settings<R>(settings: &[(&str, &str)], f: impl FnOnce() -> R) -> R {
 
 /// Runs `f` inside a subtransaction. A PostgreSQL ERROR raised by `f` rolls the
 /// subtransaction back and comes back as `Err`, leaving the caller's transaction usable.
+/// A cancel (statement_timeout, pg_cancel_backend) is the user's: it is raised again, never
+/// handed to the caller as an ordinary failure.
 pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, pg_sys::panic::CaughtError> {
     unsafe {
         // SAFETY: the usual BeginInternalSubTransaction / Release-or-Rollback pairing, with the
@@ -237,8 +290,21 @@ pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> R
         }
         pg_sys::MemoryContextSwitchTo(context);
         pg_sys::CurrentResourceOwner = owner;
-        result
+        match result {
+            Err(e) if is_cancel(&e) => e.rethrow(),
+            other => other,
+        }
     }
+}
+
+/// True for a cancel: statement_timeout, pg_cancel_backend, a lock wait given up by the user.
+pub fn is_cancel(error: &pg_sys::panic::CaughtError) -> bool {
+    error_report(error).sql_error_code() == pgrx::PgSqlErrorCode::ERRCODE_QUERY_CANCELED
+}
+
+/// The SQLSTATE of an error `in_subtransaction` caught.
+pub fn error_code(error: &pg_sys::panic::CaughtError) -> pgrx::PgSqlErrorCode {
+    error_report(error).sql_error_code()
 }
 
 /// The report of an error `in_subtransaction` caught.
@@ -256,20 +322,13 @@ pub fn error_message(error: &pg_sys::panic::CaughtError) -> String {
 }
 
 /// True for the errors that concurrent DDL causes a catalog read, which a new attempt cures:
-/// an object dropped after our snapshot was taken (the deparse functions then fail), a lock
-/// we did not get in time, a deadlock.
+/// an object dropped after our snapshot was taken (the deparse functions then fail with an
+/// internal error: "cache lookup failed", "could not open relation with OID"), a lock we did
+/// not get in time, a deadlock. Recognised by SQLSTATE; an internal error that persists is
+/// raised after the last attempt.
 pub fn is_concurrent_ddl(error: &pg_sys::panic::CaughtError) -> bool {
-    let report = error_report(error);
-    pgrx::debug1!("pg_lens: catalog read failed: {}", report.message());
     use pgrx::PgSqlErrorCode::*;
-    match report.sql_error_code() {
-        ERRCODE_LOCK_NOT_AVAILABLE | ERRCODE_T_R_DEADLOCK_DETECTED => true,
-        ERRCODE_INTERNAL_ERROR => {
-            report.message().starts_with("could not open relation with OID")
-                || report.message().starts_with("cache lookup failed")
-        }
-        _ => false,
-    }
+    matches!(error_code(error), ERRCODE_LOCK_NOT_AVAILABLE | ERRCODE_T_R_DEADLOCK_DETECTED | ERRCODE_INTERNAL_ERROR)
 }
 
 /// Runs `f` with a fresh snapshot of the catalog when the isolation level allows it

@@ -507,14 +507,58 @@ pub fn apply(snapshot: &mut Value, diff: &Value) {
     }
 }
 
+/// Undoes `diff` on `snapshot` (a snapshot `diff` was applied to, as JSON): what was added
+/// goes, changes and renames go back to their `before`, what was removed comes back. So a
+/// state can be walked back from the newest one as well as forward from a keyframe.
+pub fn apply_inverse(snapshot: &mut Value, diff: &Value) {
+    for path in SECTIONS {
+        let Some(changes) = section(diff, path).cloned() else { continue };
+        let Some(entries) = section_mut(snapshot, path) else { continue };
+        for added in list(&changes, "added") {
+            if let Some(key) = added.get("key").and_then(Value::as_str) {
+                entries.remove(key);
+            }
+        }
+        for changed in list(&changes, "changed") {
+            if let Some(entry) = changed.get("key").and_then(Value::as_str).and_then(|k| entries.get_mut(k)) {
+                set_fields_to(entry, changed.get("changes"), "before");
+            }
+        }
+        let mut moved: Vec<(String, Value)> = Vec::new();
+        for renamed in list(&changes, "renamed") {
+            let (Some(from), Some(to)) = (renamed.get("from").and_then(Value::as_str), renamed.get("to").and_then(Value::as_str)) else {
+                continue;
+            };
+            if let Some(mut entry) = entries.remove(to) {
+                set_fields_to(&mut entry, renamed.get("changes"), "before");
+                if let Some(object) = entry.as_object_mut() {
+                    object.insert("key".into(), Value::String(from.to_string()));
+                }
+                moved.push((from.to_string(), entry));
+            }
+        }
+        entries.extend(moved);
+        for removed in list(&changes, "removed") {
+            if let (Some(key), Some(before)) = (removed.get("key").and_then(Value::as_str), removed.get("before")) {
+                entries.insert(key.to_string(), before.clone());
+            }
+        }
+    }
+}
+
 fn list<'a>(changes: &'a Map<String, Value>, name: &str) -> impl Iterator<Item = &'a Value> {
     changes.get(name).and_then(Value::as_array).into_iter().flatten()
 }
 
 fn set_fields(entry: &mut Value, changes: Option<&Value>) {
+    set_fields_to(entry, changes, "after")
+}
+
+/// Sets each changed field to its `side` ("before" or "after"); null or missing: absent.
+fn set_fields_to(entry: &mut Value, changes: Option<&Value>, side: &str) {
     let (Some(object), Some(changes)) = (entry.as_object_mut(), changes.and_then(Value::as_object)) else { return };
     for (field, change) in changes {
-        match change.get("after") {
+        match change.get(side) {
             Some(Value::Null) | None => {
                 object.remove(field);
             }
@@ -556,12 +600,34 @@ mod tests {
         assert_eq!(d["summary"], json!({"added": 2, "removed": 2, "renamed": 2, "changed": 0}));
         let mut replayed = a.clone();
         apply(&mut replayed, &d);
-        for path in ["tables", "columns"] {
-            let (r, t) = (section(&replayed, path).unwrap(), section(&b, path).unwrap());
-            assert_eq!(r.keys().collect::<Vec<_>>(), t.keys().collect::<Vec<_>>());
-            for (k, v) in t {
-                assert!(!differs(&r[k], v), "{path} {k}");
+        let same = |x: &Value, y: &Value| {
+            for path in ["tables", "columns"] {
+                let (r, t) = (section(x, path).unwrap(), section(y, path).unwrap());
+                assert_eq!(r.keys().collect::<Vec<_>>(), t.keys().collect::<Vec<_>>());
+                for (k, v) in t {
+                    assert!(!differs(&r[k], v), "{path} {k}");
+                }
             }
+        };
+        same(&replayed, &b);
+        // and back again
+        apply_inverse(&mut replayed, &d);
+        same(&replayed, &a);
+    }
+
+    #[test]
+    fn walking_back_undoes_a_rename_onto_a_dropped_name() {
+        // a dropped, b renamed to a, a field of b changed on the way
+        let a = snapshot("db", &[("public.a", 1), ("public.b", 2)], &[("public.b.y", "public.b", 1, "int")]);
+        let mut b = snapshot("db", &[("public.a", 2)], &[("public.a.y", "public.a", 1, "bigint")]);
+        b["tables"]["public.a"]["kind"] = json!("partitioned table");
+        let d = diff(&a, &b);
+        let mut back = b.clone();
+        apply_inverse(&mut back, &d);
+        for path in ["tables", "columns"] {
+            let (got, want) = (section(&back, path).unwrap(), section(&a, path).unwrap());
+            assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "{path}");
+            assert!(want.iter().all(|(k, v)| !differs(&got[k], v)), "{path}: {}", back[path]);
         }
     }
 

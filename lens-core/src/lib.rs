@@ -24,6 +24,8 @@ pub mod sections;
 mod ser_util;
 pub mod signature;
 pub mod snapshot_io;
+pub mod stored_values;
+pub mod redact;
 
 pub use build::build_snapshot;
 pub use model::Snapshot;

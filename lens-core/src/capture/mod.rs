@@ -6,6 +6,12 @@
 //! and a type (enum, domain) stand alone. A DDL statement re-reads the groups it touched and
 //! compares them with their stored entries.
 
+mod changes;
+mod overlay;
+
+pub use changes::{changes, rebase, Change, Fingerprint, Rebased};
+pub use overlay::Overlay;
+
 use crate::model::Snapshot;
 use crate::sections::{for_each_section, section_mut};
 use serde_json::{Map, Value};
@@ -18,6 +24,13 @@ pub struct StateEntry {
     pub oid: Option<u32>,
     pub entry: Value,
     pub hash: [u8; 32],
+}
+
+impl StateEntry {
+    /// What the signature and capture's identity see of the entry.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint { hash: self.hash, owner: self.owner, oid: self.oid }
+    }
 }
 
 /// The entries of `snap` with their owners. `sequence_owner` names the table that owns a

@@ -26,7 +26,12 @@ CREATE TABLE lens_drift (
     signature_after  text,
     diff             jsonb,                -- NULL when the capture failed (see error)
     error            text,                 -- why the capture failed; the next one resyncs
-    resync           boolean NOT NULL DEFAULT false  -- the diff covers everything since the last good state
+    resync           boolean NOT NULL DEFAULT false, -- the diff covers everything since the last good state
+    statement        text,                 -- the statement's text, secrets redacted
+    session_user_name text,                -- session_user (role_name is the current user)
+    client_addr      inet,                 -- inet_client_addr(); NULL over a Unix socket
+    backend_pid      integer,
+    partial          boolean NOT NULL DEFAULT false  -- a step a CONCURRENTLY statement committed on its own
 );
 CREATE INDEX lens_drift_captured_at ON lens_drift (captured_at);
 
@@ -46,7 +51,8 @@ CREATE INDEX lens_state_oid ON lens_state (oid);
 CREATE INDEX lens_state_partition_of ON lens_state ((entry ->> 'partitionOf')) WHERE section = 'tables';
 
 -- One row: the sum of the entry hashes of lens_state (the live signature), and the last
--- drift row. Capture locks it, which orders concurrent captures as their commits.
+-- drift row. Written only in the commit tail of transactions that did DDL, one at a time
+-- (see src/capture/flush.rs).
 CREATE TABLE lens_head (
     singleton     boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     database_id   text NOT NULL,
@@ -54,7 +60,17 @@ CREATE TABLE lens_head (
     signature     text NOT NULL,
     schemas       text[],               -- lens.capture_schemas when the state was built
     last_drift_id bigint,
-    needs_resync  boolean NOT NULL DEFAULT false
+    needs_resync  boolean NOT NULL DEFAULT false,
+    resync_seq    bigint NOT NULL DEFAULT 0,  -- counts the times a resync was asked for
+    last_verify_at timestamptz,
+    last_verify   jsonb                 -- what lens_verify() found last
+);
+
+-- Strings of history longer than a few kilobytes (a huge comment, a long view body), once
+-- per distinct value; entries and diffs refer to them as {"$lensValue": hash, "length": n}.
+CREATE TABLE lens_values (
+    hash   text PRIMARY KEY,            -- sha256 hex of the value
+    value  text NOT NULL
 );
 
 -- History survives pg_dump / pg_restore. lens_state and lens_head describe the live
@@ -63,9 +79,10 @@ SELECT pg_catalog.pg_extension_config_dump('lens_snapshots', '');
 SELECT pg_catalog.pg_extension_config_dump('lens_snapshots_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lens_drift', '');
 SELECT pg_catalog.pg_extension_config_dump('lens_drift_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lens_values', '');
 
 -- Ordinary roles read history only where granted, and never write it.
-REVOKE ALL ON lens_snapshots, lens_drift, lens_state, lens_head FROM PUBLIC;
+REVOKE ALL ON lens_snapshots, lens_drift, lens_state, lens_head, lens_values FROM PUBLIC;
 -- Every snapshot names the database it comes from (meta.databaseId).
 GRANT SELECT (database_id) ON lens_head TO PUBLIC;
 REVOKE ALL ON SEQUENCE lens_snapshots_id_seq, lens_drift_id_seq FROM PUBLIC;
@@ -85,22 +102,47 @@ CREATE TRIGGER lens_snapshots_load BEFORE INSERT ON lens_snapshots
     FOR EACH STATEMENT EXECUTE FUNCTION lens_history_load();
 CREATE TRIGGER lens_drift_load BEFORE INSERT ON lens_drift
     FOR EACH STATEMENT EXECUTE FUNCTION lens_history_load();
+CREATE TRIGGER lens_values_load BEFORE INSERT ON lens_values
+    FOR EACH STATEMENT EXECUTE FUNCTION lens_history_load();
 
--- The event triggers: sql_drop stashes what a statement dropped, ddl_command_end captures.
--- C functions of the extension's library (src/capture/mod.rs), run as the extension's owner.
+-- The event triggers: ddl_command_start notes that a statement began (one that commits in
+-- steps, CREATE INDEX CONCURRENTLY, has its steps recorded), sql_drop stashes what a
+-- statement dropped, ddl_command_end captures. C functions of the extension's library
+-- (src/capture/mod.rs), run as the extension's owner.
+CREATE FUNCTION lens_on_ddl_command_start() RETURNS event_trigger
+LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'lens_on_ddl_command_start';
 CREATE FUNCTION lens_on_sql_drop() RETURNS event_trigger
 LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'lens_on_sql_drop';
 CREATE FUNCTION lens_on_ddl_command_end() RETURNS event_trigger
 LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'lens_on_ddl_command_end';
-REVOKE ALL ON FUNCTION lens_on_sql_drop(), lens_on_ddl_command_end(), lens_history_load() FROM PUBLIC;
+REVOKE ALL ON FUNCTION lens_on_ddl_command_start(), lens_on_sql_drop(), lens_on_ddl_command_end(), lens_history_load() FROM PUBLIC;
 REVOKE ALL ON FUNCTION lens_history_load_starts(text), lens_take_baseline() FROM PUBLIC;
 
+CREATE EVENT TRIGGER lens_capture_start ON ddl_command_start EXECUTE FUNCTION lens_on_ddl_command_start();
 CREATE EVENT TRIGGER lens_capture_drop ON sql_drop EXECUTE FUNCTION lens_on_sql_drop();
 CREATE EVENT TRIGGER lens_capture_ddl ON ddl_command_end EXECUTE FUNCTION lens_on_ddl_command_end();
+
+-- Capture's state at a glance: is it recording, is history known to be whole, when did it
+-- last record and verify, what went wrong since.
+CREATE VIEW lens_status AS
+SELECT pg_catalog.current_setting('lens.capture', true) AS capture,
+       h.needs_resync,
+       h.last_drift_id,
+       (SELECT d.captured_at FROM lens_drift d WHERE d.id = h.last_drift_id) AS last_capture_at,
+       (SELECT count(*) FROM lens_drift d WHERE d.error IS NOT NULL AND d.captured_at > COALESCE(h.last_verify_at, '-infinity')) AS failures_since_verify,
+       (SELECT count(*) FROM lens_drift d WHERE d.resync AND d.captured_at > COALESCE(h.last_verify_at, '-infinity')) AS resyncs_since_verify,
+       h.last_verify_at,
+       (h.last_verify ->> 'ok')::boolean AS last_verify_ok,
+       (SELECT max(s.drift_id) FROM lens_snapshots s WHERE s.source IN ('baseline', 'keyframe')) AS keyframe_drift_id,
+       h.signature
+FROM lens_head h;
+REVOKE ALL ON lens_status FROM PUBLIC;
+REVOKE ALL ON FUNCTION lens_verify(), lens_keyframe(), lens_prune(timestamptz) FROM PUBLIC;
 
 -- The baseline: the schema as it is when the extension is created. Then statistics, so that
 -- the first captures already find their rows through the indexes (autovacuum comes later).
 SELECT lens_take_baseline();
-ANALYZE lens_state, lens_head, lens_snapshots;
+ANALYZE lens_state, lens_head, lens_snapshots, lens_values;

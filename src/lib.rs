@@ -21,6 +21,7 @@ use pgrx::prelude::*;
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     gucs::register();
+    capture::register();
 }
 
 // The history tables, event triggers and baseline, after every function they call.

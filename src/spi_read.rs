@@ -127,7 +127,12 @@ fn run(name: &'static str, sql: &str, args: &[Arg], read_only: bool) -> Rows {
     unsafe {
         // SAFETY: SPI is connected (caller contract); the arrays outlive the call.
         pg_sys::SPI_tuptable = std::ptr::null_mut();
-        let status = pg_sys::SPI_execute_plan(plan, values.as_mut_ptr(), nulls.as_ptr(), read_only, 0);
+        let status = if LATEST.with(|l| l.get()) {
+            // the newest committed state, whatever the isolation level (see with_latest_snapshot)
+            pg_sys::SPI_execute_snapshot(plan, values.as_mut_ptr(), nulls.as_ptr(), pg_sys::GetLatestSnapshot(), std::ptr::null_mut(), read_only, true, 0)
+        } else {
+            pg_sys::SPI_execute_plan(plan, values.as_mut_ptr(), nulls.as_ptr(), read_only, 0)
+        };
         if status < 0 || (read_only && status != pg_sys::SPI_OK_SELECT as i32) {
             internal(format!("query {name} failed with SPI status {status}"));
         }
@@ -329,6 +334,25 @@ pub fn error_message(error: &pg_sys::panic::CaughtError) -> String {
 pub fn is_concurrent_ddl(error: &pg_sys::panic::CaughtError) -> bool {
     use pgrx::PgSqlErrorCode::*;
     matches!(error_code(error), ERRCODE_LOCK_NOT_AVAILABLE | ERRCODE_T_R_DEADLOCK_DETECTED | ERRCODE_INTERNAL_ERROR)
+}
+
+thread_local! {
+    static LATEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every query of it reading the newest committed state (a snapshot taken per
+/// query), also under REPEATABLE READ and SERIALIZABLE: capture's commit tail reads and
+/// writes its own tables after taking the lock that orders them, and must see the rows the
+/// transactions before it wrote.
+pub fn with_latest_snapshot<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            LATEST.with(|l| l.set(self.0));
+        }
+    }
+    let _reset = Reset(LATEST.with(|l| l.replace(true)));
+    f()
 }
 
 /// Runs `f` with a fresh snapshot of the catalog when the isolation level allows it

@@ -129,6 +129,9 @@ fn capture_schemas_narrows_what_is_recorded() {
         text(&mut db, "SELECT lens_signature(lens_snapshot_at((SELECT max(id) FROM lens_drift)))"),
         text(&mut db, "SELECT lens_signature(ARRAY['app'])")
     );
+    // capture off records that it was off, not what changed
     db.batch_execute("SET lens.capture = off; CREATE TABLE app.unrecorded (id int); RESET lens.capture").unwrap();
-    assert_eq!(text(&mut db, "SELECT count(*)::text FROM lens_drift WHERE object_keys::text LIKE '%unrecorded%'"), "0");
+    let row = db.query_one("SELECT diff IS NULL, error FROM lens_drift WHERE object_keys::text LIKE '%unrecorded%'", &[]).unwrap();
+    assert!(row.get::<_, bool>(0));
+    assert!(row.get::<_, Option<String>>(1).unwrap().contains("lens.capture was off"));
 }

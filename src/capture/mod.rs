@@ -1,24 +1,34 @@
 //! Capture: every DDL statement that commits leaves one `lens_drift` row with what it
-//! changed, at a cost that follows what it touched.
+//! changed, at a cost that follows what it touched, and without making any other session
+//! wait for it.
 //!
-//! `sql_drop` stashes what a statement dropped (the catalog no longer has it at the end);
-//! `ddl_command_end` works out the groups of entries the statement touched
-//! (`owners::live_owners` for what exists, the stored state for what was dropped), re-reads
-//! just those groups, diffs them against `lens_state`, and moves the running signature in
-//! `lens_head` by the difference. All of it in the statement's transaction: a rollback (of
-//! the transaction or of a savepoint) takes the history with it.
+//! While a statement runs (`ddl_command_end`), capture works out the groups of entries it
+//! touched (`owners::live_owners` for what exists, the stored state for what `sql_drop`
+//! said was dropped), re-reads just those groups and compares them with what its
+//! transaction sees of them (the committed state, overlaid with its own earlier
+//! statements). The result stays in the backend (`pending`) until the transaction commits:
+//! its commit tail (`flush`) lays it onto the state as committed then and writes history.
+//! A rollback, of the transaction or of a savepoint, takes the captured statements with it.
 
+mod flush;
+pub mod manual;
 pub mod owners;
+mod pending;
+pub mod statement_text;
 pub mod store;
 
 use crate::catalog_reader::{read_catalog, resolve_for_capture, Owners, Scope};
 use crate::gucs;
 use crate::spi_read::{query, with_settings};
-use lens_core::capture::{assemble, state_entries, StateEntry};
+use lens_core::capture::{assemble, changes, state_entries, StateEntry};
 use owners::Touched;
+use pending::{Outcome, Resync, Statement};
 use pgrx::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use store::Installed;
+
+pub use manual::respond;
 
 /// Identifies one top-level statement of this session.
 type StatementId = (u32, i64);
@@ -30,22 +40,25 @@ thread_local! {
     static IN_CAPTURE: Cell<bool> = const { Cell::new(false) };
     /// History tables a restore has started loading in this session.
     static LOADING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    /// The DDL statement between its ddl_command_start and its ddl_command_end: its tag and
+    /// the subtransaction it started in. Still set when a transaction commits, it is a
+    /// statement that commits in steps (CREATE INDEX CONCURRENTLY) committing one.
+    static RUNNING: RefCell<Option<(String, u32)>> = const { RefCell::new(None) };
 }
 
-thread_local! {
-    /// pg_lens's schema, quoted: it cannot move (the extension is not relocatable), and a
-    /// CREATE or DROP EXTENSION forgets it.
-    static EXTENSION_SCHEMA: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-}
+/// Marks capture's own writes for as long as it lives, whatever way the scope is left.
+pub struct Capturing(bool);
 
-/// pg_lens's schema: quoted, and as the catalog spells it.
-fn cached_extension_schema() -> Option<(String, String)> {
-    if let Some(names) = EXTENSION_SCHEMA.with(|s| s.borrow().clone()) {
-        return Some(names);
+impl Capturing {
+    pub fn start() -> Capturing {
+        Capturing(IN_CAPTURE.with(|c| c.replace(true)))
     }
-    let names = store::extension_schema_names()?;
-    EXTENSION_SCHEMA.with(|s| *s.borrow_mut() = Some(names.clone()));
-    Some(names)
+}
+
+impl Drop for Capturing {
+    fn drop(&mut self) {
+        IN_CAPTURE.with(|c| c.set(self.0));
+    }
 }
 
 fn statement_id() -> StatementId {
@@ -55,8 +68,63 @@ fn statement_id() -> StatementId {
     }
 }
 
+fn current_subtransaction() -> u32 {
+    unsafe { pg_sys::GetCurrentSubTransactionId() }
+}
+
+/// Hooks capture into the transaction machinery (from `_PG_init`).
+pub fn register() {
+    unsafe {
+        // SAFETY: registered once per backend, for its life.
+        pg_sys::RegisterXactCallback(Some(on_transaction), std::ptr::null_mut());
+        pg_sys::RegisterSubXactCallback(Some(on_subtransaction), std::ptr::null_mut());
+    }
+    statement_text::install();
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn on_transaction(event: pg_sys::XactEvent::Type, _arg: *mut std::ffi::c_void) {
+    use pg_sys::XactEvent::*;
+    match event {
+        XACT_EVENT_PRE_COMMIT | XACT_EVENT_PRE_PREPARE => commit_tail(),
+        XACT_EVENT_COMMIT | XACT_EVENT_ABORT | XACT_EVENT_PREPARE | XACT_EVENT_PARALLEL_COMMIT | XACT_EVENT_PARALLEL_ABORT => {
+            // Nothing here may fail: forget the transaction's state on every way out.
+            pending::clear();
+            DROPPED.with(|d| d.borrow_mut().take());
+            IN_CAPTURE.with(|c| c.set(false));
+            if event != XACT_EVENT_COMMIT {
+                RUNNING.with(|r| r.borrow_mut().take());
+            }
+        }
+        _ => {}
+    }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn on_subtransaction(
+    event: pg_sys::SubXactEvent::Type,
+    subxact: pg_sys::SubTransactionId,
+    _parent: pg_sys::SubTransactionId,
+    _arg: *mut std::ffi::c_void,
+) {
+    if event == pg_sys::SubXactEvent::SUBXACT_EVENT_ABORT_SUB {
+        pending::subtransaction_aborted(subxact);
+        RUNNING.with(|r| {
+            let mut r = r.borrow_mut();
+            if r.as_ref().is_some_and(|(_, started)| *started >= subxact) {
+                *r = None;
+            }
+        });
+    }
+}
+
 /// The version-1 calling convention record of a C function the SQL script declares itself.
 const V1: pg_sys::Pg_finfo_record = pg_sys::Pg_finfo_record { api_version: 1 };
+
+#[no_mangle]
+pub extern "C-unwind" fn pg_finfo_lens_on_ddl_command_start() -> &'static pg_sys::Pg_finfo_record {
+    &V1
+}
 
 #[no_mangle]
 pub extern "C-unwind" fn pg_finfo_lens_on_sql_drop() -> &'static pg_sys::Pg_finfo_record {
@@ -68,8 +136,31 @@ pub extern "C-unwind" fn pg_finfo_lens_on_ddl_command_end() -> &'static pg_sys::
     &V1
 }
 
-/// The `sql_drop` event trigger function (declared in sql/capture.sql, LANGUAGE c): no
-/// PL/pgSQL in between, as DDL pays for it on every statement.
+/// The command tag of the event an event trigger function is called for.
+unsafe fn event_tag(fcinfo: pg_sys::FunctionCallInfo, function: &str) -> String {
+    unsafe {
+        // SAFETY: the event trigger manager calls these with an EventTriggerData context; the
+        // tag's name is a static string.
+        let context = (*fcinfo).context;
+        if context.is_null() || (*context).type_ != pg_sys::NodeTag::T_EventTriggerData {
+            crate::errors::bad_argument(format!("{function}() is an event trigger function"), "It is called by pg_lens's event triggers, not directly.");
+        }
+        let data = context as *mut pg_sys::EventTriggerData;
+        std::ffi::CStr::from_ptr(pg_sys::GetCommandTagName((*data).tag)).to_string_lossy().into_owned()
+    }
+}
+
+/// The `ddl_command_start` event trigger function (declared in sql/capture.sql, LANGUAGE c).
+#[no_mangle]
+#[pg_guard]
+pub unsafe extern "C-unwind" fn lens_on_ddl_command_start(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let tag = unsafe { event_tag(fcinfo, "lens_on_ddl_command_start") };
+    RUNNING.with(|r| *r.borrow_mut() = Some((tag, current_subtransaction())));
+    pg_sys::Datum::from(0)
+}
+
+/// The `sql_drop` event trigger function: no PL/pgSQL in between, as DDL pays for it on
+/// every statement.
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn lens_on_sql_drop(_fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
@@ -77,29 +168,18 @@ pub unsafe extern "C-unwind" fn lens_on_sql_drop(_fcinfo: pg_sys::FunctionCallIn
     pg_sys::Datum::from(0)
 }
 
-/// The `ddl_command_end` event trigger function (declared in sql/capture.sql, LANGUAGE c).
+/// The `ddl_command_end` event trigger function.
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn lens_on_ddl_command_end(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    let tag = unsafe {
-        // SAFETY: the event trigger manager calls this with an EventTriggerData context; the
-        // tag's name is a static string.
-        let context = (*fcinfo).context;
-        if context.is_null() || (*context).type_ != pg_sys::NodeTag::T_EventTriggerData {
-            crate::errors::bad_argument("lens_on_ddl_command_end() is an event trigger function", "It is called by the event trigger lens_capture_ddl, not directly.");
-        }
-        let data = context as *mut pg_sys::EventTriggerData;
-        std::ffi::CStr::from_ptr(pg_sys::GetCommandTagName((*data).tag)).to_string_lossy().into_owned()
-    };
+    let tag = unsafe { event_tag(fcinfo, "lens_on_ddl_command_end") };
+    RUNNING.with(|r| r.borrow_mut().take());
     capture_statement(&tag);
     pg_sys::Datum::from(0)
 }
 
 /// Keeps what the statement dropped, for its `ddl_command_end`.
 fn stash_dropped() {
-    if !gucs::CAPTURE.get() {
-        return;
-    }
     let found: Vec<Touched> = Spi::connect(|_| {
         let rows = query(
             "dropped_objects",
@@ -122,6 +202,24 @@ fn stash_dropped() {
     });
 }
 
+/// What a statement did, as the event triggers said.
+pub struct Ddl {
+    pub tags: Vec<String>,
+    pub touched: Vec<Touched>,
+    pub dropped: Vec<Touched>,
+    pub partial: bool,
+}
+
+impl Ddl {
+    fn object_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> =
+            self.touched.iter().chain(&self.dropped).map(|t| t.identity.clone()).filter(|k| !k.is_empty()).collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
 /// Captures the statement that just ended (`tag`: its command tag).
 fn capture_statement(tag: &str) {
     let id = statement_id();
@@ -129,9 +227,6 @@ fn capture_statement(tag: &str) {
         Some((stashed_id, list)) if stashed_id == id => list,
         _ => Vec::new(),
     });
-    if !gucs::CAPTURE.get() {
-        return;
-    }
     let clock = crate::spi_read::PhaseClock::start();
     Spi::connect(|_| {
         let rows = query(
@@ -157,49 +252,31 @@ fn capture_statement(tag: &str) {
             return;
         }
         clock.lap("capture: statement's objects");
-        if tag.contains("EXTENSION") {
-            EXTENSION_SCHEMA.with(|s| s.borrow_mut().take());
-        }
-        let Some((schema, schema_name)) = cached_extension_schema() else { return };
-        let statement = Statement { tags: tags.into_iter().collect(), touched, dropped };
+        let Some(installed) = store::installed() else { return };
+        let ddl = Ddl { tags: tags.into_iter().collect(), touched, dropped, partial: false };
         // pg_lens's own objects live in its schema: elsewhere there is nothing to check
-        let near_own = schemas.iter().any(|s| s.as_ref().is_none_or(|s| *s == schema_name));
-        if near_own && own_objects_only(&schema, &statement) {
+        let near_own = schemas.iter().any(|s| s.as_ref().is_none_or(|s| *s == installed.schema_name));
+        if near_own && own_objects_only(&installed.schema, &ddl) {
             return;
         }
         clock.lap("capture: extension checks");
-        capture_or_report(&schema, &statement);
+        capture_or_record(&installed, ddl);
         clock.lap("capture: in all");
     });
 }
 
-struct Statement {
-    tags: Vec<String>,
-    touched: Vec<Touched>,
-    dropped: Vec<Touched>,
-}
-
-impl Statement {
-    fn object_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.touched.iter().chain(&self.dropped).map(|t| t.identity.clone()).collect();
-        keys.sort();
-        keys.dedup();
-        keys
-    }
-}
-
 /// True when the statement altered only members of extensions (pg_lens's own history
 /// tables, say) and dropped nothing capture keeps: nothing of the user's schema changed.
-fn own_objects_only(schema: &str, statement: &Statement) -> bool {
-    if statement.touched.is_empty() {
+fn own_objects_only(schema: &str, ddl: &Ddl) -> bool {
+    if ddl.touched.is_empty() {
         return false;
     }
-    let dropped: Vec<u32> = statement.dropped.iter().map(|t| t.objid).collect();
+    let dropped: Vec<u32> = ddl.dropped.iter().map(|t| t.objid).collect();
     if !store::owners_of(schema, &dropped).is_empty() {
         return false;
     }
-    let classids: Vec<pg_sys::Oid> = statement.touched.iter().map(|t| pg_sys::Oid::from(t.classid)).collect();
-    let oids: Vec<pg_sys::Oid> = statement.touched.iter().map(|t| pg_sys::Oid::from(t.objid)).collect();
+    let classids: Vec<pg_sys::Oid> = ddl.touched.iter().map(|t| pg_sys::Oid::from(t.classid)).collect();
+    let oids: Vec<pg_sys::Oid> = ddl.touched.iter().map(|t| pg_sys::Oid::from(t.objid)).collect();
     // (classid, objid) leads pg_depend's index on the depending object
     let rows = query(
         "extension_members_touched",
@@ -208,119 +285,135 @@ fn own_objects_only(schema: &str, statement: &Statement) -> bool {
                        WHERE d.classid = t.classid AND d.objid = t.objid AND d.deptype = 'e')",
         &[crate::spi_read::arg(classids), crate::spi_read::arg(oids)],
     );
-    let distinct: HashSet<(u32, u32)> = statement.touched.iter().map(|t| (t.classid, t.objid)).collect();
+    let distinct: HashSet<(u32, u32)> = ddl.touched.iter().map(|t| (t.classid, t.objid)).collect();
     rows.req::<i64>(0, 1) as usize >= distinct.len()
 }
 
-/// Captures the statement. Unless `lens.strict` is on, a failure is rolled back on its own,
-/// reported with a WARNING and recorded as a `lens_drift` row with its error, and the next
-/// capture rebuilds the state in full (`needs_resync`); the user's statement goes on.
-fn capture_or_report(schema: &str, statement: &Statement) {
-    if gucs::STRICT.get() {
-        capture(schema, statement);
+/// Captures the statement into the transaction's pending history. Unless `lens.strict` is
+/// on, a failure is rolled back on its own, reported with a WARNING and kept as a failed
+/// statement (its row will say why, and the state is resynced); the user's statement goes
+/// on. A cancel is the user's: it cancels the statement.
+fn capture_or_record(installed: &Installed, ddl: Ddl) {
+    let text = statement_text::current();
+    let base = || Statement {
+        subxact: 0,
+        tags: ddl.tags.clone(),
+        object_keys: ddl.object_keys(),
+        text: text.clone(),
+        outcome: Outcome::Skipped { reason: String::new() },
+        groups: Vec::new(),
+        values: HashMap::new(),
+        partial: ddl.partial,
+    };
+    let statement = if !gucs::CAPTURE.get() {
+        Statement { outcome: Outcome::Skipped { reason: "not captured: lens.capture was off".into() }, ..base() }
+    } else if gucs::STRICT.get() {
+        capture(installed, &ddl, base())
+    } else {
+        match crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| capture(installed, &ddl, base()))) {
+            Ok(statement) => statement,
+            Err(error) => {
+                let message = crate::spi_read::error_message(&error);
+                pgrx::warning!("pg_lens: could not capture {}: {message}", ddl.tags.join(", "));
+                Statement { outcome: Outcome::Failed { error: message }, ..base() }
+            }
+        }
+    };
+    if matches!(statement.outcome, Outcome::Captured { .. }) && ddl.partial && statement_changes_nothing(&statement) {
         return;
     }
-    let outcome = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| capture(schema, statement)));
-    let Err(error) = outcome else { return };
-    let message = crate::spi_read::error_message(&error);
-    pgrx::warning!("pg_lens: could not capture {}: {message}", statement.tags.join(", "));
-    let recorded = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| {
-        with_capture_flag(|| {
-            store::lock_head(schema);
-            store::mark_needs_resync(schema);
-            store::insert_drift(
-                schema,
-                &store::DriftRow {
-                    command_tags: &statement.tags,
-                    object_keys: &statement.object_keys(),
-                    signature_before: None,
-                    signature_after: None,
-                    diff: None,
-                    error: Some(message.clone()),
-                    resync: false,
-                },
-            );
-        })
-    }));
-    if let Err(e) = recorded {
-        pgrx::warning!("pg_lens: could not record the capture failure either: {}", crate::spi_read::error_message(&e));
-    }
+    pending::with(|tx| {
+        if tx.installed.as_ref().is_none_or(|(i, _)| i != installed) {
+            // first statement of the transaction (or pg_lens re-created in it)
+            *tx = pending::Transaction::default();
+            if let Some(head) = Spi::connect(|_| store::read_head(&installed.schema)) {
+                tx.installed = Some((installed.clone(), head));
+            }
+        }
+        tx.push(Statement { subxact: current_subtransaction(), ..statement });
+    });
 }
 
-fn with_capture_flag<R>(f: impl FnOnce() -> R) -> R {
-    IN_CAPTURE.with(|c| c.set(true));
-    let result = f();
-    IN_CAPTURE.with(|c| c.set(false));
-    result
+fn statement_changes_nothing(statement: &Statement) -> bool {
+    matches!(&statement.outcome, Outcome::Captured { changes, .. } if changes.is_empty())
 }
 
-fn capture(schema: &str, statement: &Statement) {
-    with_capture_flag(|| {
-        let Some(head) = store::lock_head(schema) else {
-            crate::errors::internal("lens_head has no row: the extension's history tables were tampered with")
-        };
-        let scope_schemas = gucs::capture_schemas();
-        let full = head.needs_resync || head.schemas != scope_schemas;
-        let clock = crate::spi_read::PhaseClock::start();
-        // The same small queries run for every statement: plan them once (their SQL avoids
-        // shapes a generic plan would scan for). A full read keeps custom plans.
-        let plans = if full { "auto" } else { "force_generic_plan" };
-        with_settings(&[("plan_cache_mode", plans)], || with_current_catalog(|| {
-            let (old, new, owners) = if full {
-                (store::entries_of(schema, None), read_entries(&scope_schemas, None), None)
+/// The head as this transaction saw it first (read now when this is its first statement).
+fn transaction_head(installed: &Installed) -> Option<store::Head> {
+    let kept = pending::with(|tx| match &tx.installed {
+        Some((i, head)) if i == installed => Some(head.clone()),
+        _ => None,
+    });
+    kept.or_else(|| store::read_head(&installed.schema))
+}
+
+fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> Statement {
+    let _capturing = Capturing::start();
+    let schema = installed.schema.as_str();
+    let Some(head) = transaction_head(installed) else {
+        crate::errors::internal("lens_head has no row: the extension's history tables were tampered with")
+    };
+    let scope_schemas = gucs::capture_schemas();
+    let full = (head.needs_resync || head.schemas != scope_schemas) && !pending::with(|tx| tx.resynced(&scope_schemas));
+    let clock = crate::spi_read::PhaseClock::start();
+    // The same small queries run for every statement: plan them once (their SQL avoids
+    // shapes a generic plan would scan for). A full read keeps custom plans.
+    let plans = if full { "auto" } else { "force_generic_plan" };
+    with_settings(&[("plan_cache_mode", plans)], || {
+        with_current_catalog(|| {
+            let (old, mut new, owners) = if full {
+                (base_entries(schema, None), read_entries(&scope_schemas, None), None)
             } else {
-                let owners = touched_owners(schema, statement);
+                let owners = touched_owners(schema, ddl);
                 clock.lap("capture: owners");
                 let list = owner_list(&owners);
-                let old = store::entries_of(schema, Some(&list));
+                let old = base_entries(schema, Some(&list));
                 clock.lap("capture: stored entries");
                 (old, read_entries(&scope_schemas, Some(owners)), Some(list))
             };
             clock.lap("capture: live entries");
+            let mut values = HashMap::new();
+            new.iter_mut().for_each(|e| lens_core::stored_values::externalize(&mut e.entry, &mut values));
+            let changes = changes(&old, &new);
             let before = assemble(old.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
             let after = assemble(new.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
             let diff = lens_core::diff::diff(&before, &after);
-            let mut sum = if full { Default::default() } else { head.sum };
-            if !full {
-                old.iter().for_each(|e| sum.sub(&e.hash));
-            }
-            new.iter().for_each(|e| sum.add(&e.hash));
-            let changed = diff.get("changed").and_then(|c| c.as_bool()).unwrap_or(true);
             clock.lap("capture: diff");
-            if changed || full {
-                store::replace_entries(schema, owners.as_deref(), &new);
+            let group_owners: BTreeSet<u32> = match owners {
+                Some(list) => list.into_iter().collect(),
+                None => old.iter().chain(&new).map(|e| e.owner).collect(),
+            };
+            let mut groups: HashMap<u32, Vec<StateEntry>> = group_owners.into_iter().map(|o| (o, Vec::new())).collect();
+            for e in new {
+                groups.entry(e.owner).or_default().push(e);
             }
-            clock.lap("capture: state written");
-            if restoring() {
-                // The restored history already ends at the schema this restore rebuilds:
-                // keep the state in step with the catalog, without recording the restore.
-                store::update_head(schema, sum, &scope_schemas, None);
-                return;
-            }
-            store::insert_drift_and_move_head(
-                schema,
-                &store::DriftRow {
-                    command_tags: &statement.tags,
-                    object_keys: &statement.object_keys(),
-                    signature_before: Some(head.sum.signature()),
-                    signature_after: Some(sum.signature()),
-                    diff: Some(&with_signatures(diff, head.sum, sum)),
-                    error: None,
-                    resync: full && head.needs_resync,
-                },
-                Some((sum, &scope_schemas)),
-            );
-            clock.lap("capture: drift and head written");
-        }))
+            let resync = full.then(|| Resync { seq_seen: head.resync_seq, schemas: scope_schemas.clone() });
+            Statement { outcome: Outcome::Captured { changes, diff, resync }, groups: groups.into_iter().collect(), values, ..statement }
+        })
     })
 }
 
-/// The diff with the signatures of the whole schema before and after (its own `from` and
-/// `to` only know the entries compared).
-fn with_signatures(mut diff: serde_json::Value, before: lens_core::signature::HashSum, after: lens_core::signature::HashSum) -> serde_json::Value {
-    diff["from"] = serde_json::json!({ "signature": before.signature() });
-    diff["to"] = serde_json::json!({ "signature": after.signature() });
-    diff
+/// What this transaction sees of some groups (all of them when None): its own statements'
+/// picture of those it touched, the committed state of the others.
+fn base_entries(schema: &str, owners: Option<&[u32]>) -> Vec<StateEntry> {
+    pending::with(|tx| {
+        let from_store = |list: Option<&[u32]>| store::entries_of(schema, list).into_iter().filter(|e| !tx.overlay.contains(e.owner));
+        match owners {
+            Some(list) => {
+                let stored: Vec<u32> = list.iter().copied().filter(|o| !tx.overlay.contains(*o)).collect();
+                let mut out: Vec<StateEntry> = if stored.is_empty() { Vec::new() } else { from_store(Some(&stored)).collect() };
+                for owner in list {
+                    out.extend(tx.overlay.group(*owner).into_iter().flatten().cloned());
+                }
+                out
+            }
+            None => {
+                let mut out: Vec<StateEntry> = from_store(None).collect();
+                out.extend(tx.overlay.entries().cloned());
+                out
+            }
+        }
+    })
 }
 
 /// Runs `f` under a snapshot that sees everything the statement did.
@@ -337,17 +430,27 @@ fn with_current_catalog<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
-/// The groups the statement touched: from the catalog for what exists, from the stored
-/// state for what was dropped or moved to another group, by the kind of its stored entry.
-fn touched_owners(schema: &str, statement: &Statement) -> Owners {
+/// The groups the statement touched: from the catalog for what exists, from what the
+/// transaction sees of the state for what was dropped or moved to another group, by the
+/// kind of its stored entry.
+fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
     // Only a statement that changes existing objects (ALTER, RENAME...) can change what
     // depends on them; what a CREATE makes has nothing depending on it yet.
-    let creates_only = statement.tags.iter().all(|t| t.starts_with("CREATE ") || t == "COMMENT");
-    let mut owners = owners::live_owners(&statement.touched, !creates_only);
-    let detached = store::stored_partitions(schema, &owners.relations);
+    let creates_only = ddl.tags.iter().all(|t| t.starts_with("CREATE ") || t == "COMMENT");
+    let mut owners = owners::live_owners(&ddl.touched, !creates_only);
+    let oids: Vec<u32> = ddl.touched.iter().chain(&ddl.dropped).map(|t| t.objid).collect();
+    let (detached, stored) = pending::with(|tx| {
+        let parent_keys: Vec<String> = owners.relations.iter().filter_map(|o| tx.overlay.table_key(*o)).map(str::to_string).collect();
+        let parents: Vec<u32> = owners.relations.iter().copied().filter(|o| !tx.overlay.contains(*o)).collect();
+        let mut detached: Vec<u32> =
+            store::stored_partitions(schema, &parents, &parent_keys).into_iter().filter(|o| !tx.overlay.contains(*o)).collect();
+        detached.extend(tx.overlay.partitions_of(parent_keys.iter().map(String::as_str)));
+        let mut stored: Vec<(u32, String)> = store::owners_of(schema, &oids).into_iter().filter(|(o, _)| !tx.overlay.contains(*o)).collect();
+        stored.extend(tx.overlay.owners_of(&oids));
+        (detached, stored)
+    });
     owners.relations.extend(detached);
-    let oids: Vec<u32> = statement.touched.iter().chain(&statement.dropped).map(|t| t.objid).collect();
-    for (oid, section) in store::owners_of(schema, &oids) {
+    for (oid, section) in stored {
         match section.as_str() {
             "tables" => owners.relations.push(oid),
             "sequences" => owners.sequences.push(oid),
@@ -383,7 +486,7 @@ fn read_entries(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> Vec<St
 
 /// The unsigned snapshot of some groups (all of the captured schemas when `owners` is None),
 /// read without locks, and its entries.
-fn read_groups(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> (lens_core::Snapshot, Vec<StateEntry>) {
+pub fn read_groups(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> (lens_core::Snapshot, Vec<StateEntry>) {
     let scope = Scope { owners, ..Scope::schemas(schemas.clone()) };
     let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolve_for_capture(&scope)));
     let sequence_owners: HashMap<u32, u32> =
@@ -391,6 +494,101 @@ fn read_groups(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> (lens_c
     let snapshot = lens_core::build::build_unsigned(&raw);
     let entries = state_entries(&snapshot, &|seq| sequence_owners.get(&seq).copied());
     (snapshot, entries)
+}
+
+/// The transaction is committing: a step of a statement that commits in steps is captured,
+/// then everything the transaction captured is written.
+fn commit_tail() {
+    let step = RUNNING.with(|r| r.borrow().clone());
+    if step.is_none() && pending::is_empty() {
+        return;
+    }
+    unsafe {
+        // SAFETY: the pre-commit step has no active snapshot for SPI to run under; push and
+        // pop are paired (an ERROR aborts the transaction, which resets the stack).
+        pg_sys::PushActiveSnapshot(pg_sys::GetTransactionSnapshot());
+    }
+    let Some(installed) = Spi::connect(|_| store::installed()) else {
+        pending::clear();
+        unsafe { pg_sys::PopActiveSnapshot() };
+        return;
+    };
+    // As the event trigger functions do: as the extension's owner, search_path pinned.
+    as_owner(installed.owner, || {
+        with_settings(&[("search_path", "pg_catalog, pg_temp")], || {
+            if let Some((tag, _)) = step {
+                capture_step(&tag);
+            }
+            write_history();
+        })
+    });
+    unsafe { pg_sys::PopActiveSnapshot() };
+}
+
+/// Runs `f` as `role` (a SECURITY DEFINER function's switch), back to the caller after,
+/// also when `f` raises an ERROR.
+fn as_owner<R>(role: u32, f: impl FnOnce() -> R) -> R {
+    struct Restore(pg_sys::Oid, i32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            unsafe { pg_sys::SetUserIdAndSecContext(self.0, self.1) };
+        }
+    }
+    let (mut user, mut context) = (pg_sys::Oid::INVALID, 0i32);
+    unsafe {
+        // SAFETY: the same calls fmgr_security_definer makes.
+        pg_sys::GetUserIdAndSecContext(&mut user, &mut context);
+        pg_sys::SetUserIdAndSecContext(pg_sys::Oid::from(role), context | pg_sys::SECURITY_LOCAL_USERID_CHANGE as i32);
+    }
+    let _restore = Restore(user, context);
+    f()
+}
+
+fn write_history() {
+    if pending::is_empty() {
+        return;
+    }
+    let tx = pending::take();
+    let restoring = restoring();
+    let _capturing = Capturing::start();
+    if gucs::STRICT.get() {
+        Spi::connect(|_| flush::flush(&tx, restoring));
+        return;
+    }
+    let Err(error) = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| Spi::connect(|_| flush::flush(&tx, restoring))))
+    else {
+        return;
+    };
+    let message = crate::spi_read::error_message(&error);
+    pgrx::warning!("pg_lens: could not write the history of this transaction: {message}");
+    if let Err(e) = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| Spi::connect(|_| flush::record_failure(&tx, &message)))) {
+        crate::errors::raise(
+            pgrx::PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+            format!("pg_lens could not record this transaction's DDL, nor its failure to: {}", crate::spi_read::error_message(&e)),
+            "The transaction is rolled back so that history is not lost silently. A superuser can SET lens.capture = off to do DDL without pg_lens (that is recorded too).",
+        );
+    }
+}
+
+/// A statement that commits in steps (CREATE INDEX CONCURRENTLY, DETACH PARTITION
+/// CONCURRENTLY) is committing one: what this transaction wrote into the catalog (an index
+/// not valid yet, say) is committed now, so history records it, as a partial row.
+fn capture_step(tag: &str) {
+    let xid = unsafe { pg_sys::GetCurrentTransactionIdIfAny() };
+    if xid == pg_sys::InvalidTransactionId {
+        return;
+    }
+    Spi::connect(|_| {
+        let Some(installed) = store::installed() else { return };
+        let rows = query("written_by_transaction", include_str!("../../sql/capture/written_by_transaction.sql"), &[crate::spi_read::arg(xid.into_inner() as i64)]);
+        let touched: Vec<Touched> =
+            (0..rows.len()).map(|r| Touched { classid: rows.oid(r, 1), objid: rows.oid(r, 2), identity: rows.string(r, 3) }).collect();
+        drop(rows);
+        if touched.is_empty() {
+            return;
+        }
+        capture_or_record(&installed, Ddl { tags: vec![tag.to_string()], touched, dropped: Vec::new(), partial: true });
+    });
 }
 
 /// Called by CREATE EXTENSION: the baseline snapshot, and the state capture starts from.
@@ -401,22 +599,21 @@ fn lens_take_baseline() {
         let Some(schema) = store::extension_schema() else {
             crate::errors::internal("pg_lens's history tables are missing")
         };
-        with_capture_flag(|| {
-            let schemas = gucs::capture_schemas();
-            store::create_head(&schema, &schemas);
-            store::lock_head(&schema);
-            let (mut snapshot, entries) = read_groups(&schemas, None);
-            let mut sum = lens_core::signature::HashSum::default();
-            entries.iter().for_each(|e| sum.add(&e.hash));
-            store::replace_entries(&schema, None, &entries);
-            let (bytes, signature) = match lens_core::snapshot_io::sign_and_encode(&mut snapshot) {
-                Ok(encoded) => encoded,
-                Err(e) => crate::errors::internal(format!("could not encode the baseline: {e}")),
-            };
-            let encoded = crate::jsonb_datum::EncodedJsonb(bytes);
-            store::insert_snapshot(&schema, &schemas, &signature, &snapshot.meta.key_signature, &encoded, "baseline", None);
-            store::update_head(&schema, sum, &schemas, None);
-        })
+        let _capturing = Capturing::start();
+        let schemas = gucs::capture_schemas();
+        store::create_head(&schema, &schemas);
+        let (mut snapshot, mut entries) = read_groups(&schemas, None);
+        let mut sum = lens_core::signature::HashSum::default();
+        entries.iter().for_each(|e| sum.add(&e.hash));
+        let mut values = HashMap::new();
+        entries.iter_mut().for_each(|e| lens_core::stored_values::externalize(&mut e.entry, &mut values));
+        store::store_values(&schema, &values);
+        store::replace_all_entries(&schema, &entries);
+        let signature = crate::functions::history::store_keyframe(&schema, &schemas, &mut snapshot, "baseline", None);
+        if signature != sum.signature() {
+            crate::errors::internal("the baseline's signature is not the sum of its entries");
+        }
+        store::update_head(&schema, &store::HeadUpdate { sum, schemas: &schemas, last_drift_id: None, needs_resync: false, resync_seq: 0 });
     })
 }
 
@@ -434,147 +631,4 @@ fn lens_history_load_starts(table: &str) -> bool {
         return false;
     }
     LOADING.with(|l| l.borrow_mut().insert(table.to_string()))
-}
-
-/// A stored snapshot of `lens_snapshots`.
-struct Stored {
-    signature: String,
-    captured_at: String,
-    snapshot: serde_json::Value,
-}
-
-fn latest_stored(schema: &str, schemas: &Option<Vec<String>>) -> Option<Stored> {
-    let schemas_arg = match schemas {
-        Some(s) => crate::spi_read::arg(s.clone()),
-        None => crate::spi_read::null_arg::<Vec<String>>(),
-    };
-    let rows = crate::spi_read::execute(
-        "latest_snapshot",
-        &format!(
-            "SELECT signature, to_char(captured_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), snapshot \
-             FROM {schema}.lens_snapshots WHERE schemas IS NOT DISTINCT FROM $1 ORDER BY id DESC LIMIT 1"
-        ),
-        &[schemas_arg],
-    );
-    (rows.len() == 1).then(|| {
-        let snapshot = rows.req::<crate::jsonb_datum::JsonbValue>(0, 3).0;
-        // when the snapshot was read, as it says itself (the row is stored just after)
-        let captured_at = snapshot["meta"]["capturedAt"].as_str().map(str::to_string).unwrap_or_else(|| rows.string(0, 2));
-        Stored { signature: rows.string(0, 1), captured_at, snapshot }
-    })
-}
-
-/// The live signature of `schemas`: the running one capture keeps when it covers exactly
-/// these schemas, else computed from a fresh snapshot.
-fn live_signature(schema: &str, schemas: &Option<Vec<String>>) -> String {
-    let kept = Spi::connect(|_| {
-        let rows = crate::spi_read::execute(
-            "head_signature",
-            &format!("SELECT signature, schemas, needs_resync FROM {schema}.lens_head"),
-            &[],
-        );
-        if rows.len() != 1 || rows.bool(0, 3) || !gucs::CAPTURE.get() {
-            return None;
-        }
-        let head_schemas: Option<Vec<String>> = rows.get::<Vec<Option<String>>>(0, 2).map(|v| v.into_iter().flatten().collect());
-        (head_schemas == *schemas && gucs::capture_schemas() == *schemas).then(|| rows.string(0, 1))
-    });
-    kept.unwrap_or_else(|| {
-        let scope = Scope::schemas(schemas.clone());
-        crate::functions::snapshot::take_snapshot(&scope).meta.signature
-    })
-}
-
-/// `lens_capture()`: see its documentation in `functions::drift`.
-pub fn respond(schemas: Option<Vec<String>>, mode: &str, visible: Option<Vec<String>>) -> crate::jsonb_datum::EncodedJsonb {
-    use serde_json::json;
-    let schema = Spi::connect(|_| store::extension_schema())
-        .unwrap_or_else(|| crate::errors::internal("pg_lens's history tables are missing"));
-    let previous = Spi::connect(|_| latest_stored(&schema, &schemas));
-    if mode == "cache" {
-        if let Some(prev) = &previous {
-            if live_signature(&schema, &schemas) == prev.signature {
-                return crate::jsonb_datum::EncodedJsonb::from_value(&json!({
-                    "snapshot": prev.snapshot,
-                    "cache": {"hit": true, "source": "db"},
-                    "lastRefreshedAt": prev.captured_at,
-                    "drift": {"changedSinceLast": false, "previousSignature": prev.signature, "currentSignature": prev.signature},
-                }));
-            }
-        }
-    }
-    let (snapshot, source) = match (&previous, mode, &visible) {
-        (Some(prev), "visible", Some(tables)) => (merge_visible(&prev.snapshot, &schemas, tables), "visible"),
-        _ => {
-            let scope = Scope::schemas(schemas.clone());
-            (crate::functions::snapshot::take_snapshot(&scope), "fresh")
-        }
-    };
-    let mut snapshot = snapshot;
-    let (bytes, signature) = match lens_core::snapshot_io::sign_and_encode(&mut snapshot) {
-        Ok(encoded) => encoded,
-        Err(e) => crate::errors::internal(format!("could not encode the snapshot: {e}")),
-    };
-    let encoded = crate::jsonb_datum::EncodedJsonb(bytes);
-    let stored_as = if source == "visible" { "visible" } else { "manual" };
-    Spi::connect(|_| {
-        with_capture_flag(|| {
-            let last_drift = crate::spi_read::execute("last_drift", &format!("SELECT last_drift_id FROM {schema}.lens_head"), &[]);
-            let drift_id = if last_drift.len() == 1 { last_drift.get::<i64>(0, 1) } else { None };
-            drop(last_drift);
-            store::insert_snapshot(&schema, &schemas, &signature, &snapshot.meta.key_signature, &encoded, stored_as, drift_id);
-        })
-    });
-    // the signed snapshot as JSON (not read back from the bytes just encoded)
-    let value = serde_json::to_value(&snapshot).unwrap_or_default();
-    let previous_signature = previous.as_ref().map(|p| p.signature.clone());
-    crate::jsonb_datum::EncodedJsonb::from_value(&json!({
-        "snapshot": value,
-        "cache": {"hit": false, "source": source},
-        "lastRefreshedAt": snapshot.meta.captured_at,
-        "drift": {
-            "changedSinceLast": previous_signature.as_ref().is_some_and(|p| *p != signature),
-            "previousSignature": previous_signature,
-            "currentSignature": signature,
-        },
-    }))
-}
-
-/// The stored snapshot with the entries of `tables` read again: whatever hangs off them
-/// (columns, constraints, indexes, FKs they hold, triggers, policies, view bodies) replaced.
-fn merge_visible(stored: &serde_json::Value, schemas: &Option<Vec<String>>, tables: &[String]) -> lens_core::Snapshot {
-    let scope = Scope::tables(schemas.clone(), tables.to_vec());
-    let fresh = crate::functions::snapshot::take_snapshot(&scope);
-    let fresh_value = serde_json::to_value(&fresh).unwrap_or(serde_json::Value::Null);
-    let mut merged = stored.clone();
-    let visible: HashSet<&str> = tables.iter().map(String::as_str).collect();
-    for path in lens_core::sections::SECTIONS {
-        let Some(entries) = lens_core::sections::section_mut(&mut merged, path) else { continue };
-        entries.retain(|key, entry| {
-            let table = ["tableKey", "childKey"].iter().find_map(|f| entry.get(*f).and_then(|v| v.as_str()));
-            let belongs = match *path {
-                "tables" | "views" => visible.contains(key.as_str()),
-                _ => table.is_some_and(|t| visible.contains(t)),
-            };
-            !belongs
-        });
-        if let Some(fresh_entries) = lens_core::sections::section(&fresh_value, path) {
-            for (key, entry) in fresh_entries {
-                let table = ["tableKey", "childKey"].iter().find_map(|f| entry.get(*f).and_then(|v| v.as_str()));
-                let keep = match *path {
-                    "tables" | "views" => visible.contains(key.as_str()),
-                    "enums" | "domains" | "sequences" => true,
-                    _ => table.is_some_and(|t| visible.contains(t)),
-                };
-                if keep {
-                    entries.insert(key.clone(), entry.clone());
-                }
-            }
-        }
-    }
-    merged["meta"]["capturedAt"] = fresh_value["meta"]["capturedAt"].clone();
-    match serde_json::from_value(merged) {
-        Ok(snapshot) => snapshot,
-        Err(e) => crate::errors::internal(format!("the stored snapshot could not be merged: {e}")),
-    }
 }

@@ -4,10 +4,9 @@
 use crate::catalog_reader::Scope;
 use crate::errors::bad_argument;
 use crate::functions::snapshot::{name_list, take_encoded_snapshot};
-use crate::jsonb_datum::{EncodedJsonb, JsonbBytes, JsonbValue};
-use crate::spi_read::{arg, execute, query};
+use crate::jsonb_datum::{EncodedJsonb, JsonbBytes};
+use crate::spi_read::{arg, query};
 use pgrx::prelude::*;
-use pgrx::PgSqlErrorCode;
 use serde_json::{json, Value};
 
 /// Refuses what is not a snapshot (or is too new), with the reason and a hint.
@@ -49,110 +48,6 @@ fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) {
         _ => Value::Null,
     };
     check_snapshot(&outline, which);
-}
-
-/// The quoted schema of pg_lens's tables.
-fn history_schema() -> String {
-    match crate::capture::store::extension_schema() {
-        Some(schema) => schema,
-        None => crate::errors::internal("pg_lens's history tables are missing"),
-    }
-}
-
-/// The captured schema as it was after drift row `drift_id`, rebuilt from the newest
-/// keyframe at or before it and the diffs recorded since.
-#[pg_extern(stable, strict, name = "lens_snapshot_at")]
-#[search_path(pg_catalog, pg_temp)]
-fn lens_snapshot_at_drift(drift_id: i64) -> EncodedJsonb {
-    Spi::connect(|_| {
-        let schema = history_schema();
-        let exists = execute("drift_exists", &format!("SELECT captured_at::text FROM {schema}.lens_drift WHERE id = $1"), &[arg(drift_id)]);
-        if exists.len() == 0 {
-            crate::errors::raise(
-                PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
-                format!("lens_drift has no row {drift_id}"),
-                "Pass the id of a lens_drift row, or a timestamp to lens_snapshot_at(timestamptz).",
-            );
-        }
-        drop(exists);
-        rebuild(&schema, Some(drift_id))
-    })
-}
-
-/// The captured schema as it was at `at`.
-#[pg_extern(stable, strict, name = "lens_snapshot_at")]
-#[search_path(pg_catalog, pg_temp)]
-fn lens_snapshot_at_time(at: pgrx::datum::TimestampWithTimeZone) -> EncodedJsonb {
-    Spi::connect(|_| {
-        let schema = history_schema();
-        let baseline = execute(
-            "first_keyframe",
-            &format!("SELECT min(captured_at) <= $1 FROM {schema}.lens_snapshots WHERE source IN ('baseline', 'keyframe')"),
-            &[arg(at)],
-        );
-        if baseline.get::<bool>(0, 1) != Some(true) {
-            crate::errors::raise(
-                PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
-                "pg_lens has no history that far back",
-                "History starts at the baseline taken by CREATE EXTENSION pg_lens (see lens_snapshots).",
-            );
-        }
-        drop(baseline);
-        let last = execute(
-            "drift_at",
-            &format!("SELECT max(id) FROM {schema}.lens_drift WHERE captured_at <= $1"),
-            &[arg(at)],
-        );
-        let drift_id = last.get::<i64>(0, 1);
-        drop(last);
-        rebuild(&schema, drift_id)
-    })
-}
-
-/// Replays history up to drift row `upto` (None: the keyframe before any drift).
-fn rebuild(schema: &str, upto: Option<i64>) -> EncodedJsonb {
-    let target = upto.unwrap_or(0);
-    let keyframe = execute(
-        "keyframe",
-        &format!(
-            "SELECT snapshot, COALESCE(drift_id, 0) FROM {schema}.lens_snapshots \
-             WHERE source IN ('baseline', 'keyframe') AND COALESCE(drift_id, 0) <= $1 \
-             ORDER BY COALESCE(drift_id, 0) DESC, id DESC LIMIT 1"
-        ),
-        &[arg(target)],
-    );
-    if keyframe.len() == 0 {
-        crate::errors::raise(
-            PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
-            "pg_lens has no baseline to rebuild from",
-            "lens_snapshots lost its baseline row; take one with lens_capture(refresh => 'force').",
-        );
-    }
-    let mut state = keyframe.req::<JsonbValue>(0, 1).0;
-    let from = keyframe.req::<i64>(0, 2);
-    drop(keyframe);
-    let diffs = execute(
-        "diffs",
-        &format!(
-            "SELECT diff, to_char(captured_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') \
-             FROM {schema}.lens_drift WHERE id > $1 AND id <= $2 AND diff IS NOT NULL ORDER BY id"
-        ),
-        &[arg(from), arg(target)],
-    );
-    for r in 0..diffs.len() {
-        lens_core::diff::apply(&mut state, &diffs.req::<JsonbValue>(r, 1).0);
-        state["meta"]["capturedAt"] = Value::String(diffs.string(r, 2));
-        pg_sys::check_for_interrupts!();
-    }
-    drop(diffs);
-    let mut snapshot = match serde_json::from_value::<lens_core::Snapshot>(state) {
-        Ok(snapshot) => snapshot,
-        Err(e) => crate::errors::internal(format!("history replays into something that is not a snapshot: {e}")),
-    };
-    match lens_core::snapshot_io::sign_and_encode(&mut snapshot) {
-        Ok((bytes, _)) => EncodedJsonb(bytes),
-        Err(e) => crate::errors::internal(format!("could not encode the snapshot: {e}")),
-    }
 }
 
 /// For CI: the diff from an expected snapshot (kept in git) to the live schema of the same

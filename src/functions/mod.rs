@@ -5,5 +5,6 @@ pub mod ddl;
 pub mod docs;
 pub mod drift;
 pub mod explain;
+pub mod history;
 pub mod relations;
 pub mod snapshot;

@@ -27,6 +27,11 @@ impl Overlay {
         self.groups.contains_key(&owner)
     }
 
+    /// Every entry of every group it holds.
+    pub fn entries(&self) -> impl Iterator<Item = &StateEntry> {
+        self.groups.values().flatten()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }

@@ -20,7 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from snapshot_bench import SHARED, ensure_db, psql  # noqa: E402
 
-HISTORY = "('lens_drift', 'lens_snapshots', 'lens_state', 'lens_head')"
+HISTORY = "('lens_drift', 'lens_snapshots', 'lens_state', 'lens_head', 'lens_values')"
 
 
 def ddl_script(setting, prefix, statements, extra=""):

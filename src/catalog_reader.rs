@@ -187,8 +187,8 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
             pg_sys::check_for_interrupts!();
             clock.lap($file);
         }};
-        ($field:ident, $file:literal, $reader:ident, $args:expr, by_relation) => {{
-            raw.$field = $reader(&query($file, &by_relation(catalog_sql!($file)), &$args));
+        ($field:ident, $file:literal, $reader:ident, $args:expr, by_relation $column:literal) => {{
+            raw.$field = $reader(&query($file, &by_relation(catalog_sql!($file), $column), &$args));
             pg_sys::check_for_interrupts!();
             clock.lap($file);
         }};
@@ -202,8 +202,8 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), standalone.as_ref(), &comments);
     clock.lap("sequences (scan)");
     if keyed.is_some() {
-        read!(triggers, "triggers", read_triggers, scope_args(), by_relation);
-        read!(policies, "policies", read_policies, scope_args(), by_relation);
+        read!(triggers, "triggers", read_triggers, scope_args(), by_relation "t.tgrelid");
+        read!(policies, "policies", read_policies, scope_args(), by_relation "p.polrelid");
     } else {
         read!(triggers, "triggers", read_triggers, scope_args());
         read!(policies, "policies", read_policies, scope_args());
@@ -232,12 +232,13 @@ const SCOPE_FILTER: &str = "WHERE c.relnamespace = ANY($1::oid[])\n  AND ($2::oi
 
 /// Capture's form of a query with `SCOPE_FILTER`: its relations only, by their oids, which a
 /// plan kept for every DDL statement (a generic one) finds through the indexes instead of
-/// scanning for the NULL case.
-fn by_relation(sql: &str) -> String {
+/// scanning for the NULL case. `column` is the relation column of the catalog the query
+/// reads (`t.tgrelid`): filtered there, the catalog's own index on it is used.
+fn by_relation(sql: &str, column: &str) -> String {
     if !sql.contains(SCOPE_FILTER) {
         crate::errors::internal("a catalog query lost the scope filter capture rewrites");
     }
-    sql.replace(SCOPE_FILTER, "WHERE c.oid = ANY($2::oid[])")
+    sql.replace(SCOPE_FILTER, &format!("WHERE {column} = ANY($2::oid[])"))
 }
 
 /// What capture's groups need of pg_class, found by index probes: the relations, their

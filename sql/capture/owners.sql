@@ -18,30 +18,32 @@ WITH RECURSIVE touched(classid, objid) AS (
     JOIN touched t ON d.refclassid = t.classid AND d.refobjid = t.objid
     WHERE $3 AND d.deptype NOT IN ('e', 'x', 'p')
 ), owner_of(owner) AS (
-    SELECT COALESCE(
-             i.indrelid,
-             seq_owner.refobjid,
-             CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') THEN c.oid END,
-             NULLIF(con.conrelid, 0),
-             NULLIF(con.contypid, 0),
-             tg.tgrelid,
-             pol.polrelid,
-             rw.ev_class,
-             ad.adrelid,
-             CASE WHEN ty.typtype IN ('e', 'd') THEN ty.oid END)
+    -- one index probe per object, whatever plan the query keeps (joins against the small
+    -- catalogs made generic plans scan pg_type and pg_rewrite for every statement)
+    SELECT CASE o.classid
+        WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (
+            SELECT COALESCE(i.indrelid, seq_owner.refobjid, CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') THEN c.oid END)
+            FROM pg_catalog.pg_class c
+            LEFT JOIN pg_catalog.pg_index i ON c.relkind IN ('i', 'I') AND i.indexrelid = c.oid
+            LEFT JOIN pg_catalog.pg_depend seq_owner
+                   ON c.relkind = 'S' AND seq_owner.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                  AND seq_owner.objid = c.oid AND seq_owner.objsubid = 0
+                  AND seq_owner.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND seq_owner.deptype IN ('a', 'i')
+            WHERE c.oid = o.objid)
+        WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (
+            SELECT COALESCE(NULLIF(con.conrelid, 0), NULLIF(con.contypid, 0)) FROM pg_catalog.pg_constraint con WHERE con.oid = o.objid)
+        WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN (
+            SELECT tg.tgrelid FROM pg_catalog.pg_trigger tg WHERE tg.oid = o.objid)
+        WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN (
+            SELECT pol.polrelid FROM pg_catalog.pg_policy pol WHERE pol.oid = o.objid)
+        WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (
+            SELECT rw.ev_class FROM pg_catalog.pg_rewrite rw WHERE rw.oid = o.objid)
+        WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (
+            SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = o.objid)
+        WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN (
+            SELECT ty.oid FROM pg_catalog.pg_type ty WHERE ty.oid = o.objid AND ty.typtype IN ('e', 'd'))
+    END
     FROM objects o
-    LEFT JOIN pg_catalog.pg_class c ON o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = o.objid
-    LEFT JOIN pg_catalog.pg_index i ON c.relkind IN ('i', 'I') AND i.indexrelid = c.oid
-    LEFT JOIN pg_catalog.pg_depend seq_owner
-           ON c.relkind = 'S' AND seq_owner.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          AND seq_owner.objid = c.oid AND seq_owner.objsubid = 0
-          AND seq_owner.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND seq_owner.deptype IN ('a', 'i')
-    LEFT JOIN pg_catalog.pg_constraint con ON o.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND con.oid = o.objid
-    LEFT JOIN pg_catalog.pg_trigger tg ON o.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND tg.oid = o.objid
-    LEFT JOIN pg_catalog.pg_policy pol ON o.classid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND pol.oid = o.objid
-    LEFT JOIN pg_catalog.pg_rewrite rw ON o.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND rw.oid = o.objid
-    LEFT JOIN pg_catalog.pg_attrdef ad ON o.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = o.objid
-    LEFT JOIN pg_catalog.pg_type ty ON o.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ty.oid = o.objid
 ), with_children(owner) AS (
     SELECT owner FROM owner_of WHERE owner IS NOT NULL
     UNION

@@ -25,7 +25,10 @@ pub fn flush(tx: &Transaction, restoring: bool) {
     let schema = installed.schema.as_str();
     // Waiting here is waiting for another commit tail, never for the user's locks: no
     // lock_timeout of the user's applies (a cancel still does).
+    let waited = std::time::Instant::now();
     crate::spi_read::with_settings(&[("lock_timeout", "0")], || store::lock_history(installed.extension));
+    pgrx::debug1!("pg_lens: commit tail: waited {:.3} ms for the history lock", waited.elapsed().as_secs_f64() * 1000.0);
+    let clock = crate::spi_read::PhaseClock::start();
     crate::spi_read::with_latest_snapshot(|| {
         let Some(head) = store::read_head(schema) else {
             crate::errors::internal("lens_head has no row: the extension's history tables were tampered with")
@@ -82,6 +85,7 @@ pub fn flush(tx: &Transaction, restoring: bool) {
         if !restoring {
             store::notify(&ids, &rows);
         }
+        clock.lap("commit tail: history written");
     })
 }
 

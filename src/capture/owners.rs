@@ -32,6 +32,11 @@ fn expand_schemas(touched: &[Touched]) -> Vec<Touched> {
 }
 
 pub fn live_owners(touched: &[Touched], with_dependents: bool) -> Owners {
+    if !with_dependents {
+        if let Some(owners) = relation_owners(touched) {
+            return owners;
+        }
+    }
     let mut owners = Owners::default();
     let touched = expand_schemas(touched);
     if touched.is_empty() {
@@ -49,4 +54,78 @@ pub fn live_owners(touched: &[Touched], with_dependents: bool) -> Owners {
         }
     }
     owners
+}
+
+/// What a relation is, from the relation cache's catalog copy.
+struct RelationFacts {
+    kind: u8,
+    has_children: bool,
+}
+
+fn relation_facts(oid: u32) -> Option<RelationFacts> {
+    unsafe {
+        // SAFETY: a syscache lookup by oid, released before returning; the tuple is a
+        // pg_class row, laid out as pgrx's bindings of this major say.
+        let tuple = pg_sys::SearchSysCache1(pg_sys::SysCacheIdentifier::RELOID as i32, pg_sys::Datum::from(pg_sys::Oid::from(oid)));
+        if tuple.is_null() {
+            return None;
+        }
+        let class = &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_class>(tuple);
+        let facts = RelationFacts { kind: class.relkind as u8, has_children: class.relhassubclass };
+        pg_sys::ReleaseSysCache(tuple);
+        Some(facts)
+    }
+}
+
+/// The common case without a query (what owners.sql would say): a statement that created
+/// relations (tables, their indexes and sequences) and changes nothing that depends on them.
+/// None when something needs owners.sql: other kinds of objects, or a relation with
+/// partitions or inheritance children (an index on a parent creates theirs too).
+fn relation_owners(touched: &[Touched]) -> Option<Owners> {
+    const RELATION: u32 = 1259; // pg_class
+    let mut owners = Owners::default();
+    for t in touched {
+        if t.classid != RELATION {
+            return None;
+        }
+        let Some(facts) = relation_facts(t.objid) else { continue };
+        let (group, is_sequence) = match facts.kind {
+            b'i' | b'I' => (unsafe { pg_sys::IndexGetRelation(pg_sys::Oid::from(t.objid), true) }.to_u32(), false),
+            b'r' | b'p' | b'v' | b'm' | b'f' => (t.objid, false),
+            b'S' => match sequence_table(t.objid) {
+                Some(table) => (table, false),
+                None => (t.objid, true),
+            },
+            _ => continue,
+        };
+        if group == 0 {
+            continue;
+        }
+        let facts = if group == t.objid { facts } else { relation_facts(group)? };
+        if facts.has_children {
+            return None;
+        }
+        if unsafe { pg_sys::getExtensionOfObject(pg_sys::RelationRelationId, pg_sys::Oid::from(group)) } != pg_sys::InvalidOid {
+            continue;
+        }
+        if is_sequence {
+            owners.sequences.push(group);
+        } else {
+            owners.relations.push(group);
+        }
+    }
+    Some(owners)
+}
+
+/// The table a sequence belongs to (serial or identity), if any.
+fn sequence_table(sequence: u32) -> Option<u32> {
+    let (mut table, mut column) = (pg_sys::InvalidOid, 0i32);
+    // 'a': serial (OWNED BY), 'i': identity
+    for deptype in [b'a', b'i'] {
+        // SAFETY: reads pg_depend; both out-parameters are plain integers.
+        if unsafe { pg_sys::sequenceIsOwned(pg_sys::Oid::from(sequence), deptype as std::ffi::c_char, &mut table, &mut column) } {
+            return Some(table.to_u32());
+        }
+    }
+    None
 }

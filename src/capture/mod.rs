@@ -173,9 +173,37 @@ pub unsafe extern "C-unwind" fn lens_on_sql_drop(_fcinfo: pg_sys::FunctionCallIn
 #[pg_guard]
 pub unsafe extern "C-unwind" fn lens_on_ddl_command_end(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     let tag = unsafe { event_tag(fcinfo, "lens_on_ddl_command_end") };
+    let dependents = unsafe { changes_dependents((*((*fcinfo).context as *mut pg_sys::EventTriggerData)).parsetree) };
     RUNNING.with(|r| r.borrow_mut().take());
-    capture_statement(&tag);
+    capture_statement(&tag, dependents);
     pg_sys::Datum::from(0)
+}
+
+/// Whether a statement can change what depends on the objects it touched (the FK of another
+/// table pointing at a renamed one, a view on it): a rename, a move to another schema, an
+/// ALTER TABLE doing more than what stays inside the table's own group. Adding or dropping
+/// a column, a default, a constraint, an index: nothing outside changes (what a CASCADE
+/// takes with it comes as dropped objects).
+unsafe fn changes_dependents(parsetree: *mut pg_sys::Node) -> bool {
+    use pg_sys::AlterTableType::*;
+    const INSIDE: &[pg_sys::AlterTableType::Type] = &[
+        AT_AddColumn, AT_ColumnDefault, AT_DropNotNull, AT_SetNotNull, AT_SetStatistics, AT_SetOptions, AT_ResetOptions,
+        AT_SetStorage, AT_SetCompression, AT_DropColumn, AT_AddIndex, AT_AddConstraint, AT_ValidateConstraint,
+        AT_DropConstraint, AT_ClusterOn, AT_DropCluster, AT_SetLogged, AT_SetUnLogged, AT_SetRelOptions, AT_ResetRelOptions,
+        AT_EnableTrig, AT_EnableAlwaysTrig, AT_EnableReplicaTrig, AT_DisableTrig, AT_EnableTrigAll, AT_DisableTrigAll,
+        AT_EnableTrigUser, AT_DisableTrigUser, AT_ReplicaIdentity, AT_EnableRowSecurity, AT_DisableRowSecurity,
+        AT_ForceRowSecurity, AT_NoForceRowSecurity, AT_AddIdentity, AT_SetIdentity, AT_DropIdentity,
+    ];
+    unsafe {
+        // SAFETY: the event trigger manager's parse tree of the statement, read only.
+        if parsetree.is_null() || (*parsetree).type_ != pg_sys::NodeTag::T_AlterTableStmt {
+            return true;
+        }
+        let statement = parsetree as *mut pg_sys::AlterTableStmt;
+        let commands = pgrx::PgList::<pg_sys::AlterTableCmd>::from_pg((*statement).cmds);
+        let outside = commands.iter_ptr().any(|cmd| cmd.is_null() || !INSIDE.contains(&(*cmd).subtype));
+        outside
+    }
 }
 
 /// Keeps what the statement dropped, for its `ddl_command_end`.
@@ -208,6 +236,8 @@ pub struct Ddl {
     pub touched: Vec<Touched>,
     pub dropped: Vec<Touched>,
     pub partial: bool,
+    /// Whether what depends on the touched objects may have changed too.
+    pub dependents: bool,
 }
 
 impl Ddl {
@@ -221,7 +251,7 @@ impl Ddl {
 }
 
 /// Captures the statement that just ended (`tag`: its command tag).
-fn capture_statement(tag: &str) {
+fn capture_statement(tag: &str, dependents: bool) {
     let id = statement_id();
     let dropped = DROPPED.with(|d| match d.borrow_mut().take() {
         Some((stashed_id, list)) if stashed_id == id => list,
@@ -253,7 +283,7 @@ fn capture_statement(tag: &str) {
         }
         clock.lap("capture: statement's objects");
         let Some(installed) = store::installed() else { return };
-        let ddl = Ddl { tags: tags.into_iter().collect(), touched, dropped, partial: false };
+        let ddl = Ddl { tags: tags.into_iter().collect(), touched, dropped, partial: false, dependents };
         // pg_lens's own objects live in its schema: elsewhere there is nothing to check
         let near_own = schemas.iter().any(|s| s.as_ref().is_none_or(|s| *s == installed.schema_name));
         if near_own && own_objects_only(&installed.schema, &ddl) {
@@ -437,7 +467,7 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
     // Only a statement that changes existing objects (ALTER, RENAME...) can change what
     // depends on them; what a CREATE makes has nothing depending on it yet.
     let creates_only = ddl.tags.iter().all(|t| t.starts_with("CREATE ") || t == "COMMENT");
-    let mut owners = owners::live_owners(&ddl.touched, !creates_only);
+    let mut owners = owners::live_owners(&ddl.touched, ddl.dependents && !creates_only);
     let oids: Vec<u32> = ddl.touched.iter().chain(&ddl.dropped).map(|t| t.objid).collect();
     let (detached, stored) = pending::with(|tx| {
         let parent_keys: Vec<String> = owners.relations.iter().filter_map(|o| tx.overlay.table_key(*o)).map(str::to_string).collect();
@@ -587,7 +617,7 @@ fn capture_step(tag: &str) {
         if touched.is_empty() {
             return;
         }
-        capture_or_record(&installed, Ddl { tags: vec![tag.to_string()], touched, dropped: Vec::new(), partial: true });
+        capture_or_record(&installed, Ddl { tags: vec![tag.to_string()], touched, dropped: Vec::new(), partial: true, dependents: false });
     });
 }
 

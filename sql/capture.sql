@@ -48,7 +48,8 @@ CREATE TABLE lens_state (
 );
 CREATE INDEX lens_state_owner ON lens_state (owner);
 CREATE INDEX lens_state_oid ON lens_state (oid);
-CREATE INDEX lens_state_partition_of ON lens_state ((entry ->> 'partitionOf')) WHERE section = 'tables';
+-- what a DETACH leaves: the tables stored as partitions of a parent (store::stored_partitions)
+CREATE INDEX lens_state_partition_of ON lens_state ((entry ->> 'partitionOf'));
 
 -- One row: the sum of the entry hashes of lens_state (the live signature), and the last
 -- drift row. Written only in the commit tail of transactions that did DDL, one at a time

@@ -543,9 +543,10 @@ fn commit_tail() {
         unsafe { pg_sys::PopActiveSnapshot() };
         return;
     };
-    // As the event trigger functions do: as the extension's owner, search_path pinned.
+    // As the event trigger functions do: as the extension's owner, search_path pinned; the
+    // same few statements every commit, so their plans are kept generic.
     as_owner(installed.owner, || {
-        with_settings(&[("search_path", "pg_catalog, pg_temp")], || {
+        with_settings(&[("search_path", "pg_catalog, pg_temp"), ("plan_cache_mode", "force_generic_plan")], || {
             if let Some((tag, _)) = step {
                 capture_step(&tag);
             }

@@ -47,8 +47,27 @@ pub fn extension_schema_checked() -> String {
     }
 }
 
-/// Where pg_lens is installed, read from the catalog; None when it is not (any more).
+thread_local! {
+    static INSTALLED: std::cell::RefCell<Option<Installed>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Where pg_lens is installed; None when it is not (any more). Kept per backend while the
+/// extension keeps its oid (a DROP and CREATE EXTENSION elsewhere gives it a new one).
 pub fn installed() -> Option<Installed> {
+    let oid = unsafe { pg_sys::get_extension_oid(c"pg_lens".as_ptr(), true) }.to_u32();
+    if oid == 0 {
+        return None;
+    }
+    if let Some(kept) = INSTALLED.with(|i| i.borrow().clone()).filter(|i| i.extension == oid) {
+        return Some(kept);
+    }
+    let found = read_installed();
+    INSTALLED.with(|i| *i.borrow_mut() = found.clone());
+    found
+}
+
+/// Where pg_lens is installed, read from the catalog.
+fn read_installed() -> Option<Installed> {
     let rows = execute(
         "extension_schema",
         "SELECT pg_catalog.quote_ident(n.nspname), n.nspname::text, e.oid::int8, e.extowner::int8 FROM pg_catalog.pg_extension e \
@@ -172,10 +191,15 @@ pub fn stored_partitions(schema: &str, parents: &[u32], parent_keys: &[String]) 
     let rows = execute(
         "stored_partitions",
         &format!(
-            "SELECT DISTINCT c.owner::int8 FROM {schema}.lens_state c \
-             WHERE c.section = 'tables' AND (c.entry ->> 'partitionOf') = ANY( \
-               ARRAY(SELECT p.key FROM {schema}.lens_state p WHERE p.section = 'tables' AND p.owner = ANY($1) AND p.oid = p.owner) \
-               || $2::text[])"
+            // OFFSET 0 keeps the section tests above the probes of lens_state_partition_of and
+            // lens_state_oid (ANDed with the primary key's section, a generic plan reads every
+            // table entry)
+            "SELECT DISTINCT c.owner::int8 FROM ( \
+               SELECT owner, section FROM {schema}.lens_state WHERE (entry ->> 'partitionOf') = ANY( \
+                 ARRAY(SELECT p.key FROM (SELECT key, section FROM {schema}.lens_state WHERE oid = ANY($1) AND owner = oid OFFSET 0) p \
+                       WHERE p.section = 'tables') \
+                 || $2::text[]) OFFSET 0) c \
+             WHERE c.section = 'tables'"
         ),
         &[arg(oids(parents)), arg(parent_keys.to_vec())],
     );

@@ -141,7 +141,7 @@ SELECT pg_catalog.current_setting('lens.capture', true) AS capture,
        h.signature
 FROM lens_head h;
 REVOKE ALL ON lens_status FROM PUBLIC;
-REVOKE ALL ON FUNCTION lens_verify(), lens_keyframe(), lens_prune(timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION lens_verify(), lens_keyframe(bigint), lens_prune(timestamptz) FROM PUBLIC;
 
 -- The baseline: the schema as it is when the extension is created. Then statistics, so that
 -- the first captures already find their rows through the indexes (autovacuum comes later).

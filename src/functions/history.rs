@@ -262,16 +262,21 @@ fn lens_snapshot_at_time(at: pgrx::datum::TimestampWithTimeZone) -> EncodedJsonb
     })
 }
 
-/// Stores a keyframe of the newest captured state; returns its id in `lens_snapshots`.
+/// Stores a keyframe of the captured state after drift row `drift_id` (NULL: the newest);
+/// returns its id in `lens_snapshots`.
 #[pg_extern(volatile, security_definer)]
 #[search_path(pg_catalog, pg_temp)]
-fn lens_keyframe() -> i64 {
+fn lens_keyframe(drift_id: default!(Option<i64>, "NULL")) -> i64 {
     Spi::connect(|_| {
         let schema = installed_schema();
         let head = store::read_head(&schema).unwrap_or_else(|| crate::errors::internal("lens_head has no row"));
         let latest = head.last_drift_id.unwrap_or(0);
-        let mut snapshot = finish(&schema, replay(&schema, Some(latest)).state);
-        store_keyframe(&schema, &head.schemas, &mut snapshot, "keyframe", Some(latest));
+        let at = drift_id.unwrap_or(latest);
+        if at > latest || at < 0 {
+            crate::errors::bad_argument(format!("lens_drift has no row {at} to take a keyframe at"), "Pass the id of a lens_drift row, or NULL for the newest.");
+        }
+        let mut snapshot = finish(&schema, replay(&schema, Some(at)).state);
+        store_keyframe(&schema, &head.schemas, &mut snapshot, "keyframe", Some(at));
         let rows = execute("keyframe_id", &format!("SELECT max(id) FROM {schema}.lens_snapshots"), &[]);
         rows.req::<i64>(0, 1)
     })

@@ -23,7 +23,7 @@ q -c "ALTER TABLE shop.books ADD COLUMN published date"
 q -c "ALTER TABLE shop.customers RENAME TO clients"
 q -c "SELECT lens_signature(ARRAY['shop','billing']) AS after"
 echo "== captured by the event trigger: the last two entries of lens_drift"
-q -c "SELECT id, role_name, command_tags, object_keys, diff->'summary' AS summary FROM lens_drift ORDER BY id DESC LIMIT 2"
+q -c "SELECT id, role_name, statement, diff->'summary' AS summary FROM lens_drift ORDER BY id DESC LIMIT 2"
 q -At -c "SELECT jsonb_pretty(jsonb_build_object('id', id, 'captured_at', captured_at,
         'tables', diff->'tables', 'relationships', diff->'relationships'))
       FROM lens_drift ORDER BY id DESC LIMIT 1"
@@ -31,6 +31,8 @@ echo "== the schema as it was before the rename, rebuilt from history"
 q -c "SELECT (lens_snapshot_at((SELECT max(id) - 1 FROM lens_drift)) -> 'tables') ? 'shop.customers' AS then_had_customers,
              (lens_snapshot() -> 'tables') ? 'shop.clients' AS now_has_clients,
              lens_signature(lens_snapshot_at((SELECT max(id) FROM lens_drift))) = lens_signature() AS history_matches_live"
+echo "== lens_verify(): history replayed equals the live schema (run it as a periodic job)"
+q -c "SELECT v->'ok' AS ok, v->'rowsReplayed' AS rows_replayed, v->'differenceCount' AS differences FROM lens_verify() v"
 echo "== risk: which tables are dangerous to delete from"
 q -c "SELECT table_key, score, level, jsonb_array_length(blast_radius->'tables') AS tables_reached,
              jsonb_array_length(blockers) AS blockers, reasons->>0 AS first_reason

@@ -194,9 +194,22 @@ unsafe fn changes_dependents(parsetree: *mut pg_sys::Node) -> bool {
         AT_EnableTrigUser, AT_DisableTrigUser, AT_ReplicaIdentity, AT_EnableRowSecurity, AT_DisableRowSecurity,
         AT_ForceRowSecurity, AT_NoForceRowSecurity, AT_AddIdentity, AT_SetIdentity, AT_DropIdentity,
     ];
+    use pg_sys::NodeTag::*;
+    // What a creating statement makes has nothing depending on it yet (a CREATE TABLE with an
+    // FK reports an ALTER TABLE subcommand too: its tags alone do not tell).
+    const CREATING: &[pg_sys::NodeTag] = &[
+        T_CreateStmt, T_IndexStmt, T_CommentStmt, T_CreateSeqStmt, T_ViewStmt, T_CreateTableAsStmt, T_CreateEnumStmt,
+        T_CreateDomainStmt, T_CompositeTypeStmt, T_CreateTrigStmt, T_CreatePolicyStmt, T_CreateFunctionStmt,
+    ];
     unsafe {
         // SAFETY: the event trigger manager's parse tree of the statement, read only.
-        if parsetree.is_null() || (*parsetree).type_ != pg_sys::NodeTag::T_AlterTableStmt {
+        if parsetree.is_null() {
+            return true;
+        }
+        if CREATING.contains(&(*parsetree).type_) {
+            return false;
+        }
+        if (*parsetree).type_ != T_AlterTableStmt {
             return true;
         }
         let statement = parsetree as *mut pg_sys::AlterTableStmt;
@@ -388,8 +401,10 @@ fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> Statement 
     let clock = crate::spi_read::PhaseClock::start();
     // The same small queries run for every statement: plan them once (their SQL avoids
     // shapes a generic plan would scan for). A full read keeps custom plans.
-    let plans = if full { "auto" } else { "force_generic_plan" };
-    with_settings(&[("plan_cache_mode", plans)], || {
+    // A few groups are read by their keys: a sequential scan of a catalog is never the
+    // right plan, whatever a generic plan's estimates say.
+    let (plans, seqscan) = if full { ("auto", "on") } else { ("force_generic_plan", "off") };
+    with_settings(&[("plan_cache_mode", plans), ("enable_seqscan", seqscan)], || {
         with_current_catalog(|| {
             let (old, mut new, owners) = if full {
                 (base_entries(schema, None), read_entries(&scope_schemas, None), None)

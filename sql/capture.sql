@@ -63,6 +63,7 @@ CREATE TABLE lens_head (
     last_drift_id bigint,
     needs_resync  boolean NOT NULL DEFAULT false,
     resync_seq    bigint NOT NULL DEFAULT 0,  -- counts the times a resync was asked for
+    state_seq     bigint NOT NULL DEFAULT 0,  -- counts the commit tails that wrote lens_state
     last_verify_at timestamptz,
     last_verify   jsonb                 -- what lens_verify() found last
 );

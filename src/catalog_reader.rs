@@ -74,17 +74,21 @@ pub fn lock_scope(scope: &Scope) -> Resolved {
     Resolved { schemas, tables: table_filter }
 }
 
-/// The scope of a capture: its schemas (those of `lens.capture_schemas` that exist), nothing
-/// locked (the DDL statement holds its locks).
-pub fn resolve_for_capture(scope: &Scope) -> Resolved {
-    let rows = match &scope.schemas {
+/// The schemas a capture of `names` (None: every user schema) covers: those that exist.
+/// Nothing is locked (the DDL statement holds its locks).
+pub fn capture_schemas(names: &Option<Vec<String>>) -> Vec<RawSchema> {
+    let rows = match names {
         Some(names) => query("schemas", catalog_sql!("schemas"), &[arg(names.to_vec())]),
         None => query("schemas", catalog_sql!("schemas"), &[null_arg::<Vec<String>>()]),
     };
-    let schemas = (0..rows.len())
-        .filter_map(|r| rows.get::<i64>(r, 1).map(|oid| RawSchema { oid: oid as u32, name: rows.string(r, 2) }))
-        .collect();
-    Resolved { schemas, tables: None }
+    (0..rows.len()).filter_map(|r| rows.get::<i64>(r, 1).map(|oid| RawSchema { oid: oid as u32, name: rows.string(r, 2) })).collect()
+}
+
+impl Resolved {
+    /// Whole schemas, already resolved (no table filter).
+    pub fn of_schemas(schemas: Vec<RawSchema>) -> Resolved {
+        Resolved { schemas, tables: None }
+    }
 }
 
 /// The schemas and the resolved table filter of a scope, with every argument checked.

@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// Writes what `tx` captured. Called in a subtransaction (unless lens.strict).
 pub fn flush(tx: &Transaction, restoring: bool) {
-    let Some((installed, _)) = &tx.installed else { return };
+    let Some((installed, seen)) = &tx.installed else { return };
     // The extension dropped (or dropped and created again) by this transaction: the
     // history this transaction's statements were captured for is gone.
     if store::installed().as_ref() != Some(installed) {
@@ -41,8 +41,19 @@ pub fn flush(tx: &Transaction, restoring: bool) {
                 _ => &[],
             })
             .collect();
-        let keys: BTreeSet<(&'static str, String)> = captured.iter().flat_map(|c| c.iter().map(|c| (c.section, c.key.clone()))).collect();
-        let committed = store::fingerprints(schema, &keys.into_iter().collect::<Vec<_>>());
+        // Nobody wrote the state since this transaction first read it: the state is what its
+        // statements saw, and their own `before`s say what it holds.
+        let committed = if head.state_seq == seen.state_seq {
+            // what each entry was before the first statement that changed it
+            let mut first = HashMap::new();
+            for change in captured.iter().flat_map(|c| c.iter()) {
+                first.entry((change.section, change.key.clone())).or_insert(change.before);
+            }
+            first.into_iter().filter_map(|(key, before)| Some((key, before?))).collect()
+        } else {
+            let keys: BTreeSet<(&'static str, String)> = captured.iter().flat_map(|c| c.iter().map(|c| (c.section, c.key.clone()))).collect();
+            store::fingerprints(schema, &keys.into_iter().collect::<Vec<_>>())
+        };
         let rebased = rebase(head.sum, &committed, &captured);
 
         let mut values: HashMap<String, String> = HashMap::new();
@@ -80,11 +91,9 @@ pub fn flush(tx: &Transaction, restoring: bool) {
                 last_drift_id,
                 needs_resync: still_needed || lost,
                 resync_seq: head.resync_seq + lost as i64,
+                state_seq: head.state_seq + 1,
             },
         );
-        if !restoring {
-            store::notify(&ids, &rows);
-        }
         clock.lap("commit tail: history written");
     })
 }
@@ -148,8 +157,8 @@ pub fn record_failure(tx: &Transaction, error: &str) {
                 last_drift_id: ids.last().copied(),
                 needs_resync: true,
                 resync_seq: head.resync_seq + 1,
+                state_seq: head.state_seq,
             },
         );
-        store::notify(&ids, std::slice::from_ref(&row));
     })
 }

@@ -17,7 +17,7 @@ mod pending;
 pub mod statement_text;
 pub mod store;
 
-use crate::catalog_reader::{read_catalog, resolve_for_capture, Owners, Scope};
+use crate::catalog_reader::{capture_schemas, read_catalog, Owners, Resolved, Scope};
 use crate::gucs;
 use crate::spi_read::{query, with_settings};
 use lens_core::capture::{assemble, changes, state_entries, StateEntry};
@@ -44,6 +44,25 @@ thread_local! {
     /// the subtransaction it started in. Still set when a transaction commits, it is a
     /// statement that commits in steps (CREATE INDEX CONCURRENTLY) committing one.
     static RUNNING: RefCell<Option<(String, u32)>> = const { RefCell::new(None) };
+}
+
+thread_local! {
+    /// The schemas this transaction's captures cover (by lens.capture_schemas), resolved once
+    /// per transaction; a statement on schemas or extensions resolves them again.
+    static SCHEMAS: RefCell<Option<(Option<Vec<String>>, Vec<lens_core::catalog::RawSchema>)>> = const { RefCell::new(None) };
+}
+
+fn captured_schemas(names: &Option<Vec<String>>) -> Vec<lens_core::catalog::RawSchema> {
+    if let Some(list) = SCHEMAS.with(|s| s.borrow().as_ref().filter(|(n, _)| n == names).map(|(_, l)| l.clone())) {
+        return list;
+    }
+    let list = capture_schemas(names);
+    SCHEMAS.with(|s| *s.borrow_mut() = Some((names.clone(), list.clone())));
+    list
+}
+
+fn forget_schemas() {
+    SCHEMAS.with(|s| s.borrow_mut().take());
 }
 
 /// Marks capture's own writes for as long as it lives, whatever way the scope is left.
@@ -90,6 +109,7 @@ unsafe extern "C-unwind" fn on_transaction(event: pg_sys::XactEvent::Type, _arg:
         XACT_EVENT_COMMIT | XACT_EVENT_ABORT | XACT_EVENT_PREPARE | XACT_EVENT_PARALLEL_COMMIT | XACT_EVENT_PARALLEL_ABORT => {
             // Nothing here may fail: forget the transaction's state on every way out.
             pending::clear();
+            forget_schemas();
             DROPPED.with(|d| d.borrow_mut().take());
             IN_CAPTURE.with(|c| c.set(false));
             if event != XACT_EVENT_COMMIT {
@@ -109,6 +129,7 @@ unsafe extern "C-unwind" fn on_subtransaction(
 ) {
     if event == pg_sys::SubXactEvent::SUBXACT_EVENT_ABORT_SUB {
         pending::subtransaction_aborted(subxact);
+        forget_schemas();
         RUNNING.with(|r| {
             let mut r = r.borrow_mut();
             if r.as_ref().is_some_and(|(_, started)| *started >= subxact) {
@@ -296,6 +317,9 @@ fn capture_statement(tag: &str, dependents: bool) {
         }
         clock.lap("capture: statement's objects");
         let Some(installed) = store::installed() else { return };
+        if tags.iter().any(|t| t.contains("SCHEMA") || t.contains("EXTENSION")) {
+            forget_schemas();
+        }
         let ddl = Ddl { tags: tags.into_iter().collect(), touched, dropped, partial: false, dependents };
         // pg_lens's own objects live in its schema: elsewhere there is nothing to check
         let near_own = schemas.iter().any(|s| s.as_ref().is_none_or(|s| *s == installed.schema_name));
@@ -365,29 +389,32 @@ fn capture_or_record(installed: &Installed, ddl: Ddl) {
     if matches!(statement.outcome, Outcome::Captured { .. }) && ddl.partial && statement_changes_nothing(&statement) {
         return;
     }
-    pending::with(|tx| {
-        if tx.installed.as_ref().is_none_or(|(i, _)| i != installed) {
-            // first statement of the transaction (or pg_lens re-created in it)
-            *tx = pending::Transaction::default();
-            if let Some(head) = Spi::connect(|_| store::read_head(&installed.schema)) {
-                tx.installed = Some((installed.clone(), head));
-            }
-        }
-        tx.push(Statement { subxact: current_subtransaction(), ..statement });
-    });
+    if transaction_head(installed).is_none() {
+        return;
+    }
+    pending::with(|tx| tx.push(Statement { subxact: current_subtransaction(), ..statement }));
 }
 
 fn statement_changes_nothing(statement: &Statement) -> bool {
     matches!(&statement.outcome, Outcome::Captured { changes, .. } if changes.is_empty())
 }
 
-/// The head as this transaction saw it first (read now when this is its first statement).
+/// The head as this transaction saw it first: read now, before anything else of the state,
+/// when this is its first statement (or pg_lens was created again in it).
 fn transaction_head(installed: &Installed) -> Option<store::Head> {
     let kept = pending::with(|tx| match &tx.installed {
         Some((i, head)) if i == installed => Some(head.clone()),
         _ => None,
     });
-    kept.or_else(|| store::read_head(&installed.schema))
+    if kept.is_some() {
+        return kept;
+    }
+    let head = Spi::connect(|_| store::read_head(&installed.schema))?;
+    pending::with(|tx| {
+        *tx = pending::Transaction::default();
+        tx.installed = Some((installed.clone(), head.clone()));
+    });
+    Some(head)
 }
 
 fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> Statement {
@@ -484,9 +511,12 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
     let creates_only = ddl.tags.iter().all(|t| t.starts_with("CREATE ") || t == "COMMENT");
     let mut owners = owners::live_owners(&ddl.touched, ddl.dependents && !creates_only);
     let oids: Vec<u32> = ddl.touched.iter().chain(&ddl.dropped).map(|t| t.objid).collect();
+    // Only a partitioned table can have lost a partition its catalog no longer lists.
+    let partitioned: Vec<u32> =
+        owners.relations.iter().copied().filter(|o| owners::relation_facts(*o).is_some_and(|f| f.kind == b'p')).collect();
     let (detached, stored) = pending::with(|tx| {
-        let parent_keys: Vec<String> = owners.relations.iter().filter_map(|o| tx.overlay.table_key(*o)).map(str::to_string).collect();
-        let parents: Vec<u32> = owners.relations.iter().copied().filter(|o| !tx.overlay.contains(*o)).collect();
+        let parent_keys: Vec<String> = partitioned.iter().filter_map(|o| tx.overlay.table_key(*o)).map(str::to_string).collect();
+        let parents: Vec<u32> = partitioned.iter().copied().filter(|o| !tx.overlay.contains(*o)).collect();
         let mut detached: Vec<u32> =
             store::stored_partitions(schema, &parents, &parent_keys).into_iter().filter(|o| !tx.overlay.contains(*o)).collect();
         detached.extend(tx.overlay.partitions_of(parent_keys.iter().map(String::as_str)));
@@ -533,7 +563,8 @@ fn read_entries(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> Vec<St
 /// read without locks, and its entries.
 pub fn read_groups(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> (lens_core::Snapshot, Vec<StateEntry>) {
     let scope = Scope { owners, ..Scope::schemas(schemas.clone()) };
-    let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolve_for_capture(&scope)));
+    let resolved = Resolved::of_schemas(captured_schemas(schemas));
+    let raw = with_settings(&[("jit", "off")], || read_catalog(&scope, resolved));
     let sequence_owners: HashMap<u32, u32> =
         raw.sequences.iter().filter_map(|s| s.owner.map(|(relid, _)| (s.oid, relid))).collect();
     let snapshot = lens_core::build::build_unsigned(&raw);
@@ -659,7 +690,7 @@ fn lens_take_baseline() {
         if signature != sum.signature() {
             crate::errors::internal("the baseline's signature is not the sum of its entries");
         }
-        store::update_head(&schema, &store::HeadUpdate { sum, schemas: &schemas, last_drift_id: None, needs_resync: false, resync_seq: 0 });
+        store::update_head(&schema, &store::HeadUpdate { sum, schemas: &schemas, last_drift_id: None, needs_resync: false, resync_seq: 0, state_seq: 0 });
     })
 }
 

@@ -57,12 +57,12 @@ pub fn live_owners(touched: &[Touched], with_dependents: bool) -> Owners {
 }
 
 /// What a relation is, from the relation cache's catalog copy.
-struct RelationFacts {
-    kind: u8,
-    has_children: bool,
+pub struct RelationFacts {
+    pub kind: u8,
+    pub has_children: bool,
 }
 
-fn relation_facts(oid: u32) -> Option<RelationFacts> {
+pub fn relation_facts(oid: u32) -> Option<RelationFacts> {
     unsafe {
         // SAFETY: a syscache lookup by oid, released before returning; the tuple is a
         // pg_class row, laid out as pgrx's bindings of this major say.

@@ -32,6 +32,8 @@ pub struct Head {
     pub needs_resync: bool,
     pub resync_seq: i64,
     pub last_drift_id: Option<i64>,
+    /// Moves with every write of `lens_state`: unchanged, nobody committed state meanwhile.
+    pub state_seq: i64,
 }
 
 /// The schema pg_lens is installed in, quoted; None when it is not installed (any more).
@@ -87,7 +89,7 @@ fn read_installed() -> Option<Installed> {
 pub fn read_head(schema: &str) -> Option<Head> {
     let rows = execute(
         "read_head",
-        &format!("SELECT database_id, hash_sum, schemas, needs_resync, resync_seq, last_drift_id FROM {schema}.lens_head"),
+        &format!("SELECT database_id, hash_sum, schemas, needs_resync, resync_seq, last_drift_id, state_seq FROM {schema}.lens_head"),
         &[],
     );
     if rows.len() != 1 {
@@ -102,6 +104,7 @@ pub fn read_head(schema: &str) -> Option<Head> {
         needs_resync: rows.bool(0, 4),
         resync_seq: rows.req(0, 5),
         last_drift_id: rows.get(0, 6),
+        state_seq: rows.req(0, 7),
     })
 }
 
@@ -138,6 +141,7 @@ pub struct HeadUpdate<'a> {
     pub last_drift_id: Option<i64>,
     pub needs_resync: bool,
     pub resync_seq: i64,
+    pub state_seq: i64,
 }
 
 pub fn update_head(schema: &str, head: &HeadUpdate) {
@@ -145,7 +149,7 @@ pub fn update_head(schema: &str, head: &HeadUpdate) {
         "update_head",
         &format!(
             "UPDATE {schema}.lens_head SET hash_sum = $1, signature = $2, schemas = $3, needs_resync = $4, \
-             resync_seq = $5, last_drift_id = COALESCE($6, last_drift_id)"
+             resync_seq = $5, last_drift_id = COALESCE($6, last_drift_id), state_seq = $7"
         ),
         &[
             arg(head.sum.to_bytes().to_vec()),
@@ -154,6 +158,7 @@ pub fn update_head(schema: &str, head: &HeadUpdate) {
             arg(head.needs_resync),
             arg(head.resync_seq),
             arg(head.last_drift_id),
+            arg(head.state_seq),
         ],
     );
 }
@@ -352,7 +357,8 @@ pub struct DriftRow {
     pub partial: bool,
 }
 
-/// Inserts drift rows in one statement, in order; returns their ids.
+/// Inserts drift rows in one statement, in order, and announces each on the channel
+/// `lens_drift` (`{"id": n, "resync": bool, "error": bool, "tags": [...]}`); returns their ids.
 pub fn insert_drift_rows(schema: &str, rows: &[DriftRow]) -> Vec<i64> {
     if rows.is_empty() {
         return Vec::new();
@@ -371,14 +377,17 @@ pub fn insert_drift_rows(schema: &str, rows: &[DriftRow]) -> Vec<i64> {
     let result = execute(
         "insert_drift",
         &format!(
-            "INSERT INTO {schema}.lens_drift (txid, role_name, application_name, command_tags, object_keys, \
+            "WITH inserted AS (INSERT INTO {schema}.lens_drift (txid, role_name, application_name, command_tags, object_keys, \
                signature_before, signature_after, diff, error, resync, statement, session_user_name, client_addr, backend_pid, partial) \
              SELECT pg_catalog.txid_current(), $1, pg_catalog.current_setting('application_name'), \
                ARRAY(SELECT pg_catalog.jsonb_array_elements_text(t::jsonb)), ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k::jsonb)), \
                b, a, d::jsonb, e, r, s, $11, pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), p \
              FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::text[], $10::bool[]) \
                WITH ORDINALITY AS u(t, k, b, a, d, e, r, s, p, n) \
-             ORDER BY n RETURNING id"
+             ORDER BY n RETURNING id, resync, error IS NOT NULL AS failed, command_tags) \
+             SELECT id, pg_catalog.pg_notify('lens_drift', pg_catalog.json_build_object( \
+                      'id', id, 'resync', resync, 'error', failed, 'tags', command_tags)::text) IS NULL \
+             FROM inserted ORDER BY id"
         ),
         &[
             arg(outer_role_name()),
@@ -424,20 +433,6 @@ fn role_name(role: pg_sys::Oid) -> String {
 pub fn max_drift_id(schema: &str) -> Option<i64> {
     let rows = execute("max_drift_id", &format!("SELECT max(id) FROM {schema}.lens_drift"), &[]);
     rows.get::<i64>(0, 1)
-}
-
-/// Announces drift rows on the channel `lens_drift`, one notification each:
-/// `{"id": n, "resync": bool, "error": bool, "tags": [...]}`.
-pub fn notify(ids: &[i64], rows: &[DriftRow]) {
-    if ids.is_empty() {
-        return;
-    }
-    let payloads: Vec<String> = ids
-        .iter()
-        .zip(rows)
-        .map(|(id, r)| serde_json::json!({"id": id, "resync": r.resync, "error": r.error.is_some(), "tags": r.command_tags}).to_string())
-        .collect();
-    execute("notify_drift", "SELECT pg_catalog.pg_notify('lens_drift', p) FROM unnest($1::text[]) AS p", &[arg(payloads)]);
 }
 
 /// When `lens_snapshots` already holds a snapshot of these schemas with this signature, makes

@@ -177,7 +177,7 @@ pub fn fk_ddl(by: &ByTable, key: &str, extras: &Extras, kw: &Keywords) -> String
 pub fn table_ddl_without_fks(by: &ByTable, key: &str, extras: &Extras, kw: &Keywords) -> Option<String> {
     let table = by.snap.tables.get(key)?;
     let mut out = String::new();
-    let _ = writeln!(out, "-- {} {}", table.kind.replace('_', " "), table.key);
+    let _ = writeln!(out, "-- {} {}", table.kind.replace('_', " "), crate::ident::comment_text(&table.key));
     match table.kind.as_str() {
         "view" | "materialized_view" => view(by.snap, table, &mut out),
         _ => create_table(by, table, extras, kw, &mut out),

@@ -92,9 +92,38 @@ const PG15_QUOTED_KEYWORDS: &[&str] = &[
     "xmlserialize", "xmltable",
 ];
 
+/// `text` made safe inside an SQL comment (`-- ...` or `/* ... */`): a line break, any
+/// other control character and the comment delimiters `*/` and `/*` are written as escapes, so
+/// a name can never end the comment and become SQL.
+pub fn comment_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '*' if chars.peek() == Some(&'/') => out.push_str("*\\"),
+            '/' if chars.peek() == Some(&'*') => out.push_str("/\\"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_never_leave_a_comment() {
+        let evil = "public.\"evil\nDROP SCHEMA victim CASCADE; --\"";
+        let safe = comment_text(evil);
+        assert!(!safe.contains('\n') && safe.contains("\\nDROP"), "{safe}");
+        assert_eq!(comment_text("a */ b /* c\r\u{7}"), "a *\\/ b /\\* c\\r\\u{0007}");
+        assert_eq!(comment_text("plain \"Name\" ünï"), "plain \"Name\" ünï");
+    }
 
     #[test]
     fn quotes_like_postgres() {

@@ -163,3 +163,48 @@ fn docs_are_deterministic_and_follow_history() {
     assert!(!dir.join("shop.returns.sql").exists() && !dir.join("shop.returns.md").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_name_never_leaves_its_quotes_in_printed_sql() {
+    let mut db = fresh_db("lens_ddl_injection");
+    db.batch_execute(
+        "CREATE SCHEMA victim; CREATE TABLE victim.kept (id int); \
+         CREATE TABLE public.\"evil\nDROP SCHEMA victim CASCADE; --\" (id int); \
+         CREATE TABLE public.\"c */ x\n/* y\" (id int)",
+    )
+    .unwrap();
+    let key = "public.\"evil\nDROP SCHEMA victim CASCADE; --\"";
+    let one = text(&mut db, &format!("SELECT lens_ddl({})", lens_core_literal(key)));
+    let script = text(&mut db, "SELECT lens_ddl_script(ARRAY['public'])");
+    let docs: Vec<String> = db
+        .query("SELECT content FROM lens_docs(ARRAY['public']) WHERE path LIKE '%.sql'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for (what, sql) in std::iter::once(("lens_ddl", one)).chain(std::iter::once(("lens_ddl_script", script))).chain(docs.into_iter().map(|d| ("lens_docs", d))) {
+        // run as psql runs a file, in a database where the victim exists
+        let mut target = fresh_db("lens_ddl_injection_target");
+        target.batch_execute("CREATE SCHEMA victim; CREATE TABLE victim.kept (id int)").unwrap();
+        drop(target);
+        let out = Command::new("psql")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", &host(), "-p", &port().to_string(), "-U", "postgres", "-d", "lens_ddl_injection_target"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(sql.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert!(out.status.success(), "{what}: {}\n{sql}", String::from_utf8_lossy(&out.stderr));
+        let mut target = connect("lens_ddl_injection_target");
+        assert_eq!(text(&mut target, "SELECT coalesce(to_regclass('victim.kept')::text, 'dropped')"), "victim.kept", "{what}: {sql}");
+    }
+}
+
+fn lens_core_literal(key: &str) -> String {
+    format!("'{}'::regclass", key.replace('\'', "''"))
+}

@@ -339,3 +339,26 @@ fn ddl_in_repeatable_read_transactions_commits_beside_others() {
     assert!(history_is_live(&mut db));
     assert_verified(&mut db);
 }
+
+#[test]
+fn savepoints_and_exception_blocks_take_their_statements_with_them() {
+    let mut db = fresh_db("lens_prod_savepoints");
+    let start = count(&mut db, "SELECT coalesce(max(id), 0) FROM lens_drift");
+    db.batch_execute(
+        "BEGIN; CREATE TABLE sp (id int); SAVEPOINT a; ALTER TABLE sp ADD COLUMN x int; SAVEPOINT b; \
+         ALTER TABLE sp ADD COLUMN y int; ROLLBACK TO b; ALTER TABLE sp ADD COLUMN z int; ROLLBACK TO a; \
+         ALTER TABLE sp ADD COLUMN w int; SAVEPOINT c; ALTER TABLE sp ADD COLUMN v int; RELEASE c; \
+         DO $$ BEGIN ALTER TABLE sp ADD COLUMN q int; RAISE EXCEPTION 'undo'; EXCEPTION WHEN others THEN NULL; END $$; \
+         COMMIT;",
+    )
+    .unwrap();
+    let added: Vec<String> = db
+        .query(&format!("SELECT diff -> 'columns' -> 'added' -> 0 ->> 'key' FROM lens_drift WHERE id > {start} ORDER BY id"), &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, Option<String>>(0).unwrap_or_default())
+        .collect();
+    assert_eq!(added, vec!["public.sp.id", "public.sp.w", "public.sp.v"], "the rolled-back statements left nothing");
+    assert!(history_is_live(&mut db));
+    assert_verified(&mut db);
+}

@@ -61,7 +61,12 @@ pub fn flush(tx: &Transaction, restoring: bool) {
         store::store_values(schema, &values);
 
         let gone: Vec<(&'static str, String)> = rebased.net.iter().filter(|(_, e)| e.is_none()).map(|(k, _)| k.clone()).collect();
-        let kept: Vec<&lens_core::capture::StateEntry> = rebased.net.values().flatten().collect();
+        // the entries themselves are in the groups the statements left
+        let kept: Vec<&lens_core::capture::StateEntry> = rebased
+            .net
+            .iter()
+            .filter_map(|((section, key), after)| tx.overlay.entry(after.as_ref()?.owner, section, key))
+            .collect();
         store::write_entries(schema, &gone, &kept);
 
         let rows: Vec<DriftRow> = tx.statements.iter().zip(&rebased.signatures).map(|(s, sig)| drift_row(s, sig)).collect();
@@ -101,10 +106,15 @@ pub fn flush(tx: &Transaction, restoring: bool) {
 fn drift_row(s: &Statement, signatures: &(String, String)) -> DriftRow {
     let (diff, error, resync, signed) = match &s.outcome {
         Outcome::Captured { diff, resync, .. } => {
-            let mut diff = diff.clone();
-            diff["from"] = serde_json::json!({ "signature": signatures.0 });
-            diff["to"] = serde_json::json!({ "signature": signatures.1 });
-            (Some(diff.to_string()), None, resync.is_some(), true)
+            // `diff` is an object without `from` and `to`: add them in front
+            let signed = format!(
+                "{{\"from\":{{\"signature\":\"{}\"}},\"to\":{{\"signature\":\"{}\"}}{}{}",
+                signatures.0,
+                signatures.1,
+                if diff.len() > 2 { "," } else { "" },
+                diff.strip_prefix('{').unwrap_or(diff)
+            );
+            (Some(signed), None, resync.is_some(), true)
         }
         Outcome::Failed { error } => (None, Some(error.clone()), false, false),
         Outcome::Skipped { reason } => (None, Some(reason.clone()), false, false),

@@ -368,21 +368,21 @@ fn capture_or_record(installed: &Installed, ddl: Ddl) {
         object_keys: ddl.object_keys(),
         text: text.clone(),
         outcome: Outcome::Skipped { reason: String::new() },
-        groups: Vec::new(),
+        undo: Vec::new(),
         values: HashMap::new(),
         partial: ddl.partial,
     };
-    let statement = if !gucs::CAPTURE.get() {
-        Statement { outcome: Outcome::Skipped { reason: "not captured: lens.capture was off".into() }, ..base() }
+    let (statement, groups) = if !gucs::CAPTURE.get() {
+        (Statement { outcome: Outcome::Skipped { reason: "not captured: lens.capture was off".into() }, ..base() }, Vec::new())
     } else if gucs::STRICT.get() {
         capture(installed, &ddl, base())
     } else {
         match crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| capture(installed, &ddl, base()))) {
-            Ok(statement) => statement,
+            Ok(captured) => captured,
             Err(error) => {
                 let message = crate::spi_read::error_message(&error);
                 pgrx::warning!("pg_lens: could not capture {}: {message}", ddl.tags.join(", "));
-                Statement { outcome: Outcome::Failed { error: message }, ..base() }
+                (Statement { outcome: Outcome::Failed { error: message }, ..base() }, Vec::new())
             }
         }
     };
@@ -392,7 +392,7 @@ fn capture_or_record(installed: &Installed, ddl: Ddl) {
     if transaction_head(installed).is_none() {
         return;
     }
-    pending::with(|tx| tx.push(Statement { subxact: current_subtransaction(), ..statement }));
+    pending::with(|tx| tx.push(Statement { subxact: current_subtransaction(), ..statement }, groups));
 }
 
 fn statement_changes_nothing(statement: &Statement) -> bool {
@@ -417,7 +417,8 @@ fn transaction_head(installed: &Installed) -> Option<store::Head> {
     Some(head)
 }
 
-fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> Statement {
+/// The statement captured, and the groups it re-read as it left them.
+fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> (Statement, Vec<(u32, Vec<StateEntry>)>) {
     let _capturing = Capturing::start();
     let schema = installed.schema.as_str();
     let Some(head) = transaction_head(installed) else {
@@ -449,7 +450,13 @@ fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> Statement 
             let changes = changes(&old, &new);
             let before = assemble(old.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
             let after = assemble(new.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
-            let diff = lens_core::diff::diff(&before, &after);
+            let mut diff = lens_core::diff::diff(&before, &after);
+            if let Some(members) = diff.as_object_mut() {
+                // the commit tail writes the whole schema's signatures there
+                members.remove("from");
+                members.remove("to");
+            }
+            let diff = diff.to_string();
             clock.lap("capture: diff");
             let group_owners: BTreeSet<u32> = match owners {
                 Some(list) => list.into_iter().collect(),
@@ -460,7 +467,7 @@ fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> Statement 
                 groups.entry(e.owner).or_default().push(e);
             }
             let resync = full.then(|| Resync { seq_seen: head.resync_seq, schemas: scope_schemas.clone() });
-            Statement { outcome: Outcome::Captured { changes, diff, resync }, groups: groups.into_iter().collect(), values, ..statement }
+            (Statement { outcome: Outcome::Captured { changes, diff, resync }, values, ..statement }, groups.into_iter().collect())
         })
     })
 }

@@ -11,8 +11,9 @@ use std::collections::HashMap;
 
 /// What became of one statement.
 pub enum Outcome {
-    /// Its changes, and its diff as JSON (long values as references).
-    Captured { changes: Vec<Change>, diff: serde_json::Value, resync: Option<Resync> },
+    /// Its changes, and its diff as JSON text without `from` and `to` (the commit tail adds
+    /// the signatures; long values are references).
+    Captured { changes: Vec<Change>, diff: String, resync: Option<Resync> },
     /// Capture failed: the error; the state needs a resync.
     Failed { error: String },
     /// Not captured (lens.capture was off): the state needs a resync.
@@ -34,8 +35,10 @@ pub struct Statement {
     pub object_keys: Vec<String>,
     pub text: Option<String>,
     pub outcome: Outcome,
-    /// The groups it re-read, as it left them (what the overlay holds for them).
-    pub groups: Vec<(u32, Vec<StateEntry>)>,
+    /// Inside a savepoint: what the overlay held of the groups it re-read before it, so that
+    /// a rollback to the savepoint puts them back. (Outside one, only the transaction's end
+    /// can take the statement away, and with it everything.)
+    pub undo: Vec<(u32, Option<Vec<StateEntry>>)>,
     /// Long values its entries and diff refer to (hash, value).
     pub values: HashMap<String, String>,
     /// A step a statement that commits in steps committed on its own.
@@ -56,28 +59,27 @@ impl Transaction {
         self.statements.iter().any(|s| matches!(&s.outcome, Outcome::Captured { resync: Some(r), .. } if r.schemas == *schemas))
     }
 
-    pub fn push(&mut self, statement: Statement) {
-        for (owner, entries) in &statement.groups {
-            self.overlay.set(*owner, entries.clone());
+    /// Adds a statement and the groups it re-read, as it left them.
+    pub fn push(&mut self, mut statement: Statement, groups: Vec<(u32, Vec<StateEntry>)>) {
+        const TOP: u32 = 1; // the transaction's own subtransaction id
+        for (owner, entries) in groups {
+            let previous = self.overlay.set(owner, entries);
+            if statement.subxact > TOP {
+                statement.undo.push((owner, previous));
+            }
         }
         self.statements.push(statement);
     }
 
     /// Drops what statements of subtransaction `subxact` and of those it started captured.
+    /// Subtransaction ids grow, so they are the last ones, undone newest first.
     fn discard_from(&mut self, subxact: u32) {
-        let before = self.statements.len();
-        self.statements.retain(|s| s.subxact < subxact);
-        if self.statements.len() == before {
-            return;
-        }
-        // Subtransaction ids grow, so what remains ran before (or outside) the aborted one.
-        let mut overlay = Overlay::default();
-        for s in &self.statements {
-            for (owner, entries) in &s.groups {
-                overlay.set(*owner, entries.clone());
+        while self.statements.last().is_some_and(|s| s.subxact >= subxact) {
+            let Some(statement) = self.statements.pop() else { break };
+            for (owner, previous) in statement.undo.into_iter().rev() {
+                self.overlay.restore(owner, previous);
             }
         }
-        self.overlay = overlay;
     }
 }
 

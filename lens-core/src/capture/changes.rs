@@ -23,12 +23,13 @@ pub struct Fingerprint {
 }
 
 /// One entry a statement changed: what it was (None: absent) and what it is now (None: gone).
+/// The entry itself is in the group its statement left (the overlay), not repeated here.
 #[derive(Debug, Clone)]
 pub struct Change {
     pub section: &'static str,
     pub key: String,
     pub before: Option<Fingerprint>,
-    pub after: Option<StateEntry>,
+    pub after: Option<Fingerprint>,
 }
 
 /// The changes from `old` to `new`, the entries of the same groups before and after a
@@ -40,7 +41,7 @@ pub fn changes(old: &[StateEntry], new: &[StateEntry]) -> Vec<Change> {
     for e in new {
         let was = before.get(&(e.section, e.key.as_str())).map(|b| b.fingerprint());
         if was != Some(e.fingerprint()) {
-            out.push(Change { section: e.section, key: e.key.clone(), before: was, after: Some(e.clone()) });
+            out.push(Change { section: e.section, key: e.key.clone(), before: was, after: Some(e.fingerprint()) });
         }
     }
     for e in old {
@@ -62,7 +63,7 @@ pub struct Rebased {
     /// The sum of the state after the last statement.
     pub sum: HashSum,
     /// What each changed entry is at the end (None: removed), by section and key.
-    pub net: BTreeMap<(&'static str, String), Option<StateEntry>>,
+    pub net: BTreeMap<(&'static str, String), Option<Fingerprint>>,
 }
 
 /// Lays `statements` (each a list of changes) onto the committed state: `head` is its sum,
@@ -76,7 +77,7 @@ pub fn rebase(head: HashSum, committed: &HashMap<(&'static str, String), Fingerp
             let slot = current
                 .entry((change.section, change.key.as_str()))
                 .or_insert_with(|| committed.get(&(change.section, change.key.clone())).copied());
-            let after = change.after.as_ref().map(StateEntry::fingerprint);
+            let after = change.after;
             // Someone else's change to this very entry: unless it already is what we made
             // it, our picture of it is stale.
             if *slot != change.before && *slot != after {
@@ -89,7 +90,7 @@ pub fn rebase(head: HashSum, committed: &HashMap<(&'static str, String), Fingerp
                 out.sum.add(&now.hash);
             }
             *slot = after;
-            out.net.insert((change.section, change.key.clone()), change.after.clone());
+            out.net.insert((change.section, change.key.clone()), change.after);
         }
         out.signatures.push((before, out.sum.signature()));
     }

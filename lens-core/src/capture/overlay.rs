@@ -36,22 +36,10 @@ impl Overlay {
         self.groups.is_empty()
     }
 
-    /// Replaces the entries of `owner` (an empty list: the group is gone).
-    pub fn set(&mut self, owner: u32, entries: Vec<StateEntry>) {
-        if let Some(old) = self.groups.remove(&owner) {
-            for e in &old {
-                if let Some(oid) = e.oid {
-                    if self.by_oid.get(&oid) == Some(&owner) {
-                        self.by_oid.remove(&oid);
-                    }
-                }
-                if let Some(parent) = partition_parent(e) {
-                    if let Some(children) = self.partitions.get_mut(parent) {
-                        children.remove(&owner);
-                    }
-                }
-            }
-        }
+    /// Replaces the entries of `owner` (an empty list: the group is gone); returns what it
+    /// held (None: the transaction had not touched it).
+    pub fn set(&mut self, owner: u32, entries: Vec<StateEntry>) -> Option<Vec<StateEntry>> {
+        let old = self.forget(owner);
         for e in &entries {
             if let Some(oid) = e.oid {
                 self.by_oid.insert(oid, owner);
@@ -61,6 +49,41 @@ impl Overlay {
             }
         }
         self.groups.insert(owner, entries);
+        old
+    }
+
+    /// Puts a group back as it was before `set` (None: untouched by the transaction).
+    pub fn restore(&mut self, owner: u32, previous: Option<Vec<StateEntry>>) {
+        match previous {
+            Some(entries) => {
+                self.set(owner, entries);
+            }
+            None => {
+                self.forget(owner);
+            }
+        }
+    }
+
+    fn forget(&mut self, owner: u32) -> Option<Vec<StateEntry>> {
+        let old = self.groups.remove(&owner)?;
+        for e in &old {
+            if let Some(oid) = e.oid {
+                if self.by_oid.get(&oid) == Some(&owner) {
+                    self.by_oid.remove(&oid);
+                }
+            }
+            if let Some(parent) = partition_parent(e) {
+                if let Some(children) = self.partitions.get_mut(parent) {
+                    children.remove(&owner);
+                }
+            }
+        }
+        Some(old)
+    }
+
+    /// The entry the transaction left under this section and key, in group `owner`.
+    pub fn entry(&self, owner: u32, section: &str, key: &str) -> Option<&StateEntry> {
+        self.groups.get(&owner)?.iter().find(|e| e.section == section && e.key == key)
     }
 
     /// The groups holding entries with these oids, with the section of each group's own
@@ -118,10 +141,16 @@ mod tests {
         assert_eq!(o.partitions_of(["public.p"]), vec![20]);
         assert_eq!(o.table_key(10), Some("public.p"));
         // detached, then dropped
-        o.set(20, vec![table("public.c", 20, None)]);
+        let attached = o.set(20, vec![table("public.c", 20, None)]);
         assert!(o.partitions_of(["public.p"]).is_empty());
         o.set(20, vec![]);
         assert_eq!(o.owners_of(&[20]), vec![]);
         assert!(o.contains(20) && o.group(20).unwrap().is_empty());
+        // a savepoint rolled back: as it was
+        o.restore(20, attached);
+        assert_eq!(o.partitions_of(["public.p"]), vec![20]);
+        o.restore(30, None);
+        assert!(!o.contains(30));
+        assert_eq!(o.entry(10, "indexes", "public.i").map(|e| e.owner), Some(10));
     }
 }

@@ -163,7 +163,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     // FK with the table that holds it.
     let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
     raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments, keys);
-    name_constraint_tables(&mut raw);
+    name_constraint_tables(&mut raw, keyed.is_some());
     clock.lap("constraints (scan)");
     let toast_tables: HashSet<u32> =
         raw.relations.iter().filter_map(|r| classes.storage.get(&r.oid)).map(|s| s.toast).filter(|&t| t != 0).collect();
@@ -206,26 +206,28 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), standalone.as_ref(), &comments);
     clock.lap("sequences (scan)");
     if keyed.is_some() {
-        read!(triggers, "triggers", read_triggers, scope_args(), by_relation "t.tgrelid");
-        read!(policies, "policies", read_policies, scope_args(), by_relation "p.polrelid");
+        // most of capture's tables have neither: an index probe says so without a query
+        if crate::catalog_scan::any_listed_trigger(&relation_keys) {
+            read!(triggers, "triggers", read_triggers, scope_args(), by_relation "t.tgrelid");
+        }
+        if crate::catalog_scan::any_policy(&relation_keys) {
+            read!(policies, "policies", read_policies, scope_args(), by_relation "p.polrelid");
+        }
     } else {
         read!(triggers, "triggers", read_triggers, scope_args());
         read!(policies, "policies", read_policies, scope_args());
     }
-    read_types(&mut raw);
+    read_types(&mut raw, keyed.is_some());
     clock.lap("types");
-    // Capture's few index definitions are cheaper to have the server print than to find
-    // the default operator classes the extension's own printing needs.
-    if keyed.is_none() {
-        read_default_opclasses(&mut raw);
-        clock.lap("default opclasses");
-    }
+    // Capture finds them in the backend's cache, kept exact by the server's invalidations.
+    read_default_opclasses(&mut raw, keyed.is_some());
+    clock.lap("default opclasses");
     // predicates first: the index definitions the extension prints end with them
     deparse_expressions(&mut raw);
     clock.lap("expressions");
     read_server_index_defs(&mut raw);
     clock.lap("index definitions");
-    resolve_fk_parent_columns(&mut raw);
+    resolve_fk_parent_columns(&mut raw, keyed.is_some());
     clock.lap("FK parent columns");
     raw
 }
@@ -447,9 +449,14 @@ fn read_indexes_by_scan(
     comments: &crate::catalog_scan::Comments,
     keys: crate::catalog_scan::Keys,
 ) -> (Vec<RawIndex>, HashMap<u32, Vec<u32>>) {
-    let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);
-    let methods: HashMap<u32, String> = (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect();
-    drop(rows);
+    let methods: HashMap<u32, String> = if keys.is_some() {
+        // capture's few indexes: their methods through the cache
+        let used: HashSet<u32> = classes.values().map(|c| c.access_method).collect();
+        used.into_iter().filter_map(|am| crate::syscache::access_method_name(am).map(|n| (am, n))).collect()
+    } else {
+        let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);
+        (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect()
+    };
     let (mut indexes, toast_indexes) = crate::catalog_scan::indexes(relations, toast_tables, classes, &methods, comments, keys);
     let others: Vec<pg_sys::Oid> =
         indexes.iter().filter(|i| i.method != "btree").map(|i| pg_sys::Oid::from(i.oid)).collect();
@@ -555,16 +562,24 @@ fn read_policies(rows: &Rows) -> Vec<RawPolicy> {
 }
 
 /// Prints each distinct (type, typmod) once, then names the collations columns set explicitly.
-fn read_types(raw: &mut RawCatalog) {
+/// `from_cache`: capture's few types through the type cache, without a query.
+fn read_types(raw: &mut RawCatalog, from_cache: bool) {
     let pairs: HashSet<(u32, i32)> = raw.columns.iter().map(|c| (c.type_oid, c.typmod)).collect();
-    let (type_oids, typmods): (Vec<pg_sys::Oid>, Vec<i32>) =
-        pairs.iter().map(|&(t, m)| (pg_sys::Oid::from(t), m)).unzip();
-    let rows = query("types", catalog_sql!("types"), &[arg(type_oids), arg(typmods)]);
-    for r in 0..rows.len() {
-        raw.types.insert(
-            (rows.oid(r, 1), rows.req(r, 2)),
-            RawType { formatted: rows.string(r, 3), collation: rows.oid(r, 4) },
-        );
+    if from_cache {
+        for (t, m) in pairs {
+            let (formatted, collation) = crate::syscache::format_type(t, m);
+            raw.types.insert((t, m), RawType { formatted, collation });
+        }
+    } else {
+        let (type_oids, typmods): (Vec<pg_sys::Oid>, Vec<i32>) =
+            pairs.iter().map(|&(t, m)| (pg_sys::Oid::from(t), m)).unzip();
+        let rows = query("types", catalog_sql!("types"), &[arg(type_oids), arg(typmods)]);
+        for r in 0..rows.len() {
+            raw.types.insert(
+                (rows.oid(r, 1), rows.req(r, 2)),
+                RawType { formatted: rows.string(r, 3), collation: rows.oid(r, 4) },
+            );
+        }
     }
     let explicit: HashSet<u32> = raw
         .columns
@@ -583,7 +598,8 @@ fn read_types(raw: &mut RawCatalog) {
     }
 }
 
-fn read_default_opclasses(raw: &mut RawCatalog) {
+/// `from_cache`: capture's, through the backend's cache (`syscache::default_opclasses`).
+fn read_default_opclasses(raw: &mut RawCatalog, from_cache: bool) {
     let types: HashMap<(u32, i16), u32> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c.type_oid)).collect();
     let mut pairs: HashSet<(u32, u32)> = HashSet::new();
     for idx in raw.indexes.iter().filter(|i| !i.needs_server_def) {
@@ -596,14 +612,16 @@ fn read_default_opclasses(raw: &mut RawCatalog) {
     if pairs.is_empty() {
         return;
     }
+    let pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
+    raw.default_opclasses =
+        if from_cache { crate::syscache::default_opclasses(&pairs, query_default_opclasses) } else { query_default_opclasses(&pairs) };
+}
+
+fn query_default_opclasses(pairs: &[(u32, u32)]) -> HashMap<(u32, u32), u32> {
     let (ams, tys): (Vec<pg_sys::Oid>, Vec<pg_sys::Oid>) =
-        pairs.into_iter().map(|(a, t)| (pg_sys::Oid::from(a), pg_sys::Oid::from(t))).unzip();
+        pairs.iter().map(|&(a, t)| (pg_sys::Oid::from(a), pg_sys::Oid::from(t))).unzip();
     let rows = query("default_opclasses", catalog_sql!("default_opclasses"), &[arg(ams), arg(tys)]);
-    for r in 0..rows.len() {
-        if let Some(opc) = rows.get::<i64>(r, 3) {
-            raw.default_opclasses.insert((rows.oid(r, 1), rows.oid(r, 2)), opc as u32);
-        }
-    }
+    (0..rows.len()).filter_map(|r| rows.get::<i64>(r, 3).map(|opc| ((rows.oid(r, 1), rows.oid(r, 2)), opc as u32))).collect()
 }
 
 fn read_server_index_defs(raw: &mut RawCatalog) {
@@ -703,7 +721,8 @@ fn deparse_expressions(raw: &mut RawCatalog) {
 
 /// Names the referenced columns of every FK: from the columns read when the parent table was
 /// read, else (another schema, an extension's table) from the catalog in one query.
-fn resolve_fk_parent_columns(raw: &mut RawCatalog) {
+/// `from_cache`: capture's few FKs to tables outside its groups, through the attribute cache.
+fn resolve_fk_parent_columns(raw: &mut RawCatalog, from_cache: bool) {
     let names: HashMap<(u32, i16), &str> = raw.columns.iter().map(|c| ((c.relid, c.attnum), c.name.as_str())).collect();
     let mut unresolved: Vec<pg_sys::Oid> = Vec::new();
     let mut resolved: Vec<Option<Vec<String>>> = Vec::with_capacity(raw.constraints.len());
@@ -712,8 +731,15 @@ fn resolve_fk_parent_columns(raw: &mut RawCatalog) {
             resolved.push(None);
             continue;
         }
-        let cols: Option<Vec<String>> =
-            con.parent_attnums.iter().map(|&a| names.get(&(con.parent_relid, a)).map(|n| n.to_string())).collect();
+        let cols: Option<Vec<String>> = con
+            .parent_attnums
+            .iter()
+            .map(|&a| match names.get(&(con.parent_relid, a)) {
+                Some(n) => Some(n.to_string()),
+                None if from_cache => crate::syscache::attribute_name(con.parent_relid, a),
+                None => None,
+            })
+            .collect();
         if cols.is_none() {
             unresolved.push(pg_sys::Oid::from(con.oid));
         }
@@ -739,7 +765,7 @@ fn resolve_fk_parent_columns(raw: &mut RawCatalog) {
 /// Fills in the table names the constraint scan leaves out: FK parents (from the relations
 /// read, else from the catalog), the child of an FK pointing into a limited snapshot, and the
 /// definitions of exclusion constraints (printed by the server).
-fn name_constraint_tables(raw: &mut RawCatalog) {
+fn name_constraint_tables(raw: &mut RawCatalog, from_cache: bool) {
     let known: HashMap<u32, (String, String)> =
         raw.relations.iter().map(|r| (r.oid, (r.schema.clone(), r.name.clone()))).collect();
     let mut outside: HashSet<u32> = HashSet::new();
@@ -758,6 +784,9 @@ fn name_constraint_tables(raw: &mut RawCatalog) {
         }
     }
     let mut names = known;
+    if from_cache {
+        names.extend(outside.drain().filter_map(|o| crate::syscache::relation_name(o).map(|n| (o, n))));
+    }
     if !outside.is_empty() {
         let oids: Vec<pg_sys::Oid> = outside.into_iter().map(pg_sys::Oid::from).collect();
         let rows = query("relation_names", catalog_sql!("relation_names"), &[arg(oids)]);

@@ -643,3 +643,26 @@ pub fn owned_relations(relations: &[Oid]) -> Vec<Oid> {
     }
     out
 }
+
+const TRIGGER_RELATION: u32 = 2620; // pg_trigger
+const TRIGGER_RELID_INDEX: Probe = (2701, "tgrelid"); // pg_trigger (tgrelid, tgname)
+const POLICY_RELATION: u32 = 3256; // pg_policy
+const POLICY_RELID_INDEX: Probe = (3258, "polrelid"); // pg_policy (polrelid, polname)
+
+/// Whether any of `relations` has a trigger the snapshot lists (not one the server made for
+/// an FK, not a partition's clone of its parent's): capture asks before it queries them.
+pub fn any_listed_trigger(relations: &[Oid]) -> bool {
+    let mut found = false;
+    scan(TRIGGER_RELATION, TRIGGER_RELID_INDEX, Some(relations), |tuple, _| {
+        let t = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_trigger>(tuple) };
+        found |= !t.tgisinternal && t.tgparentid == pg_sys::InvalidOid;
+    });
+    found
+}
+
+/// Whether any of `relations` has a row-level security policy.
+pub fn any_policy(relations: &[Oid]) -> bool {
+    let mut found = false;
+    scan(POLICY_RELATION, POLICY_RELID_INDEX, Some(relations), |_, _| found = true);
+    found
+}

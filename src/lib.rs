@@ -13,6 +13,7 @@ mod gucs;
 mod jsonb_datum;
 mod relation_sizes;
 mod spi_read;
+mod syscache;
 
 use pgrx::prelude::*;
 
@@ -23,6 +24,7 @@ pub extern "C-unwind" fn _PG_init() {
     keep_freed_memory_a_while();
     gucs::register();
     capture::register();
+    syscache::register();
 }
 
 // The history tables, event triggers and baseline, after every function they call.

@@ -302,6 +302,64 @@ pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> R
     }
 }
 
+/// Runs `f` with the locks and other resources it takes held by the current (sub)transaction
+/// rather than by the statement's portal. A portal that ends holding more than a few locks
+/// (PostgreSQL remembers 15 per owner) hands them over by scanning every lock the backend
+/// holds: capture's catalog reads would make each DDL statement of a long migration pay for
+/// all the locks taken before it. The (sub)transaction holds those catalog locks to its end
+/// anyway.
+pub fn with_transaction_owner<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(pg_sys::ResourceOwner);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            unsafe { pg_sys::CurrentResourceOwner = self.0 };
+        }
+    }
+    unsafe {
+        // SAFETY: CurTransactionResourceOwner lives as long as the (sub)transaction, which
+        // outlives this call; the portal's owner is put back on every path.
+        let _restore = Restore(pg_sys::CurrentResourceOwner);
+        if !pg_sys::CurTransactionResourceOwner.is_null() {
+            pg_sys::CurrentResourceOwner = pg_sys::CurTransactionResourceOwner;
+        }
+        f()
+    }
+}
+
+/// Runs `f`, catching what pg_lens's own code raises (a Rust panic, an ERROR raised from
+/// Rust) without the cost of a subtransaction, whose end walks the whole transaction's locks,
+/// relation cache and created files: in a long migration, a cost that grows with every
+/// statement. Such an error leaves PostgreSQL's state as it was between two calls, so undoing
+/// the settings and active snapshots `f` left is enough. An ERROR raised inside PostgreSQL (a
+/// cancel, a lock timeout, memory exhausted) can only be undone by a (sub)transaction abort:
+/// it is raised again, and the statement fails with it.
+pub fn catching_own_errors<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, pg_sys::panic::CaughtError> {
+    use pg_sys::panic::CaughtError;
+    unsafe {
+        // SAFETY: the nest level opened here is closed on both paths; snapshots are popped down
+        // to the one active before `f`, which `f` pushes above and never pops.
+        let context = pg_sys::CurrentMemoryContext;
+        let nest_level = pg_sys::NewGUCNestLevel();
+        let active = if pg_sys::ActiveSnapshotSet() { pg_sys::GetActiveSnapshot() } else { std::ptr::null_mut() };
+        let result = pg_sys::PgTryBuilder::new(move || Ok(f())).catch_others(Err).execute();
+        match result {
+            Ok(value) => {
+                pg_sys::AtEOXact_GUC(true, nest_level);
+                Ok(value)
+            }
+            Err(error @ CaughtError::PostgresError(_)) => error.rethrow(),
+            Err(error) => {
+                pg_sys::AtEOXact_GUC(false, nest_level);
+                while pg_sys::ActiveSnapshotSet() && pg_sys::GetActiveSnapshot() != active {
+                    pg_sys::PopActiveSnapshot();
+                }
+                pg_sys::MemoryContextSwitchTo(context);
+                Err(error)
+            }
+        }
+    }
+}
+
 /// True for a cancel: statement_timeout, pg_cancel_backend, a lock wait given up by the user.
 pub fn is_cancel(error: &pg_sys::panic::CaughtError) -> bool {
     error_report(error).sql_error_code() == pgrx::PgSqlErrorCode::ERRCODE_QUERY_CANCELED

@@ -185,7 +185,7 @@ pub unsafe extern "C-unwind" fn lens_on_ddl_command_start(fcinfo: pg_sys::Functi
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn lens_on_sql_drop(_fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    stash_dropped();
+    crate::spi_read::with_transaction_owner(stash_dropped);
     pg_sys::Datum::from(0)
 }
 
@@ -196,7 +196,7 @@ pub unsafe extern "C-unwind" fn lens_on_ddl_command_end(fcinfo: pg_sys::Function
     let tag = unsafe { event_tag(fcinfo, "lens_on_ddl_command_end") };
     let dependents = unsafe { changes_dependents((*((*fcinfo).context as *mut pg_sys::EventTriggerData)).parsetree) };
     RUNNING.with(|r| r.borrow_mut().take());
-    capture_statement(&tag, dependents);
+    crate::spi_read::with_transaction_owner(|| capture_statement(&tag, dependents));
     pg_sys::Datum::from(0)
 }
 
@@ -356,10 +356,12 @@ fn own_objects_only(schema: &str, ddl: &Ddl) -> bool {
     rows.req::<i64>(0, 1) as usize >= distinct.len()
 }
 
-/// Captures the statement into the transaction's pending history. Unless `lens.strict` is
-/// on, a failure is rolled back on its own, reported with a WARNING and kept as a failed
-/// statement (its row will say why, and the state is resynced); the user's statement goes
-/// on. A cancel is the user's: it cancels the statement.
+/// Captures the statement into the transaction's pending history. Capture only reads here
+/// (the commit tail writes). Unless `lens.strict` is on, a failure of pg_lens's own code is
+/// reported with a WARNING and kept as a failed statement (its row will say why, and the
+/// state is resynced); the user's statement goes on. An ERROR from the server itself (a
+/// cancel, a lock timeout) fails the statement: undoing it would take a subtransaction per
+/// statement, whose cost grows with the transaction (see `catching_own_errors`).
 fn capture_or_record(installed: &Installed, ddl: Ddl) {
     let text = statement_text::current();
     let base = || Statement {
@@ -377,7 +379,7 @@ fn capture_or_record(installed: &Installed, ddl: Ddl) {
     } else if gucs::STRICT.get() {
         capture(installed, &ddl, base())
     } else {
-        match crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| capture(installed, &ddl, base()))) {
+        match crate::spi_read::catching_own_errors(std::panic::AssertUnwindSafe(|| capture(installed, &ddl, base()))) {
             Ok(captured) => captured,
             Err(error) => {
                 let message = crate::spi_read::error_message(&error);

@@ -223,7 +223,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     read_default_opclasses(&mut raw, keyed.is_some());
     clock.lap("default opclasses");
     // predicates first: the index definitions the extension prints end with them
-    deparse_expressions(&mut raw);
+    deparse_expressions(&mut raw, keyed.is_some());
     clock.lap("expressions");
     read_server_index_defs(&mut raw);
     clock.lap("index definitions");
@@ -641,25 +641,33 @@ fn read_server_index_defs(raw: &mut RawCatalog) {
 
 /// Prints defaults, CHECK expressions and index predicates once per distinct expression
 /// (see `lens_core::expr_groups`) and hands each printed text to every member of its group.
-fn deparse_expressions(raw: &mut RawCatalog) {
+/// `direct`: capture's few, printed by calling pg_get_expr without a query.
+fn deparse_expressions(raw: &mut RawCatalog, direct: bool) {
     use lens_core::expr_groups::group_key;
 
+    /// A group's representative: the catalog row's oid, its node tree, and the relation the
+    /// expression reads columns of (0: none).
+    struct Representative {
+        oid: u32,
+        node: String,
+        relid: u32,
+    }
     /// Expressions of one kind, grouped: each member's group, and each group's representative.
     #[derive(Default)]
     struct Groups {
         member_group: Vec<usize>,
-        representatives: Vec<u32>,
+        representatives: Vec<Representative>,
         by_key: HashMap<String, usize>,
     }
     impl Groups {
-        fn add(&mut self, key: Option<String>, oid: u32) {
+        fn add(&mut self, key: Option<String>, representative: impl FnOnce() -> Representative) {
             let group = match key {
                 Some(key) => *self.by_key.entry(key).or_insert_with(|| {
-                    self.representatives.push(oid);
+                    self.representatives.push(representative());
                     self.representatives.len() - 1
                 }),
                 None => {
-                    self.representatives.push(oid);
+                    self.representatives.push(representative());
                     self.representatives.len() - 1
                 }
             };
@@ -667,10 +675,16 @@ fn deparse_expressions(raw: &mut RawCatalog) {
         }
 
         /// The printed text of every member, in the order they were added.
-        fn print(self, file: &'static str, sql: &str) -> Vec<Option<String>> {
+        fn print(self, file: &'static str, sql: &str, direct: bool) -> Vec<Option<String>> {
             let mut printed: HashMap<u32, String> = HashMap::new();
-            if !self.representatives.is_empty() {
-                let oids: Vec<pg_sys::Oid> = self.representatives.iter().map(|&o| pg_sys::Oid::from(o)).collect();
+            if direct {
+                for r in &self.representatives {
+                    if let Some(text) = crate::syscache::print_expression(&r.node, r.relid) {
+                        printed.insert(r.oid, text);
+                    }
+                }
+            } else if !self.representatives.is_empty() {
+                let oids: Vec<pg_sys::Oid> = self.representatives.iter().map(|r| pg_sys::Oid::from(r.oid)).collect();
                 let rows = query(file, sql, &[arg(oids)]);
                 for r in 0..rows.len() {
                     if let Some(text) = rows.opt_string(r, 2) {
@@ -678,7 +692,7 @@ fn deparse_expressions(raw: &mut RawCatalog) {
                     }
                 }
             }
-            let texts: Vec<Option<String>> = self.representatives.iter().map(|o| printed.remove(o)).collect();
+            let texts: Vec<Option<String>> = self.representatives.iter().map(|r| printed.remove(&r.oid)).collect();
             self.member_group.into_iter().map(|g| texts[g].clone()).collect()
         }
     }
@@ -690,29 +704,31 @@ fn deparse_expressions(raw: &mut RawCatalog) {
         let column_of = |relid: u32| move |attnum: i16| names.get(&(relid, attnum)).copied();
         for c in raw.columns.iter().filter(|c| c.default_node.is_some()) {
             let node = c.default_node.as_deref().unwrap_or_default();
-            defaults.add(group_key(node, &column_of(c.relid)), c.attrdef_oid);
+            // a default never reads a column (deparse_defaults.sql): printed without its table
+            let relid = if c.generated.is_empty() { 0 } else { c.relid };
+            defaults.add(group_key(node, &column_of(c.relid)), || Representative { oid: c.attrdef_oid, node: node.to_string(), relid });
         }
         for c in raw.constraints.iter().filter(|c| c.check_node.is_some()) {
             let node = c.check_node.as_deref().unwrap_or_default();
-            checks.add(group_key(node, &column_of(c.relid)), c.oid);
+            checks.add(group_key(node, &column_of(c.relid)), || Representative { oid: c.oid, node: node.to_string(), relid: c.relid });
         }
         for i in raw.indexes.iter().filter(|i| i.predicate_node.is_some()) {
             let node = i.predicate_node.as_deref().unwrap_or_default();
-            predicates.add(group_key(node, &column_of(i.relid)), i.oid);
+            predicates.add(group_key(node, &column_of(i.relid)), || Representative { oid: i.oid, node: node.to_string(), relid: i.relid });
         }
     }
 
-    let mut printed = defaults.print("deparse_defaults", catalog_sql!("deparse_defaults")).into_iter();
+    let mut printed = defaults.print("deparse_defaults", catalog_sql!("deparse_defaults"), direct).into_iter();
     for c in raw.columns.iter_mut().filter(|c| c.default_node.is_some()) {
         c.default_expr = printed.next().flatten();
         c.default_node = None;
     }
-    let mut printed = checks.print("deparse_checks", catalog_sql!("deparse_checks")).into_iter();
+    let mut printed = checks.print("deparse_checks", catalog_sql!("deparse_checks"), direct).into_iter();
     for c in raw.constraints.iter_mut().filter(|c| c.check_node.is_some()) {
         c.check_expr = printed.next().flatten();
         c.check_node = None;
     }
-    let mut printed = predicates.print("deparse_predicates", catalog_sql!("deparse_predicates")).into_iter();
+    let mut printed = predicates.print("deparse_predicates", catalog_sql!("deparse_predicates"), direct).into_iter();
     for i in raw.indexes.iter_mut().filter(|i| i.predicate_node.is_some()) {
         i.predicate = printed.next().flatten();
         i.predicate_node = None;

@@ -140,3 +140,16 @@ pub fn default_opclasses(
     }
     answer
 }
+
+/// What SQL's `pg_get_expr(node, relid)` prints, called directly: capture's few defaults,
+/// checks and predicates without a query. `relid` 0: an expression that reads no column.
+pub fn print_expression(node: &str, relid: u32) -> Option<String> {
+    unsafe fn get_expr(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+        unsafe { pg_sys::pg_get_expr(fcinfo) }
+    }
+    use pgrx::IntoDatum;
+    unsafe {
+        // SAFETY: pg_get_expr takes (pg_node_tree, oid); pg_node_tree is text underneath.
+        pgrx::direct_function_call::<String>(get_expr, &[node.into_datum(), pg_sys::Oid::from(relid).into_datum()])
+    }
+}

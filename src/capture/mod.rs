@@ -47,8 +47,9 @@ thread_local! {
 }
 
 thread_local! {
-    /// The schemas this transaction's captures cover (by lens.capture_schemas), resolved once
-    /// per transaction; a statement on schemas or extensions resolves them again.
+    /// The schemas captures cover (by lens.capture_schemas), resolved once per backend and
+    /// again when pg_namespace changes (the server's invalidation says so, whoever changed
+    /// it), a statement on schemas or extensions ran here, or a transaction rolled back.
     static SCHEMAS: RefCell<Option<(Option<Vec<String>>, Vec<lens_core::catalog::RawSchema>)>> = const { RefCell::new(None) };
 }
 
@@ -62,7 +63,12 @@ fn captured_schemas(names: &Option<Vec<String>>) -> Vec<lens_core::catalog::RawS
 }
 
 fn forget_schemas() {
-    SCHEMAS.with(|s| s.borrow_mut().take());
+    // try_with: an invalidation can come while the backend's thread-locals are torn down
+    let _ = SCHEMAS.try_with(|s| s.borrow_mut().take());
+}
+
+unsafe extern "C-unwind" fn schemas_changed(_arg: pg_sys::Datum, _cache: i32, _hash: u32) {
+    forget_schemas();
 }
 
 /// Marks capture's own writes for as long as it lives, whatever way the scope is left.
@@ -97,6 +103,11 @@ pub fn register() {
         // SAFETY: registered once per backend, for its life.
         pg_sys::RegisterXactCallback(Some(on_transaction), std::ptr::null_mut());
         pg_sys::RegisterSubXactCallback(Some(on_subtransaction), std::ptr::null_mut());
+        pg_sys::CacheRegisterSyscacheCallback(
+            pg_sys::SysCacheIdentifier::NAMESPACEOID as i32,
+            Some(schemas_changed),
+            pg_sys::Datum::from(0),
+        );
     }
     statement_text::install();
 }
@@ -109,7 +120,9 @@ unsafe extern "C-unwind" fn on_transaction(event: pg_sys::XactEvent::Type, _arg:
         XACT_EVENT_COMMIT | XACT_EVENT_ABORT | XACT_EVENT_PREPARE | XACT_EVENT_PARALLEL_COMMIT | XACT_EVENT_PARALLEL_ABORT => {
             // Nothing here may fail: forget the transaction's state on every way out.
             pending::clear();
-            forget_schemas();
+            if event != XACT_EVENT_COMMIT {
+                forget_schemas();
+            }
             DROPPED.with(|d| d.borrow_mut().take());
             IN_CAPTURE.with(|c| c.set(false));
             if event != XACT_EVENT_COMMIT {

@@ -362,3 +362,56 @@ fn savepoints_and_exception_blocks_take_their_statements_with_them() {
     assert!(history_is_live(&mut db));
     assert_verified(&mut db);
 }
+
+#[test]
+fn a_default_operator_class_made_by_another_session_is_seen_by_the_next_capture() {
+    // Capture keeps each backend's default operator classes and prints an index itself when
+    // every column uses its type's default. varchar has no btree class of its own: text's
+    // is its default until another session makes one for varchar; from then on an index
+    // naming text_ops prints it, and only the server's invalidation can tell this session.
+    let mut db = fresh_db("lens_prod_opclass");
+    db.batch_execute("CREATE TABLE labels (v varchar(20)); CREATE INDEX labels_v ON labels (v)").unwrap();
+    assert_eq!(text(&mut db, "SELECT pg_get_indexdef('labels_v'::regclass)"), "CREATE INDEX labels_v ON public.labels USING btree (v)");
+    let mut other = connect("lens_prod_opclass");
+    other
+        .batch_execute(
+            "CREATE OPERATOR FAMILY varchar_family USING btree;
+             CREATE OPERATOR CLASS varchar_default DEFAULT FOR TYPE varchar USING btree FAMILY varchar_family AS
+               OPERATOR 1 < (text, text), OPERATOR 2 <= (text, text), OPERATOR 3 = (text, text),
+               OPERATOR 4 >= (text, text), OPERATOR 5 > (text, text), FUNCTION 1 bttextcmp(text, text)",
+        )
+        .unwrap();
+    db.batch_execute("CREATE INDEX labels_v_text ON labels (v text_ops)").unwrap();
+    let server = text(&mut db, "SELECT pg_get_indexdef('labels_v_text'::regclass)");
+    assert!(server.ends_with("(v text_ops)"), "{server}");
+    let printed = text(
+        &mut db,
+        "SELECT diff -> 'indexes' -> 'added' -> 0 -> 'after' ->> 'definition' FROM lens_drift ORDER BY id DESC LIMIT 1",
+    );
+    assert_eq!(printed, server, "captured as the server prints it");
+    assert_verified(&mut db);
+}
+
+#[test]
+fn a_server_error_while_capture_reads_fails_the_statement_and_leaves_no_trace() {
+    // Re-reading a view that depends on a renamed column prints it, and the server's view
+    // printer locks the view's tables: one held by another session makes the rename wait
+    // until the caller's lock_timeout. That ERROR is the server's: the statement fails with
+    // it, nothing of it is committed or recorded, and the next statement captures as usual.
+    let mut db = fresh_db("lens_prod_server_error");
+    db.batch_execute("CREATE TABLE a (x int); CREATE TABLE b (id int); CREATE VIEW v AS SELECT a.x, b.id FROM a, b").unwrap();
+    let rows_before = count(&mut db, "SELECT count(*) FROM lens_drift");
+    let mut holder = connect("lens_prod_server_error");
+    holder.batch_execute("BEGIN; LOCK TABLE b IN ACCESS EXCLUSIVE MODE").unwrap();
+    let (code, message, _) = error_of(&mut db, "SET lock_timeout = '200ms'; ALTER TABLE a RENAME COLUMN x TO y");
+    assert_eq!(code, "55P03", "{message}");
+    holder.batch_execute("ROLLBACK").unwrap();
+    db.batch_execute("RESET lock_timeout").unwrap();
+    assert_eq!(text(&mut db, "SELECT string_agg(attname, ',') FROM pg_attribute WHERE attrelid = 'a'::regclass AND attnum > 0"), "x");
+    assert_eq!(count(&mut db, "SELECT count(*) FROM lens_drift"), rows_before, "no row for a statement that failed");
+    db.batch_execute("ALTER TABLE a RENAME COLUMN x TO y").unwrap();
+    assert_eq!(count(&mut db, "SELECT count(*) FROM lens_drift"), rows_before + 1);
+    assert_eq!(text(&mut db, "SELECT coalesce(error, 'none') FROM lens_drift ORDER BY id DESC LIMIT 1"), "none");
+    assert!(history_is_live(&mut db));
+    assert_verified(&mut db);
+}

@@ -97,7 +97,8 @@ fn table_kind(relkind: &str) -> &'static str {
 fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap: &mut Snapshot) {
     let mut index_pages: HashMap<Oid, i64> = HashMap::new();
     for idx in &raw.indexes {
-        *index_pages.entry(idx.relid).or_default() += idx.relpages;
+        // relpages is -1 on relations the server never sized (a partitioned table after ANALYZE)
+        *index_pages.entry(idx.relid).or_default() += idx.relpages.max(0);
     }
     let mut tables = Vec::with_capacity(raw.relations.len());
     let mut views = Vec::new();
@@ -106,9 +107,9 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
         let (total, heap, index) = match rel.exact_sizes {
             Some(sizes) => sizes,
             None => {
-                let heap = rel.relpages * raw.block_size;
+                let heap = rel.relpages.max(0) * raw.block_size;
                 let index = index_pages.get(&rel.oid).copied().unwrap_or(0) * raw.block_size;
-                (heap + index + rel.toast_pages * raw.block_size, heap, index)
+                (heap + index + rel.toast_pages.max(0) * raw.block_size, heap, index)
             }
         };
         let row_estimate = if rel.reltuples < 0.0 { -1 } else { rel.reltuples.round() as i64 };

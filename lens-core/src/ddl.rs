@@ -22,6 +22,9 @@ pub struct Extras {
     pub inherited_constraints: HashSet<String>,
     /// indexes attached to an index of the partitioned parent (created with it)
     pub inherited_indexes: HashSet<String>,
+    /// view or materialized view key -> keys of the relations its query reads (its rewrite
+    /// rule's dependencies): it is created after them
+    pub view_reads: HashMap<String, Vec<String>>,
 }
 
 /// A snapshot's entries grouped by the table they belong to, built once: a whole schema's
@@ -179,7 +182,11 @@ pub fn table_ddl_without_fks(by: &ByTable, key: &str, extras: &Extras, kw: &Keyw
     let mut out = String::new();
     let _ = writeln!(out, "-- {} {}", table.kind.replace('_', " "), crate::ident::comment_text(&table.key));
     match table.kind.as_str() {
-        "view" | "materialized_view" => view(by.snap, table, &mut out),
+        "view" | "materialized_view" => {
+            view(by.snap, table, &mut out);
+            indexes_ddl(by, table, &HashSet::new(), extras, kw, &mut out);
+            triggers_ddl(by, table, kw, &mut out);
+        }
         _ => create_table(by, table, extras, kw, &mut out),
     }
     if let Some(comment) = &table.comment {
@@ -263,17 +270,7 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
         let name = &c_key[c_key.rfind(':').map(|i| i + 1).unwrap_or(0)..];
         let _ = writeln!(out, "ALTER TABLE {key} ADD CONSTRAINT {name} {def};");
     }
-    let mut indexes: Vec<&&Index> = of(&by.indexes, key).iter().collect();
-    indexes.sort_by(|a, b| a.key.cmp(&b.key));
-    for i in indexes {
-        if backing.contains(i.key.as_str()) || extras.inherited_indexes.contains(&i.key) {
-            continue;
-        }
-        let _ = writeln!(out, "{};", i.definition);
-        if let Some(comment) = &i.comment {
-            let _ = writeln!(out, "COMMENT ON INDEX {}.{} IS {};", quote_ident(&table.schema, kw), quote_ident(&i.name, kw), literal(comment));
-        }
-    }
+    indexes_ddl(by, table, &backing, extras, kw, out);
     if table.rls_enabled {
         let _ = writeln!(out, "ALTER TABLE {key} ENABLE ROW LEVEL SECURITY;");
     }
@@ -294,7 +291,34 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
         }
         let _ = writeln!(out, "{line};");
     }
-    let mut triggers: Vec<&&Trigger> = of(&by.triggers, key).iter().collect();
+    triggers_ddl(by, table, kw, out);
+    for (c_key, _, comment) in &local {
+        if let Some(comment) = comment {
+            let name = &c_key[c_key.rfind(':').map(|i| i + 1).unwrap_or(0)..];
+            let _ = writeln!(out, "COMMENT ON CONSTRAINT {name} ON {key} IS {};", literal(comment));
+        }
+    }
+}
+
+/// The indexes of a table or materialized view that back no constraint (`backing`) and come
+/// with no parent's, in key order, with their comments.
+fn indexes_ddl(by: &ByTable, table: &Table, backing: &HashSet<&str>, extras: &Extras, kw: &Keywords, out: &mut String) {
+    let mut indexes: Vec<&&Index> = of(&by.indexes, &table.key).iter().collect();
+    indexes.sort_by(|a, b| a.key.cmp(&b.key));
+    for i in indexes {
+        if backing.contains(i.key.as_str()) || extras.inherited_indexes.contains(&i.key) {
+            continue;
+        }
+        let _ = writeln!(out, "{};", i.definition);
+        if let Some(comment) = &i.comment {
+            let _ = writeln!(out, "COMMENT ON INDEX {}.{} IS {};", quote_ident(&table.schema, kw), quote_ident(&i.name, kw), literal(comment));
+        }
+    }
+}
+
+/// The triggers of a table or view (INSTEAD OF), in name order, with their enabled state.
+fn triggers_ddl(by: &ByTable, table: &Table, kw: &Keywords, out: &mut String) {
+    let mut triggers: Vec<&&Trigger> = of(&by.triggers, &table.key).iter().collect();
     triggers.sort_by(|a, b| a.name.cmp(&b.name));
     for t in triggers {
         let _ = writeln!(out, "{};", t.definition);
@@ -305,13 +329,7 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
             _ => None,
         };
         if let Some(state) = state {
-            let _ = writeln!(out, "ALTER TABLE {key} {state} {};", quote_ident(&t.name, kw));
-        }
-    }
-    for (c_key, _, comment) in &local {
-        if let Some(comment) = comment {
-            let name = &c_key[c_key.rfind(':').map(|i| i + 1).unwrap_or(0)..];
-            let _ = writeln!(out, "COMMENT ON CONSTRAINT {name} ON {key} IS {};", literal(comment));
+            let _ = writeln!(out, "ALTER TABLE {} {state} {};", table.key, quote_ident(&t.name, kw));
         }
     }
 }
@@ -364,7 +382,7 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
     }
     out.push_str(&types_ddl(snap, kw));
     let by = ByTable::new(snap);
-    let order = creation_order(snap);
+    let order = creation_order(snap, &extras.view_reads);
     for key in &order {
         if let Some(ddl) = table_ddl_without_fks(&by, key, extras, kw) {
             out.push_str(&ddl);
@@ -378,9 +396,12 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
 
 /// The tables of a snapshot in an order their DDL runs in: partitioned parents before their
 /// partitions, FK parents before their children where the FKs allow (a cycle keeps key
-/// order), views after tables (a view on a view: after it, by name when unknown).
-pub fn creation_order(snap: &Snapshot) -> Vec<String> {
+/// order), views after tables and after every relation they read (`view_reads`).
+pub fn creation_order(snap: &Snapshot, view_reads: &HashMap<String, Vec<String>>) -> Vec<String> {
     let mut deps: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (view, reads) in view_reads {
+        deps.entry(view.as_str()).or_default().extend(reads.iter().map(String::as_str));
+    }
     for t in snap.tables.values() {
         if let Some(parent) = &t.partition_of {
             deps.entry(t.key.as_str()).or_default().push(parent.as_str());

@@ -10,7 +10,8 @@ use lens_core::ddl::Extras;
 use lens_core::ident::Keywords;
 use pgrx::prelude::*;
 
-/// The constraint definitions and inherited constraints and indexes of `relations`.
+/// The constraint definitions, inherited constraints and indexes of `relations`, and what
+/// their views read.
 pub fn ddl_extras(relations: &[u32]) -> Extras {
     let oids: Vec<pg_sys::Oid> = relations.iter().map(|&o| pg_sys::Oid::from(o)).collect();
     Spi::connect(|_| {
@@ -26,9 +27,14 @@ pub fn ddl_extras(relations: &[u32]) -> Extras {
             }
         }
         drop(rows);
-        let rows = query("ddl_inherited_indexes", include_str!("../../sql/ddl/inherited_indexes.sql"), &[arg(oids)]);
+        let rows = query("ddl_inherited_indexes", include_str!("../../sql/ddl/inherited_indexes.sql"), &[arg(oids.clone())]);
         for r in 0..rows.len() {
             extras.inherited_indexes.insert(rows.string(r, 1));
+        }
+        drop(rows);
+        let rows = query("ddl_view_reads", include_str!("../../sql/ddl/view_reads.sql"), &[arg(oids)]);
+        for r in 0..rows.len() {
+            extras.view_reads.entry(rows.string(r, 1)).or_default().push(rows.string(r, 2));
         }
         extras
     })

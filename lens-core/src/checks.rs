@@ -130,7 +130,7 @@ pub fn run(snap: &Snapshot, live: &Live, kw: &Keywords) -> Vec<Finding> {
     for indexes in by_table.values() {
         let mut sorted = indexes.clone();
         sorted.sort_by(|a, b| a.key.cmp(&b.key));
-        for (n, a) in sorted.iter().enumerate() {
+        for a in &sorted {
             if !a.is_valid {
                 out.push(Finding {
                     rule: "invalid_index",
@@ -140,35 +140,52 @@ pub fn run(snap: &Snapshot, live: &Live, kw: &Keywords) -> Vec<Finding> {
                     remediation: format!("REINDEX INDEX {};", index_sql(a)),
                 });
             }
+        }
+        // Duplicates first, then prefixes: each index is dropped by one finding only, so
+        // every remediation of a call runs, in the order given.
+        let mut dropped: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (n, a) in sorted.iter().enumerate() {
             for b in &sorted[n + 1..] {
                 let same_shape = a.method == b.method && a.include == b.include && a.predicate == b.predicate;
-                if !same_shape || a.is_exclusion || b.is_exclusion {
+                if !same_shape || a.is_exclusion || b.is_exclusion || a.columns != b.columns || a.is_unique != b.is_unique {
                     continue;
                 }
-                if a.columns == b.columns && a.is_unique == b.is_unique {
-                    // keep the one a constraint uses, or the first by name
-                    let (keep, drop) = if constraint_of.contains_key(b.key.as_str()) && !constraint_of.contains_key(a.key.as_str()) { (b, a) } else { (a, b) };
-                    out.push(Finding {
-                        rule: "duplicate_index",
-                        severity: "warning",
-                        object_key: drop.key.clone(),
-                        message: format!("{} duplicates {}", drop.key, keep.key),
-                        remediation: drop_sql(drop),
-                    });
+                // keep the one a constraint uses, or the first by name
+                let (keep, drop) = if constraint_of.contains_key(b.key.as_str()) && !constraint_of.contains_key(a.key.as_str()) { (b, a) } else { (a, b) };
+                if dropped.contains(keep.key.as_str()) || !dropped.insert(drop.key.as_str()) {
                     continue;
                 }
-                for (short, long) in [(a, b), (b, a)] {
-                    let prefix = short.columns.len() < long.columns.len() && long.columns.starts_with(&short.columns);
-                    if prefix && short.method == "btree" && !short.is_unique && short.predicate.is_none() && short.include.is_empty() {
-                        out.push(Finding {
-                            rule: "redundant_index",
-                            severity: "info",
-                            object_key: short.key.clone(),
-                            message: format!("{} is a prefix of {}, which serves its queries too", short.key, long.key),
-                            remediation: drop_sql(short),
-                        });
-                    }
-                }
+                out.push(Finding {
+                    rule: "duplicate_index",
+                    severity: "warning",
+                    object_key: drop.key.clone(),
+                    message: format!("{} duplicates {}", drop.key, keep.key),
+                    remediation: drop_sql(drop),
+                });
+            }
+        }
+        for short in &sorted {
+            if dropped.contains(short.key.as_str()) || short.method != "btree" || short.is_unique || short.predicate.is_some() || !short.include.is_empty() {
+                continue;
+            }
+            let long = sorted.iter().find(|long| {
+                long.method == short.method
+                    && !long.is_exclusion
+                    && long.predicate.is_none()
+                    && long.include.is_empty()
+                    && !dropped.contains(long.key.as_str())
+                    && short.columns.len() < long.columns.len()
+                    && long.columns.starts_with(&short.columns)
+            });
+            if let Some(long) = long {
+                dropped.insert(short.key.as_str());
+                out.push(Finding {
+                    rule: "redundant_index",
+                    severity: "info",
+                    object_key: short.key.clone(),
+                    message: format!("{} is a prefix of {}, which serves its queries too", short.key, long.key),
+                    remediation: drop_sql(short),
+                });
             }
         }
     }

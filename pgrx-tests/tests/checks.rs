@@ -94,3 +94,26 @@ fn an_invalid_index_is_an_error_and_reindex_clears_it() {
     db.batch_execute(&found[0].3).unwrap();
     assert!(findings(&mut db, "inv").is_empty());
 }
+
+#[test]
+fn every_remediation_of_one_call_runs_in_the_order_given_and_clears_everything() {
+    // issue 10, item 14: two rules gave the same DROP INDEX, so running all of them failed
+    let schemas: &[(&str, &str)] = &[
+        ("lint_dup_and_prefix", "CREATE TABLE t (a int, b int, id int PRIMARY KEY); CREATE INDEX i1 ON t (a); CREATE INDEX i2 ON t (a); CREATE INDEX i3 ON t (a, b);"),
+        ("lint_prefix_first", "CREATE TABLE t (a int, b int, id int PRIMARY KEY); CREATE INDEX i0 ON t (a, b); CREATE INDEX i1 ON t (a); CREATE INDEX i2 ON t (a);"),
+        ("lint_three_alike", "CREATE TABLE t (a int, id int PRIMARY KEY); CREATE INDEX x1 ON t (a); CREATE INDEX x2 ON t (a); CREATE INDEX x3 ON t (a);"),
+        ("lint_chain", "CREATE TABLE t (a int, b int, c int, id int PRIMARY KEY); CREATE INDEX i1 ON t (a); CREATE INDEX i2 ON t (a, b); CREATE INDEX i3 ON t (a, b, c);"),
+        ("lint_mixed", "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (id int PRIMARY KEY, p_id int REFERENCES p); CREATE INDEX c1 ON c (p_id); CREATE INDEX c2 ON c (p_id); CREATE UNLOGGED TABLE u (id int PRIMARY KEY);"),
+    ];
+    let mut db = fresh_db("lens_checks_all");
+    for (schema, sql) in schemas {
+        db.batch_execute(&format!("CREATE SCHEMA {schema}; SET search_path = {schema}, public; {sql} RESET search_path;")).unwrap();
+        let found = findings(&mut db, schema);
+        assert!(found.len() >= 2, "{schema}: {found:?}");
+        let script: String = found.iter().map(|f| format!("{}\n", f.3)).collect();
+        db.batch_execute(&format!("BEGIN; {script} COMMIT;"))
+            .unwrap_or_else(|e| panic!("{schema}: the remediations do not run in order: {}\n{script}", describe(&e)));
+        let after = findings(&mut db, schema);
+        assert!(after.is_empty(), "{schema}: left after running every remediation: {after:?}\n{script}");
+    }
+}

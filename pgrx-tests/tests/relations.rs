@@ -88,15 +88,15 @@ fn explain_counts_live_rows_with_the_callers_privileges() {
     assert_eq!(invoice["onDelete"], json!("RESTRICT"));
     let contacts = by_table("crm.\"Contact People\"");
     assert_eq!(contacts["count"], json!(count(&mut db, "SELECT count(*) FROM crm.\"Contact People\" WHERE account_id = 1")));
-    let set_null = &contacts["cascades"][0];
+    let set_null = &contacts["below"][0];
     assert_eq!(set_null["onDelete"], json!("SET NULL"));
     assert_eq!(set_null["count"], json!(count(&mut db, "SELECT count(*) FROM crm.deals WHERE contact_id IN (SELECT id FROM crm.\"Contact People\" WHERE account_id = 1)")));
     let deals = by_table("crm.deals");
     assert_eq!(deals["count"], json!(2));
-    let lines = &deals["cascades"][0];
+    let lines = &deals["below"][0];
     assert_eq!(lines["table"], json!("crm.deal_lines"));
     assert_eq!(lines["count"], json!(count(&mut db, "SELECT count(*) FROM crm.deal_lines WHERE deal_id IN (SELECT id FROM crm.deals WHERE account_id = 1)")));
-    let composite = &lines["cascades"][0];
+    let composite = &lines["below"][0];
     assert_eq!(composite["onDelete"], json!("NO ACTION"));
     assert_eq!(composite["count"], json!(count(&mut db,
         "SELECT count(*) FROM \"Billing & Co\".\"Invoice.Head\" WHERE (deal_id, deal_line) IN (SELECT deal_id, line FROM crm.deal_lines WHERE deal_id IN (SELECT id FROM crm.deals WHERE account_id = 1))")));
@@ -132,7 +132,7 @@ fn explain_counts_live_rows_with_the_callers_privileges() {
     let hidden = refs.iter().find(|r| r["table"] == json!("crm.\"Contact People\"")).unwrap();
     assert!(hidden["count"].is_null());
     assert!(hidden["error"].as_str().unwrap().contains("permission denied"), "{hidden}");
-    assert!(hidden["cascades"].as_array().unwrap().is_empty());
+    assert!(hidden["below"].as_array().unwrap().is_empty());
     assert_eq!(refs.iter().find(|r| r["table"] == json!("crm.deals")).unwrap()["count"], json!(2));
     drop(viewer);
     db.batch_execute("DROP OWNED BY lens_viewer; DROP ROLE lens_viewer").unwrap();
@@ -211,4 +211,101 @@ fn erd_renders_awkward_names_in_mermaid_and_graphviz() {
     let (code, _, hint) = error_of(&mut db, "SELECT lens_erd(format => 'png')");
     assert_eq!(code, "22023");
     assert!(hint.unwrap().contains("mermaid"));
+}
+
+#[test]
+fn explain_plans_a_delete_through_blockers_at_any_depth() {
+    // issue 10, item 9: the plan stopped below the first NO ACTION reference
+    let mut db = fresh_db("lens_explain_depth");
+    db.batch_execute(
+        "CREATE TABLE a (id int PRIMARY KEY);
+         CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
+         CREATE TABLE c (id int PRIMARY KEY, b_id int REFERENCES b);
+         CREATE TABLE d (id int PRIMARY KEY, c_id int REFERENCES c ON DELETE CASCADE);
+         CREATE TABLE e (id int PRIMARY KEY, d_id int REFERENCES d ON DELETE RESTRICT);
+         -- a hierarchy: people below people
+         CREATE TABLE people (id int PRIMARY KEY, a_id int REFERENCES a, boss int REFERENCES people);
+         INSERT INTO a VALUES (1), (2);
+         INSERT INTO b VALUES (10, 1), (11, 2);
+         INSERT INTO c VALUES (100, 10), (101, 11);
+         INSERT INTO d VALUES (1000, 100);
+         INSERT INTO e VALUES (10000, 1000);
+         INSERT INTO people VALUES (1, 1, NULL), (2, NULL, 1), (3, NULL, 2), (4, NULL, 3)",
+    )
+    .unwrap();
+    let e = json(&mut db, "lens_explain('a', 'id', '1')");
+    let plan = e["sql"]["deleteInSafeOrder"].as_array().unwrap_or_else(|| panic!("a plan: {e}"));
+    db.batch_execute("BEGIN").unwrap();
+    for statement in plan.iter().map(|s| s.as_str().unwrap()).filter(|s| !matches!(*s, "BEGIN;" | "COMMIT;")) {
+        db.batch_execute(statement).unwrap_or_else(|err| panic!("{statement}: {}\n{e}", describe(&err)));
+    }
+    assert_eq!(count(&mut db, "SELECT count(*) FROM a WHERE id = 1"), 0, "the value is gone");
+    assert_eq!(count(&mut db, "SELECT count(*) FROM a"), 1, "and nothing else of a");
+    assert_eq!(count(&mut db, "SELECT count(*) FROM c"), 1, "c's row of the other value stays");
+    assert_eq!(count(&mut db, "SELECT count(*) FROM people"), 0, "the whole chain of bosses went first");
+    db.batch_execute("ROLLBACK").unwrap();
+
+    // a chain longer than the walk goes: no plan, and why
+    db.batch_execute("INSERT INTO people SELECT g, NULL, g - 1 FROM generate_series(5, 20) g").unwrap();
+    let e = json(&mut db, "lens_explain('a', 'id', '1')");
+    assert!(e["sql"]["deleteInSafeOrder"].is_null(), "{e}");
+    assert!(e["sql"]["deleteNotPlanned"].as_str().unwrap().contains("people"), "{e}");
+}
+
+#[test]
+fn explain_reads_the_value_as_the_column_type_without_its_typmod() {
+    // issue 10, item 10: a cast with the column's typmod changed the value
+    let mut db = fresh_db("lens_explain_typmod");
+    db.batch_execute(
+        "CREATE TABLE codes (code varchar(3) PRIMARY KEY);
+         CREATE TABLE uses (code varchar(3) REFERENCES codes);
+         CREATE TABLE prices (p numeric(5,1) PRIMARY KEY);
+         CREATE TABLE orders (p numeric(5,1) REFERENCES prices);
+         CREATE TABLE flags (f \"char\" PRIMARY KEY);
+         CREATE TABLE flagged (f \"char\" REFERENCES flags);
+         INSERT INTO codes VALUES ('abc'); INSERT INTO uses VALUES ('abc');
+         INSERT INTO prices VALUES (1.0); INSERT INTO orders VALUES (1.0);
+         INSERT INTO flags VALUES ('x'); INSERT INTO flagged VALUES ('x'), ('x')",
+    )
+    .unwrap();
+    let cases = [
+        ("codes", "code", "abcdef", 0),
+        ("codes", "code", "abc", 1),
+        ("prices", "p", "0.96", 0),
+        ("prices", "p", "1.0", 1),
+        ("flags", "f", "x", 2),
+    ];
+    for (table, column, value, expected) in cases {
+        let e = json(&mut db, &format!("lens_explain('{table}', '{column}', '{value}')"));
+        assert_eq!(e["references"][0]["count"], json!(expected), "{table}.{column} = {value}: {e}");
+        let plan = e["sql"]["deleteInSafeOrder"].as_array().unwrap();
+        let last_delete = plan[plan.len() - 2].as_str().unwrap();
+        db.batch_execute("BEGIN").unwrap();
+        let deleted = db.execute(last_delete.trim_end_matches(';'), &[]).err();
+        db.batch_execute("ROLLBACK").unwrap();
+        // the value's own delete targets that value: blocked exactly when rows reference it
+        assert_eq!(deleted.is_some(), expected > 0, "{last_delete}");
+    }
+}
+
+#[test]
+fn explain_refuses_what_nobody_deletes_from_through_it() {
+    // issue 10, item 11
+    let mut db = fresh_db("lens_explain_refuses");
+    db.batch_execute(
+        "CREATE TABLE t (id int PRIMARY KEY);
+         CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;
+         CREATE VIEW joined AS SELECT t.id FROM t, t AS u;
+         CREATE VIEW simple AS SELECT id FROM t;
+         CREATE SEQUENCE s",
+    )
+    .unwrap();
+    for target in ["pg_class", "information_schema.tables", "t_pkey", "mv", "joined", "s", "lens_drift"] {
+        let (code, message, hint) = error_of(&mut db, &format!("SELECT lens_explain('{target}', 'id', '1')"));
+        assert_eq!(code, "22023", "{target}: {message}");
+        assert!(hint.is_some(), "{target}");
+    }
+    // a view that takes DELETE is explained
+    let e = json(&mut db, "lens_explain('simple', 'id', '1')");
+    assert_eq!(e["sql"]["deleteInSafeOrder"][1], json!("DELETE FROM public.simple WHERE id = '1'::integer;"));
 }

@@ -3,8 +3,11 @@
 //!
 //! The tree: the FKs that reference the column's table and cover the column, each with the
 //! live number of referencing rows; below every ON DELETE CASCADE, the FKs into the child
-//! table, counted over the rows the cascade would delete; and so on to `MAX_DEPTH`. Counts
-//! stop at `ROW_CAP` (reported as capped); the caller's statement_timeout bounds the whole.
+//! table, counted over the rows the cascade would delete; below every RESTRICT / NO ACTION,
+//! the FKs into the rows that must go first; and so on, a table visited again at a deeper
+//! level (a hierarchy), until no row is left or `MAX_DEPTH` is reached (then no delete is
+//! planned: the plan would be incomplete). Counts stop at `ROW_CAP` (reported as capped);
+//! the caller's statement_timeout bounds the whole.
 
 use crate::errors::{bad_argument, raise};
 use crate::functions::relations::relation_key;
@@ -14,7 +17,7 @@ use pgrx::prelude::*;
 use pgrx::PgSqlErrorCode;
 use serde_json::{json, Value};
 
-const MAX_DEPTH: usize = 3;
+const MAX_DEPTH: usize = 10;
 const ROW_CAP: i64 = 100_000;
 
 /// One FK below the value, with its count and what lies below it.
@@ -32,6 +35,8 @@ struct Node {
     capped: bool,
     error: Option<String>,
     composite: bool,
+    /// Rows that a delete removes lie below, past `MAX_DEPTH`: not walked.
+    truncated: bool,
     children: Vec<Node>,
 }
 
@@ -125,6 +130,7 @@ fn walk(table: u32, sources: (&str, &str), only_column: Option<&str>, value: &Va
             capped: false,
             error: None,
             composite: only_column.is_some() && r.parent_names.len() > 1,
+            truncated: false,
             children: Vec::new(),
         };
         if !r.readable {
@@ -138,12 +144,17 @@ fn walk(table: u32, sources: (&str, &str), only_column: Option<&str>, value: &Va
                 Err(message) => node.error = Some(message),
             }
         }
-        let cascades = node.on_delete == "CASCADE" && node.count.is_some_and(|n| n > 0);
-        if cascades && depth < MAX_DEPTH && !path.contains(&r.child_oid) {
-            path.push(r.child_oid);
-            let sources = (node.rows_sql(), node.literal_rows_sql());
-            node.children = walk(r.child_oid, (&sources.0, &sources.1), None, value, depth + 1, path);
-            path.pop();
+        // what lies below rows that a delete removes: cascaded ones, and blocking ones that
+        // must be deleted first (a SET NULL / SET DEFAULT only updates its rows)
+        if node.removes_rows() && node.count.is_some_and(|n| n > 0) {
+            if depth < MAX_DEPTH {
+                path.push(r.child_oid);
+                let sources = (node.rows_sql(), node.literal_rows_sql());
+                node.children = walk(r.child_oid, (&sources.0, &sources.1), None, value, depth + 1, path);
+                path.pop();
+            } else {
+                node.truncated = true;
+            }
         }
         nodes.push(node);
         pg_sys::check_for_interrupts!();
@@ -152,6 +163,16 @@ fn walk(table: u32, sources: (&str, &str), only_column: Option<&str>, value: &Va
 }
 
 impl Node {
+    /// Whether deleting the value removes this node's rows: by the cascade, or by the plan
+    /// first (the rows that would block it).
+    fn removes_rows(&self) -> bool {
+        matches!(self.on_delete.as_str(), "CASCADE" | "RESTRICT" | "NO ACTION")
+    }
+
+    fn blocks(&self) -> bool {
+        matches!(self.on_delete.as_str(), "RESTRICT" | "NO ACTION")
+    }
+
     /// SQL selecting the referencing rows.
     fn rows_sql(&self) -> String {
         format!("SELECT * FROM {} WHERE {}", self.table, self.filter)
@@ -173,7 +194,8 @@ fn node_json(node: &Node) -> Value {
         "capped": node.capped,
         "composite": node.composite,
         "error": node.error,
-        "cascades": node.children.iter().map(node_json).collect::<Vec<_>>(),
+        "truncated": node.truncated,
+        "below": node.children.iter().map(node_json).collect::<Vec<_>>(),
     })
 }
 
@@ -186,12 +208,23 @@ fn all_nodes<'a>(nodes: &'a [Node], out: &mut Vec<&'a Node>) {
 
 /// The SQL a person can run: the referencing rows, and a delete in an order the FKs allow
 /// (rows that would block removed first, deepest first, then the value's own rows; the
-/// cascades do the rest).
+/// cascades do the rest). No delete when part of what it must remove was not walked (past
+/// the depth limit, or not readable): `deleteNotPlanned` says why.
 fn examples(tree: &[Node], table_key: &str, column: &str, value: &ValueSql) -> Value {
     let mut flat = Vec::new();
     all_nodes(tree, &mut flat);
     let select: Vec<String> = tree.iter().map(|n| format!("{};", n.literal_rows_sql())).collect();
-    let mut blockers: Vec<&Node> = flat.iter().copied().filter(|n| matches!(n.on_delete.as_str(), "RESTRICT" | "NO ACTION")).collect();
+    let unwalked: Vec<&Node> = flat.iter().copied().filter(|n| n.truncated || (n.removes_rows() && n.count.is_none())).collect();
+    if let Some(first) = unwalked.first() {
+        let why = if first.truncated {
+            format!("rows of {} reached through {} have more rows below them than {MAX_DEPTH} levels", first.table, first.fk)
+        } else {
+            format!("the rows of {} reached through {} could not be counted", first.table, first.fk)
+        };
+        return json!({"selectReferencing": select, "deleteInSafeOrder": Value::Null, "deleteNotPlanned": why});
+    }
+    let mut blockers: Vec<&Node> = flat.iter().copied().filter(|n| n.blocks() && n.count.is_some_and(|c| c > 0)).collect();
+    // deepest first; a stable sort keeps the walk's order within a level
     blockers.sort_by(|a, b| b.depth.cmp(&a.depth));
     let mut delete: Vec<String> = vec!["BEGIN;".into()];
     for n in blockers {
@@ -247,6 +280,33 @@ fn value_risk(tree: &[Node]) -> Value {
            "rowsReferencing": tree.iter().map(|n| n.count.unwrap_or(0)).sum::<i64>(), "rowsAffected": affected, "rowsBlocking": blocking})
 }
 
+/// A delete is explained only where one can run and is the user's to run: not in a system
+/// schema, not on an extension's table (pg_lens's own), not on an index, sequence or
+/// materialized view, not on a view that takes no DELETE.
+fn refuse_what_no_one_deletes_from(oid: pg_sys::Oid, key: &str) {
+    let rows = execute("explain_target", include_str!("../../sql/explain/target.sql"), &[arg(oid)]);
+    let (kind, schema, in_extension, deletable) = (rows.string(0, 1), rows.string(0, 2), rows.bool(0, 3), rows.bool(0, 4));
+    drop(rows);
+    let system = schema == "pg_catalog" || schema == "information_schema" || schema.starts_with("pg_toast") || schema.starts_with("pg_temp");
+    let why = if system {
+        Some("is a system relation")
+    } else if in_extension {
+        Some("belongs to an extension")
+    } else if !matches!(kind.as_str(), "r" | "p" | "v" | "f") {
+        Some("is not a table or view")
+    } else if !deletable {
+        Some("takes no DELETE")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        bad_argument(
+            format!("{key} {why}: lens_explain explains deleting from a table of a user schema"),
+            "Pass a table (or a view that takes DELETE) of a user schema.",
+        );
+    }
+}
+
 /// Who references `value` in column `col` of `tbl`, live: counts per FK, the cascade tree
 /// below, a value-level risk and SQL to run. See the module documentation.
 #[pg_extern(volatile, strict)]
@@ -255,9 +315,12 @@ fn lens_explain(tbl: RegClass, col: NameArg, value: String) -> EncodedJsonb {
     let (table_key, _) = relation_key(tbl.0);
     let table = tbl.0.to_u32();
     let result = Spi::connect(|_| {
+        refuse_what_no_one_deletes_from(tbl.0, &table_key);
+        // the column's type without its typmod: a cast to varchar(3) would cut the value
+        // short and count the rows of another one
         let column = execute(
             "explain_column",
-            "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.quote_ident(a.attname) \
+            "SELECT pg_catalog.format_type(a.atttypid, -1), pg_catalog.quote_ident(a.attname) \
              FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
             &[arg(tbl.0), arg(col.0.clone())],
         );
@@ -272,7 +335,8 @@ fn lens_explain(tbl: RegClass, col: NameArg, value: String) -> EncodedJsonb {
         drop(column);
         // the value must be one of the column's type: a clear error now, not one per count
         let checked = crate::spi_read::in_subtransaction(std::panic::AssertUnwindSafe(|| {
-            execute("explain_value", &format!("SELECT pg_catalog.quote_literal($1::{cast})"), &[arg(value.clone())]).string(0, 1)
+            // through text: quote_literal has no form for some types ("char")
+            execute("explain_value", &format!("SELECT pg_catalog.quote_literal($1::{cast}::text)"), &[arg(value.clone())]).string(0, 1)
         }));
         let literal = match checked {
             Ok(literal) => literal,

@@ -17,9 +17,13 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+/// How deep containers may nest in a value read here: serde_json's own limit, so that every
+/// function refuses the same values (and no recursion runs out of stack).
+pub const MAX_NESTING: usize = 128;
+
 /// The value of a jsonb datum: `data` is what follows the varlena header.
 pub fn jsonb_to_value(data: &[u8]) -> Result<Value, ReadError> {
-    let value = container(data, 0)?;
+    let value = container(data, 0, 1)?;
     // A scalar at the top is stored as a one-element array flagged scalar.
     let header = u32_at(data, 0)?;
     if header & 0x1000_0000 != 0 {
@@ -57,7 +61,10 @@ fn entries(buf: &[u8], start: usize, slots: usize) -> Result<Vec<(u32, usize, us
     Ok(bounds)
 }
 
-fn container(buf: &[u8], start: usize) -> Result<Value, ReadError> {
+fn container(buf: &[u8], start: usize, depth: usize) -> Result<Value, ReadError> {
+    if depth > MAX_NESTING {
+        return Err(ReadError("nested deeper than 128 levels"));
+    }
     let header = u32_at(buf, start)?;
     let n = (header & JB_CMASK) as usize;
     let is_object = header & JB_FOBJECT != 0;
@@ -67,7 +74,7 @@ fn container(buf: &[u8], start: usize) -> Result<Value, ReadError> {
     let bounds = entries(buf, start, if is_object { 2 * n } else { n })?;
     let value_at = |i: usize| -> Result<Value, ReadError> {
         let (kind, begin, end) = bounds[i];
-        scalar_or_container(buf, kind, begin, end)
+        scalar_or_container(buf, kind, begin, end, depth)
     };
     if is_object {
         let mut map = Map::new();
@@ -82,7 +89,7 @@ fn container(buf: &[u8], start: usize) -> Result<Value, ReadError> {
     }
 }
 
-fn scalar_or_container(buf: &[u8], kind: u32, begin: usize, end: usize) -> Result<Value, ReadError> {
+fn scalar_or_container(buf: &[u8], kind: u32, begin: usize, end: usize, depth: usize) -> Result<Value, ReadError> {
     match kind {
         0x0000_0000 => std::str::from_utf8(&buf[begin..end])
             .map(|s| Value::String(s.to_string()))
@@ -91,7 +98,7 @@ fn scalar_or_container(buf: &[u8], kind: u32, begin: usize, end: usize) -> Resul
         0x2000_0000 => Ok(Value::Bool(false)),
         0x3000_0000 => Ok(Value::Bool(true)),
         0x4000_0000 => Ok(Value::Null),
-        0x5000_0000 => container(buf, (begin + 3) & !3),
+        0x5000_0000 => container(buf, (begin + 3) & !3, depth + 1),
         _ => Err(ReadError("unknown entry kind")),
     }
 }
@@ -158,6 +165,16 @@ mod tests {
         }
         assert!(jsonb_to_value(&[1, 2]).is_err());
     }
+
+    #[test]
+    fn nesting_is_limited_the_same_way_everywhere() {
+        let nested = |depth: usize| (1..depth).fold(json!({}), |inner, _| json!({ "a": [inner] }).take()["a"].take());
+        for (depth, too_deep) in [(1, false), (MAX_NESTING, false), (MAX_NESTING + 1, true), (300, true)] {
+            let bytes = crate::jsonb::to_jsonb(&nested(depth)).unwrap();
+            assert_eq!(nests_too_deep(&bytes[4..]).unwrap(), too_deep, "depth {depth}");
+            assert_eq!(jsonb_to_value(&bytes[4..]).is_err(), too_deep, "depth {depth}");
+        }
+    }
 }
 
 /// One member of a jsonb object in a buffer: its key, the kind of its value (the JEntry
@@ -185,8 +202,9 @@ impl Member<'_> {
         (self.kind == KIND_CONTAINER).then_some((self.range.start + 3) & !3)
     }
 
+    /// The member's value (`depth`: of the object holding it, 1 at the top).
     pub fn to_value(&self, buf: &[u8]) -> Result<Value, ReadError> {
-        scalar_or_container(buf, self.kind, self.range.start, self.range.end)
+        scalar_or_container(buf, self.kind, self.range.start, self.range.end, 1)
     }
 }
 
@@ -204,6 +222,28 @@ pub fn members(buf: &[u8], start: usize) -> Result<Option<Vec<Member<'_>>>, Read
             .map(|i| Member { key: &buf[bounds[i].1..bounds[i].2], kind: bounds[n + i].0, range: bounds[n + i].1..bounds[n + i].2 })
             .collect(),
     ))
+}
+
+/// Whether containers nest deeper than `MAX_NESTING` anywhere in the value (`data`: what
+/// follows the varlena header). Walks the containers' headers only, without a stack of
+/// calls: a value nested 6,000 deep is refused, never recursed into.
+pub fn nests_too_deep(data: &[u8]) -> Result<bool, ReadError> {
+    let mut pending = vec![(0usize, 1usize)];
+    while let Some((start, depth)) = pending.pop() {
+        if depth > MAX_NESTING {
+            return Ok(true);
+        }
+        let header = u32_at(data, start)?;
+        let n = (header & JB_CMASK) as usize;
+        let is_object = header & JB_FOBJECT != 0;
+        if !is_object && header & JB_FARRAY == 0 {
+            return Err(ReadError("neither object nor array"));
+        }
+        let bounds = entries(data, start, if is_object { 2 * n } else { n })?;
+        let values = if is_object { &bounds[n..] } else { &bounds[..] };
+        pending.extend(values.iter().filter(|v| v.0 == KIND_CONTAINER).map(|&(_, begin, _)| ((begin + 3) & !3, depth + 1)));
+    }
+    Ok(false)
 }
 
 /// jsonb's order of object keys.

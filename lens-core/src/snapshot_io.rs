@@ -24,9 +24,41 @@ fn not_a_snapshot(why: impl fmt::Display) -> InputError {
 
 /// Parses the JSON text of a snapshot, refusing what is not one or is too new to read.
 pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
+    if nests_too_deep(json) {
+        return Err(too_deep());
+    }
     let value: serde_json::Value = serde_json::from_str(json).map_err(not_a_snapshot)?;
     check_snapshot_value(&value)?;
     serde_json::from_value(value).map_err(not_a_snapshot)
+}
+
+/// What a value nested deeper than `jsonb_read::MAX_NESTING` gets, whichever function reads it.
+pub fn too_deep() -> InputError {
+    not_a_snapshot(format!("it nests deeper than {} levels", crate::jsonb_read::MAX_NESTING))
+}
+
+/// Whether JSON text nests arrays and objects deeper than `jsonb_read::MAX_NESTING` (brackets
+/// inside strings do not count).
+fn nests_too_deep(json: &str) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for b in json.bytes() {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                if depth > crate::jsonb_read::MAX_NESTING {
+                    return true;
+                }
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Checks that a JSON value is a snapshot this version reads.
@@ -40,7 +72,13 @@ pub fn check_snapshot_value(value: &serde_json::Value) -> Result<(), InputError>
     if !object.contains_key("tables") {
         return Err(not_a_snapshot("it has no \"tables\" object"));
     }
-    let version = meta.get("formatVersion").and_then(|v| v.as_i64()).unwrap_or(1);
+    let version = match meta.get("formatVersion") {
+        None => 1,
+        Some(v) => match v.as_i64() {
+            Some(n) if n >= 1 => n,
+            _ => return Err(not_a_snapshot(format!("meta.formatVersion is {v}, not a version (1 or more)"))),
+        },
+    };
     if version > FORMAT_VERSION {
         return Err(InputError {
             message: format!(
@@ -49,8 +87,34 @@ pub fn check_snapshot_value(value: &serde_json::Value) -> Result<(), InputError>
             hint: "Upgrade pg_lens (ALTER EXTENSION pg_lens UPDATE) or take the snapshot with this version.".into(),
         });
     }
-    if !object["tables"].is_object() {
-        return Err(not_a_snapshot("its \"tables\" is not an object"));
+    for path in crate::sections::SECTIONS {
+        let mut at = Some(value);
+        for part in path.split('.') {
+            at = at.and_then(|v| v.get(part));
+        }
+        match at {
+            Some(v) if v.is_object() => {}
+            Some(_) => return Err(not_a_snapshot(format!("its section \"{path}\" is not an object"))),
+            None => return Err(not_a_snapshot(format!("it has no \"{path}\" section"))),
+        }
+    }
+    for field in ["schemas", "tables"] {
+        if let Some(list) = meta.get(field) {
+            let names = list.as_array().filter(|a| !a.is_empty() && a.iter().all(|n| n.as_str().is_some_and(|s| !s.is_empty())));
+            if names.is_none() {
+                return Err(not_a_snapshot(format!("meta.{field} is {list}, not a list of one or more names")));
+            }
+        }
+    }
+    // positions count from 1 (only a full value carries the entries)
+    if let Some(columns) = object.get("columns").and_then(|c| c.as_object()) {
+        for (key, column) in columns {
+            if let Some(position) = column.get("position") {
+                if !position.as_i64().is_some_and(|p| p >= 1) {
+                    return Err(not_a_snapshot(format!("column {key} has position {position}: positions count from 1")));
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -68,7 +132,44 @@ mod tests {
     use super::*;
 
     fn ok_snapshot() -> Snapshot {
-        parse_snapshot(r#"{"meta":{"formatVersion":1},"tables":{"public.t":{"key":"public.t","schema":"public","name":"t","kind":"table"}}}"#).unwrap()
+        let text = with_meta(r#"{"formatVersion":1}"#)
+            .replace(r#""tables":{}"#, r#""tables":{"public.t":{"key":"public.t","schema":"public","name":"t","kind":"table"}}"#);
+        parse_snapshot(&text).unwrap()
+    }
+
+    const EMPTY_SECTIONS: &str = r#""tables":{},"columns":{},"constraints":{"pks":{},"uniques":{},"checks":{},"exclusions":{}},"relationships":{},"indexes":{},"views":{},"enums":{},"domains":{},"sequences":{},"triggers":{},"policies":{}"#;
+
+    fn with_meta(meta: &str) -> String {
+        format!("{{\"meta\":{meta},{EMPTY_SECTIONS}}}")
+    }
+
+    #[test]
+    fn refuses_bad_metadata_missing_sections_and_impossible_positions() {
+        assert!(parse_snapshot(&with_meta(r#"{"formatVersion":1,"schemas":["public"],"tables":["public.t"]}"#)).is_ok());
+        for (meta, says) in [
+            (r#"{"formatVersion":0}"#, "formatVersion"),
+            (r#"{"formatVersion":-1}"#, "formatVersion"),
+            (r#"{"formatVersion":"1"}"#, "formatVersion"),
+            (r#"{"schemas":5}"#, "meta.schemas"),
+            (r#"{"schemas":[null]}"#, "meta.schemas"),
+            (r#"{"schemas":[]}"#, "meta.schemas"),
+            (r#"{"schemas":null}"#, "meta.schemas"),
+            (r#"{"tables":[]}"#, "meta.tables"),
+            (r#"{"tables":5}"#, "meta.tables"),
+        ] {
+            let e = parse_snapshot(&with_meta(meta)).unwrap_err();
+            assert!(e.message.contains(says), "{meta}: {}", e.message);
+        }
+        let missing = format!("{{\"meta\":{{}},{}}}", EMPTY_SECTIONS.replace(r#""columns":{},"#, ""));
+        assert!(parse_snapshot(&missing).unwrap_err().message.contains("\"columns\""));
+        let nested_missing = format!("{{\"meta\":{{}},{}}}", EMPTY_SECTIONS.replace(r#""pks":{},"#, ""));
+        assert!(parse_snapshot(&nested_missing).unwrap_err().message.contains("constraints.pks"));
+        let deep = with_meta("{}").replace(r#""views":{}"#, &format!(r#""views":{{"x":{}"[{{]\\"" {}}}"#, "[".repeat(200), "]".repeat(200)));
+        assert!(parse_snapshot(&deep).unwrap_err().message.contains("deeper than 128"));
+        let brackets_in_strings = with_meta(&format!(r#"{{"note":"{}\"{}"}}"#, "[".repeat(200), "{".repeat(200)));
+        assert!(parse_snapshot(&brackets_in_strings).is_ok());
+        let negative = with_meta("{}").replace(r#""columns":{}"#, r#""columns":{"public.t.a":{"key":"public.t.a","position":-5}}"#);
+        assert!(parse_snapshot(&negative).unwrap_err().message.contains("position"));
     }
 
     #[test]
@@ -76,14 +177,14 @@ mod tests {
         assert!(parse_snapshot("[1,2]").unwrap_err().message.contains("not an object"));
         assert!(parse_snapshot("{\"a\":1}").unwrap_err().message.contains("meta"));
         assert!(parse_snapshot("{\"meta\":{},\"tables\":[]}").is_err());
-        let newer = parse_snapshot("{\"meta\":{\"formatVersion\":99},\"tables\":{}}").unwrap_err();
+        let newer = parse_snapshot(&with_meta("{\"formatVersion\":99}")).unwrap_err();
         assert!(newer.message.contains("newer"));
         let mut signed = ok_snapshot();
         let (bytes, sig) = sign_and_encode(&mut signed).unwrap();
         assert_eq!(sig, crate::signature::signature(&signed));
         assert_eq!(signed.meta.signature, sig);
         assert!(bytes.windows(sig.len()).any(|w| w == sig.as_bytes()), "the signature is inside the jsonb");
-        let ok = parse_snapshot("{\"meta\":{\"formatVersion\":1},\"tables\":{}}").unwrap();
+        let ok = parse_snapshot(&with_meta("{\"formatVersion\":1}")).unwrap();
         assert!(ok.tables.is_empty());
     }
 }

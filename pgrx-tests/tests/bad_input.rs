@@ -100,3 +100,75 @@ fn statement_timeout_interrupts_cleanly() {
     db.batch_execute("SET statement_timeout = 0").unwrap();
     assert_eq!(text(&mut db, "SELECT count(*)::text FROM jsonb_object_keys(lens_snapshot()->'tables')"), "400");
 }
+
+#[test]
+fn a_damaged_snapshot_is_refused_by_every_function_alike() {
+    // issue 10, item 13
+    let mut db = fresh_db("lens_bad_snapshot");
+    db.batch_execute("CREATE TABLE t (id int PRIMARY KEY, v text)").unwrap();
+    db.batch_execute("CREATE TABLE kept AS SELECT lens_snapshot() AS s").unwrap();
+    let damaged = [
+        ("s - 'columns'", "\"columns\""),
+        ("s #- '{constraints,pks}'", "constraints.pks"),
+        ("jsonb_set(s, '{meta,formatVersion}', '0')", "formatVersion"),
+        ("jsonb_set(s, '{meta,formatVersion}', '-1')", "formatVersion"),
+        ("jsonb_set(s, '{columns,public.t.v,position}', '-5')", "position"),
+        ("jsonb_set(s, '{meta,schemas}', '[]')", "meta.schemas"),
+        ("jsonb_set(s, '{tables,public.t,comment}', (SELECT repeat('[', 6000) || repeat(']', 6000))::jsonb)", "deeper than 128"),
+    ];
+    for (edit, says) in damaged {
+        for call in [format!("lens_signature({edit})"), format!("lens_diff(s, {edit})"), format!("lens_diff({edit}, s)")] {
+            // lens_diff reads positions only through the entries it compares
+            if says == "position" && call.starts_with("lens_diff") {
+                continue;
+            }
+            let (code, message, hint) = error_of(&mut db, &format!("SELECT {call} FROM kept"));
+            assert_eq!(code, "22023", "{call}: {message}");
+            assert!(message.contains(says), "{call}: {message}");
+            assert!(hint.is_some(), "{call}");
+        }
+    }
+}
+
+#[test]
+fn lens_check_drift_reads_the_scope_its_snapshot_says() {
+    // issue 10, item 12: meta.tables was ignored, bad meta accepted silently
+    let mut db = fresh_db("lens_check_drift_scope");
+    db.batch_execute(
+        "CREATE TABLE parent (id int PRIMARY KEY); CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent);
+         CREATE TABLE other (id int)",
+    )
+    .unwrap();
+    db.batch_execute("CREATE TABLE kept AS SELECT lens_snapshot(NULL, ARRAY['public.child']) AS s").unwrap();
+    let clean = json(&mut db, "(SELECT lens_check_drift(s) FROM kept)");
+    assert_eq!(clean["changed"], serde_json::json!(false), "an unchanged database: {clean}");
+    db.batch_execute("ALTER TABLE other ADD COLUMN v int").unwrap();
+    assert_eq!(json(&mut db, "(SELECT lens_check_drift(s) FROM kept)")["changed"], serde_json::json!(false), "other is not in scope");
+    db.batch_execute("ALTER TABLE child ADD COLUMN note text").unwrap();
+    let drift = json(&mut db, "(SELECT lens_check_drift(s) FROM kept)");
+    assert_eq!(drift["columns"]["added"][0]["key"], serde_json::json!("public.child.note"), "{drift}");
+    db.batch_execute("DROP TABLE child").unwrap();
+    let gone = json(&mut db, "(SELECT lens_check_drift(s) FROM kept)");
+    assert_eq!(gone["tables"]["removed"][0]["key"], serde_json::json!("public.child"), "{gone}");
+
+    for meta in [
+        ("tables", "'[\"public.nope\"]'"),
+        ("tables", "'[]'"),
+        ("tables", "'5'"),
+        ("schemas", "'5'"),
+        ("schemas", "'[null]'"),
+        ("schemas", "'[]'"),
+        ("schemas", "'null'"),
+    ] {
+        let sql = format!("SELECT lens_check_drift(jsonb_set(s, '{{meta,{}}}', {}::jsonb)) FROM kept", meta.0, meta.1);
+        let (code, message, hint) = error_of(&mut db, &sql);
+        assert_eq!(code, "22023", "{meta:?}: {message}");
+        assert!(message.contains(&format!("meta.{}", meta.0)), "{meta:?}: {message}");
+        assert!(hint.is_some());
+    }
+    // a schema the snapshot covers, gone: drift, even with nothing of it held
+    db.batch_execute("CREATE SCHEMA empty_one; CREATE TABLE kept_schema AS SELECT lens_snapshot(ARRAY['empty_one']) AS s; DROP SCHEMA empty_one").unwrap();
+    let missing = json(&mut db, "(SELECT lens_check_drift(s) FROM kept_schema)");
+    assert_eq!(missing["changed"], serde_json::json!(true), "{missing}");
+    assert_eq!(missing["schemasMissing"], serde_json::json!(["empty_one"]));
+}

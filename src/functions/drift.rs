@@ -31,23 +31,28 @@ fn lens_diff(from: JsonbBytes, to: JsonbBytes) -> EncodedJsonb {
 
 /// `check_snapshot` for a jsonb argument, reading only its meta.
 fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) {
-    let outline = match lens_core::jsonb_read::members(snapshot.0, 0) {
-        Ok(Some(root)) => {
-            let mut outline = serde_json::Map::new();
-            for member in &root {
-                let value = match (member.key, member.container_start()) {
-                    (b"meta", _) => member.to_value(snapshot.0).unwrap_or(Value::Null),
-                    // the other sections only need to be objects
-                    (_, Some(start)) if matches!(lens_core::jsonb_read::members(snapshot.0, start), Ok(Some(_))) => json!({}),
-                    _ => Value::Null,
-                };
-                outline.insert(String::from_utf8_lossy(member.key).into_owned(), value);
-            }
-            Value::Object(outline)
-        }
-        _ => Value::Null,
-    };
-    check_snapshot(&outline, which);
+    if lens_core::jsonb_read::nests_too_deep(snapshot.0).unwrap_or(true) {
+        let e = lens_core::snapshot_io::too_deep();
+        bad_argument(format!("{which}: {}", e.message), e.hint);
+    }
+    check_snapshot(&outline(snapshot.0, 0, true), which);
+}
+
+/// What `check_snapshot_value` needs of an encoded snapshot: meta in full, and for the other
+/// members only whether they are objects (`constraints` one level further down).
+fn outline(bytes: &[u8], start: usize, top: bool) -> Value {
+    let Ok(Some(members)) = lens_core::jsonb_read::members(bytes, start) else { return Value::Null };
+    let mut shape = serde_json::Map::new();
+    for member in &members {
+        let value = match (member.key, member.container_start()) {
+            (b"meta", _) if top => member.to_value(bytes).unwrap_or(Value::Null),
+            (b"constraints", Some(inner)) if top => outline(bytes, inner, false),
+            (_, Some(inner)) if matches!(lens_core::jsonb_read::members(bytes, inner), Ok(Some(_))) => json!({}),
+            _ => Value::Null,
+        };
+        shape.insert(String::from_utf8_lossy(member.key).into_owned(), value);
+    }
+    Value::Object(shape)
 }
 
 /// For CI: the diff from an expected snapshot (kept in git) to the live schema of the same
@@ -56,35 +61,60 @@ fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) {
 #[search_path(pg_catalog, pg_temp)]
 fn lens_check_drift(expected: JsonbBytes) -> EncodedJsonb {
     check_encoded_snapshot(&expected, "expected");
-    let meta = lens_core::jsonb_read::members(expected.0, 0)
-        .ok()
-        .flatten()
-        .and_then(|root| lens_core::jsonb_read::find(&root, b"meta").and_then(|m| m.to_value(expected.0).ok()))
-        .unwrap_or(Value::Null);
-    let wanted: Vec<String> = meta["schemas"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
-        .unwrap_or_default();
-    // Schemas dropped since are compared as empty: their objects show up as removed.
-    let existing: Vec<String> = Spi::connect(|_| {
+    let root = lens_core::jsonb_read::members(expected.0, 0).ok().flatten().unwrap_or_default();
+    let meta = lens_core::jsonb_read::find(&root, b"meta").and_then(|m| m.to_value(expected.0).ok()).unwrap_or(Value::Null);
+    // check_snapshot_value made both lists of names, when present
+    let names = |field: &str| -> Option<Vec<String>> {
+        meta[field].as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+    };
+    let (wanted, wanted_tables) = (names("schemas").unwrap_or_default(), names("tables"));
+    if let Some(tables) = &wanted_tables {
+        // a snapshot limited to some tables holds each of them
+        let held = lens_core::jsonb_read::find(&root, b"tables")
+            .and_then(|t| t.container_start())
+            .and_then(|start| lens_core::jsonb_read::members(expected.0, start).ok().flatten())
+            .unwrap_or_default();
+        if let Some(missing) = tables.iter().find(|t| lens_core::jsonb_read::find(&held, t.as_bytes()).is_none()) {
+            bad_argument(
+                format!("expected: meta.tables names {missing}, which the snapshot does not hold"),
+                "Pass a snapshot as lens_snapshot() returned it: its meta.tables lists the tables it was limited to.",
+            );
+        }
+    }
+    // Schemas and tables dropped since are compared as empty: their objects show up as removed.
+    let (existing, existing_tables): (Vec<String>, Vec<String>) = Spi::connect(|_| {
         let rows = query(
             "existing_schemas",
             "SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY($1)",
             &[arg(wanted.clone())],
         );
-        (0..rows.len()).map(|r| rows.string(r, 1)).collect()
+        let schemas = (0..rows.len()).map(|r| rows.string(r, 1)).collect();
+        drop(rows);
+        let rows = query(
+            "existing_tables",
+            "SELECT k FROM unnest($1::text[]) k WHERE pg_catalog.to_regclass(k) IS NOT NULL",
+            &[arg(wanted_tables.clone().unwrap_or_default())],
+        );
+        (schemas, (0..rows.len()).map(|r| rows.string(r, 1)).collect())
     });
-    let live = if existing.is_empty() && !wanted.is_empty() {
-        EncodedJsonb::from_value(&json!({"meta": {}, "tables": {}}))
-    } else {
-        let schemas = if wanted.is_empty() { None } else { Some(existing) };
-        let scope = Scope::schemas(schemas);
-        take_encoded_snapshot(&scope).0
+    let empty = || EncodedJsonb::from_value(&json!({"meta": {}, "tables": {}}));
+    let live = match &wanted_tables {
+        Some(_) if existing_tables.is_empty() => empty(),
+        Some(_) => take_encoded_snapshot(&Scope::tables(None, existing_tables)).0,
+        None if existing.is_empty() && !wanted.is_empty() => empty(),
+        None => take_encoded_snapshot(&Scope::schemas(if wanted.is_empty() { None } else { Some(existing.clone()) })).0,
     };
-    match lens_core::diff::diff_encoded(expected.0, &live.0[4..]) {
-        Ok(diff) => EncodedJsonb::from_value(&diff),
+    let mut diff = match lens_core::diff::diff_encoded(expected.0, &live.0[4..]) {
+        Ok(diff) => diff,
         Err(e) => crate::errors::internal(e.to_string()),
+    };
+    // a schema the snapshot covers that is gone is drift, even with nothing of it held
+    let gone: Vec<&String> = wanted.iter().filter(|s| !existing.contains(s)).collect();
+    if !gone.is_empty() && wanted_tables.is_none() {
+        diff["schemasMissing"] = json!(gone);
+        diff["changed"] = json!(true);
     }
+    EncodedJsonb::from_value(&diff)
 }
 
 /// Seed 001's snapshot endpoint: `{snapshot, cache: {hit, source}, lastRefreshedAt,

@@ -352,6 +352,20 @@ struct ResolvedTable {
 }
 
 fn resolve_tables(keys: &[String]) -> Vec<ResolvedTable> {
+    for key in keys {
+        match lens_core::ident::split_qualified(key) {
+            Ok(parts) if parts.len() == 2 => {}
+            Ok(parts) if parts.len() == 1 => name_the_candidates(key, &parts[0]),
+            Ok(parts) => bad_argument(
+                format!("{key} is not a table key: it has {} parts", parts.len()),
+                "A table key is schema.table as quote_ident() prints each part, e.g. public.\"Order Items\" (columns are not keys).",
+            ),
+            Err(why) => bad_argument(
+                format!("{key} is not a table key: {why}"),
+                "A table key is schema.table as quote_ident() prints each part, e.g. public.\"Order Items\".",
+            ),
+        }
+    }
     let rows = query("tables_filter", catalog_sql!("tables_filter"), &[arg(keys.to_vec())]);
     let mut out = Vec::with_capacity(rows.len());
     for r in 0..rows.len() {
@@ -363,6 +377,12 @@ fn resolve_tables(keys: &[String]) -> Vec<ResolvedTable> {
                 "Tables are given by key: schema and table as quote_ident() prints them, e.g. public.\"Order Items\".",
             );
         };
+        if let Some(extension) = rows.opt_string(r, 5) {
+            bad_argument(
+                format!("{key} belongs to extension {extension}: extensions' objects are not in snapshots"),
+                "Pass tables of your own schemas; an extension's tables are its own (pg_dump leaves them out too).",
+            );
+        }
         let relkind = rows.string(r, 3);
         if !matches!(relkind.as_str(), "r" | "p" | "v" | "m" | "f") {
             bad_argument(
@@ -384,6 +404,28 @@ fn resolve_tables(keys: &[String]) -> Vec<ResolvedTable> {
         t.schema = by_oid.get(&t.schema_oid).cloned().unwrap_or_default();
     }
     out
+}
+
+/// A key without its schema (`customer`): an ERROR that names the tables it could mean.
+fn name_the_candidates(key: &str, name: &str) -> ! {
+    let rows = query(
+        "table_candidates",
+        "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) \
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') \
+           AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)' \
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+                           AND d.objid = c.oid AND d.deptype = 'e') \
+         ORDER BY 1 LIMIT 10",
+        &[arg(name.to_string())],
+    );
+    let candidates: Vec<String> = (0..rows.len()).map(|r| rows.string(r, 1)).collect();
+    let hint = if candidates.is_empty() {
+        "A table key names its schema: schema.table as quote_ident() prints each part.".to_string()
+    } else {
+        format!("A table key names its schema: did you mean {}?", candidates.join(", "))
+    };
+    raise(PgSqlErrorCode::ERRCODE_UNDEFINED_TABLE, format!("table {key} does not exist: a key is schema.table"), &hint)
 }
 
 /// Checks that every schema of `names` exists (an ERROR with a hint otherwise).

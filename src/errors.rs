@@ -24,3 +24,9 @@ pub fn internal(message: impl Into<String>) -> ! {
         "This is a bug in pg_lens; please report it with the statement that caused it.",
     )
 }
+
+/// A limit of what pg_lens can build (a snapshot over jsonb's 256 MB), said as one: what is
+/// too large and what to do, never "a bug".
+pub fn limit_exceeded(e: lens_core::snapshot_io::InputError) -> ! {
+    raise(PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED, e.message, e.hint)
+}

@@ -112,9 +112,77 @@ pub fn comment_text(text: &str) -> String {
     out
 }
 
+/// The names of a qualified name (`public."Order Items"`), parsed as PostgreSQL parses one:
+/// parts split at dots outside quotes, a quoted part taken as written (`""` is a quote), an
+/// unquoted one folded to lower case (ASCII letters only, as the server does in UTF-8),
+/// spaces around a part ignored. Err says what is wrong with the text.
+pub fn split_qualified(text: &str) -> Result<Vec<String>, &'static str> {
+    let mut parts = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => part.push(c),
+                    None => return Err("a quoted name is not closed"),
+                }
+            }
+            if part.is_empty() {
+                return Err("a quoted name is empty");
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' || c.is_whitespace() || c == '"' {
+                    break;
+                }
+                part.push(c.to_ascii_lowercase());
+                chars.next();
+            }
+            if part.is_empty() {
+                return Err("a name is missing");
+            }
+        }
+        parts.push(part);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            None => return Ok(parts),
+            Some('.') => continue,
+            Some(_) => return Err("names are joined by dots"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qualified_names_split_as_postgresql_reads_them() {
+        let ok = |t: &str| split_qualified(t).unwrap();
+        assert_eq!(ok("public.users"), ["public", "users"]);
+        assert_eq!(ok("Public.Users"), ["public", "users"]);
+        assert_eq!(ok("shop.\"Order Items\""), ["shop", "Order Items"]);
+        assert_eq!(ok("\"Audit.Log\".\"a\"\"b\""), ["Audit.Log", "a\"b"]);
+        assert_eq!(ok(" public . t "), ["public", "t"]);
+        assert_eq!(ok("customer"), ["customer"]);
+        assert_eq!(ok("public.parent.id"), ["public", "parent", "id"]);
+        assert_eq!(ok("\"ünï\".Café"), ["ünï", "café"]);
+        for bad in ["", "public.", ".t", "\"open", "\"\".t", "a b", "a.\"b\"c"] {
+            assert!(split_qualified(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn names_never_leave_a_comment() {

@@ -120,11 +120,30 @@ pub fn check_snapshot_value(value: &serde_json::Value) -> Result<(), InputError>
 }
 
 /// Signs an unsigned snapshot and encodes it as jsonb varlena bytes. Returns the bytes and
-/// the signature.
-pub fn sign_and_encode(snap: &mut Snapshot) -> Result<(Vec<u8>, String), String> {
+/// the signature; a snapshot that jsonb cannot hold (over 256 MB in one object) is an error
+/// naming its largest entries.
+pub fn sign_and_encode(snap: &mut Snapshot) -> Result<(Vec<u8>, String), InputError> {
     crate::signature::stamp(snap);
-    let bytes = crate::jsonb_model::snapshot_jsonb(snap).map_err(|e| e.to_string())?;
+    let bytes = crate::jsonb_model::snapshot_jsonb(snap).map_err(|e| too_large(snap, &e))?;
     Ok((bytes, snap.meta.signature.clone()))
+}
+
+/// What to say when a snapshot does not fit in a jsonb: the entries that weigh most, and how
+/// to get a snapshot anyway.
+fn too_large(snap: &Snapshot, error: &crate::jsonb::JsonbError) -> InputError {
+    let mut sizes: Vec<(usize, String)> = Vec::new();
+    crate::sections::for_each_section(snap, &mut |section, entries| {
+        entries.for_each_entry(&mut |key, entry| sizes.push((entry.to_json().to_string().len(), format!("{section} {key}"))));
+    });
+    sizes.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let largest: Vec<String> =
+        sizes.iter().take(3).map(|(n, what)| format!("{what} ({:.1} MB)", *n as f64 / 1_048_576.0)).collect();
+    InputError {
+        message: format!("the snapshot does not fit in one jsonb value ({error}); its largest entries: {}", largest.join(", ")),
+        hint: "jsonb holds at most 256 MB in one object: take the snapshot of fewer schemas or tables \
+               (lens_snapshot(tables => ...)), or shorten those values (comments are kept in full)."
+            .into(),
+    }
 }
 
 #[cfg(test)]

@@ -172,3 +172,51 @@ fn lens_check_drift_reads_the_scope_its_snapshot_says() {
     assert_eq!(missing["changed"], serde_json::json!(true), "{missing}");
     assert_eq!(missing["schemasMissing"], serde_json::json!(["empty_one"]));
 }
+
+#[test]
+fn errors_say_what_is_wrong_and_what_to_do() {
+    // issue 10, item 15
+    let mut db = fresh_db("lens_bad_messages");
+    db.batch_execute("CREATE TABLE customer (id int); CREATE SCHEMA crm; CREATE TABLE crm.customer (id int); CREATE TABLE parent (id int)")
+        .unwrap();
+    let (code, message, hint) = error_of(&mut db, "SELECT lens_snapshot(NULL, ARRAY['customer'])");
+    assert_eq!(code, "42P01", "{message}");
+    assert!(hint.as_deref().unwrap_or_default().contains("crm.customer, public.customer"), "the candidates are named: {hint:?}");
+    let (code, message, hint) = error_of(&mut db, "SELECT lens_snapshot(NULL, ARRAY['public.parent.id'])");
+    assert_eq!(code, "22023");
+    assert!(message.contains("3 parts") && !message.contains("cross-database"), "{message}");
+    assert!(hint.is_some());
+    let (code, message, _) = error_of(&mut db, "SELECT lens_snapshot(NULL, ARRAY['\"open.t'])");
+    assert_eq!(code, "22023", "{message}");
+    let (code, message, hint) = error_of(&mut db, "SELECT lens_snapshot(NULL, ARRAY['public.lens_drift'])");
+    assert_eq!(code, "22023", "an extension's table is refused, not an empty snapshot: {message}");
+    assert!(message.contains("extension pg_lens"), "{message}");
+    assert!(hint.is_some());
+
+    // reading history without the privilege: said so, not a pg_toast error
+    db.batch_execute("DROP ROLE IF EXISTS lens_no_history; CREATE ROLE lens_no_history LOGIN").unwrap();
+    let mut nobody = connect_as("lens_bad_messages", "lens_no_history");
+    let (code, message, hint) = error_of(&mut nobody, "SELECT lens_snapshot_at(now())");
+    assert_eq!(code, "42501", "{message}");
+    assert!(!message.contains("pg_toast") && message.contains("history"), "{message}");
+    assert!(hint.as_deref().unwrap_or_default().contains("GRANT SELECT"), "{hint:?}");
+    drop(nobody);
+    db.batch_execute("DROP ROLE lens_no_history").unwrap();
+
+    // a snapshot jsonb cannot hold is a limit, said with the objects that weigh most
+    db.batch_execute(
+        "SET lens.capture = off;
+         CREATE TABLE c1 (id int); CREATE TABLE c2 (id int); CREATE TABLE c3 (id int);
+         DO $$ BEGIN
+           EXECUTE format('COMMENT ON TABLE c1 IS %L', repeat('x', 100000000));
+           EXECUTE format('COMMENT ON TABLE c2 IS %L', repeat('y', 100000000));
+           EXECUTE format('COMMENT ON TABLE c3 IS %L', repeat('z', 100000000));
+         END $$",
+    )
+    .unwrap();
+    let (code, message, hint) = error_of(&mut db, "SELECT lens_snapshot() IS NULL");
+    assert_eq!(code, "54000", "{message}");
+    assert!(message.contains("public.c1") && message.contains("MB"), "{message}");
+    assert!(!hint.as_deref().unwrap_or_default().contains("bug"), "{hint:?}");
+    assert_eq!(text(&mut db, "SELECT (lens_snapshot(tables => ARRAY['public.c1']) IS NOT NULL)::text"), "true", "fewer tables fit");
+}

@@ -86,7 +86,7 @@ pub fn respond(schemas: Option<Vec<String>>, mode: &str, visible: Option<Vec<Str
     let mut snapshot = snapshot;
     let (bytes, signature) = match lens_core::snapshot_io::sign_and_encode(&mut snapshot) {
         Ok(encoded) => encoded,
-        Err(e) => crate::errors::internal(format!("could not encode the snapshot: {e}")),
+        Err(e) => crate::errors::limit_exceeded(e),
     };
     let encoded = EncodedJsonb(bytes);
     let stored_as = if source == "visible" { "visible" } else { "manual" };

@@ -205,11 +205,7 @@ fn finish(schema: &str, mut state: Value) -> lens_core::Snapshot {
 fn encode(snapshot: &mut lens_core::Snapshot) -> EncodedJsonb {
     match lens_core::snapshot_io::sign_and_encode(snapshot) {
         Ok((bytes, _)) => EncodedJsonb(bytes),
-        Err(e) => raise(
-            PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-            format!("the schema as it was is too large for one jsonb value: {e}"),
-            "Ask for fewer schemas, or find the largest values (comments, view bodies) in lens_values.",
-        ),
+        Err(e) => crate::errors::limit_exceeded(e),
     }
 }
 

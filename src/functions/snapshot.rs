@@ -1,7 +1,7 @@
 //! `lens_snapshot` and `lens_signature`: the catalog as jsonb, and its fingerprint.
 
 use crate::catalog_reader::{lock_scope, read_catalog, Scope};
-use crate::errors::{bad_argument, internal};
+use crate::errors::bad_argument;
 use crate::jsonb_datum::{EncodedJsonb, JsonbText};
 use lens_core::snapshot_io::{parse_snapshot, sign_and_encode};
 use lens_core::Snapshot;
@@ -90,7 +90,7 @@ pub fn take_encoded_snapshot(scope: &Scope) -> (EncodedJsonb, String) {
     clock.lap("free the model");
     match encoded {
         Ok((bytes, signature)) => (EncodedJsonb(bytes), signature),
-        Err(e) => internal(format!("could not encode the snapshot as jsonb: {e}")),
+        Err(e) => crate::errors::limit_exceeded(e),
     }
 }
 

@@ -22,7 +22,7 @@ trap 'scripts/server.sh stop "$DATA" "$PORT"; rm -rf "$DATA"' EXIT
 scripts/server.sh start "$DATA" "$PORT"
 
 echo "== end-to-end scenarios"
-PG_LENS_TEST_HOST="$DATA/sock" PG_LENS_TEST_PORT="$PORT" cargo test -p pg_lens_e2e --tests -- --test-threads=4 2>&1 | tee -a "$LOG"
+PG_LENS_TEST_HOST="$DATA/sock" PG_LENS_TEST_PORT="$PORT" cargo test -p pg_lens_e2e --no-fail-fast --tests -- --test-threads=4 2>&1 | tee -a "$LOG"
 
 # One closing line for the whole suite.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

@@ -157,6 +157,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let relation_keys: Vec<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let keys = keyed.as_ref().map(|_| relation_keys.as_slice());
+    name_inherited_tables(&mut raw.relations, crate::catalog_scan::inheritance(&relation_oids, keys));
     raw.columns = crate::catalog_scan::columns(&relation_oids, &comments, keys);
     clock.lap("columns (scan)");
     // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
@@ -816,6 +817,27 @@ fn resolve_fk_parent_columns(raw: &mut RawCatalog, from_cache: bool) {
     for con in raw.constraints.iter_mut().filter(|c| c.contype == "f" && c.parent_cols.is_empty()) {
         if let Some(cols) = by_oid.get(&con.oid) {
             con.parent_cols = cols.clone();
+        }
+    }
+}
+
+/// Each table's parents by inheritance (partitions have theirs as `parent`), named from the
+/// relations read, else through the relation cache (a parent in another schema).
+fn name_inherited_tables(relations: &mut [RawRelation], inheritance: Vec<(u32, u32)>) {
+    if inheritance.is_empty() {
+        return;
+    }
+    let known: HashMap<u32, (String, String)> = relations.iter().map(|r| (r.oid, (r.schema.clone(), r.name.clone()))).collect();
+    let mut parents: HashMap<u32, Vec<(String, String)>> = HashMap::new();
+    for (child, parent) in inheritance {
+        let name = known.get(&parent).cloned().or_else(|| crate::syscache::relation_name(parent));
+        if let Some(name) = name {
+            parents.entry(child).or_default().push(name);
+        }
+    }
+    for r in relations.iter_mut().filter(|r| !r.is_partition) {
+        if let Some(list) = parents.remove(&r.oid) {
+            r.inherits = list;
         }
     }
 }

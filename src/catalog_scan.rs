@@ -666,3 +666,30 @@ pub fn any_policy(relations: &[Oid]) -> bool {
     scan(POLICY_RELATION, POLICY_RELID_INDEX, Some(relations), |_, _| found = true);
     found
 }
+
+const INHERITS_RELATION: u32 = 2611; // pg_inherits
+const INHERITS_RELID_INDEX: Probe = (2680, "inhrelid"); // pg_inherits (inhrelid, inhseqno)
+
+/// The fixed part of a pg_inherits tuple (pgrx does not generate this one).
+#[repr(C)]
+struct InheritsForm {
+    inhrelid: pg_sys::Oid,
+    inhparent: pg_sys::Oid,
+    inhseqno: i32,
+    inhdetachpending: bool,
+}
+
+/// (child, parent) of every inheritance among `relations` (all of pg_inherits, or by probes
+/// of `keys`), each child's parents in `inhseqno` order. Partitions are there too: callers
+/// leave them out.
+pub fn inheritance(relations: &HashSet<Oid>, keys: Keys) -> Vec<(Oid, Oid)> {
+    let mut rows: Vec<(Oid, i32, Oid)> = Vec::new();
+    scan(INHERITS_RELATION, INHERITS_RELID_INDEX, keys, |tuple, _| {
+        let i = unsafe { &*pg_sys::heap_tuple_get_struct::<InheritsForm>(tuple) };
+        if relations.contains(&i.inhrelid.to_u32()) {
+            rows.push((i.inhrelid.to_u32(), i.inhseqno, i.inhparent.to_u32()));
+        }
+    });
+    rows.sort_unstable();
+    rows.into_iter().map(|(child, _, parent)| (child, parent)).collect()
+}

@@ -130,6 +130,7 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
             partition_of: rel.parent.as_ref().map(|(s, n)| qualified(s, n, kw)),
             partition_bound: rel.partition_bound.clone(),
             partition_key: rel.partition_key.clone(),
+            inherits: (!rel.inherits.is_empty()).then(|| rel.inherits.iter().map(|(s, n)| qualified(s, n, kw)).collect()),
             comment: rel.comment.clone(),
         };
         if let Some(definition) = &rel.view_definition {
@@ -153,6 +154,16 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
 }
 
 fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap: &mut Snapshot) {
+    // A column's position counts the table's live columns only: a table that lost a column
+    // has the positions (and the signature) of one created without it.
+    let mut attnums: HashMap<Oid, Vec<i16>> = HashMap::new();
+    for col in &raw.columns {
+        attnums.entry(col.relid).or_default().push(col.attnum);
+    }
+    attnums.values_mut().for_each(|list| list.sort_unstable());
+    let position_of = |relid: Oid, attnum: i16| {
+        attnums.get(&relid).and_then(|list| list.binary_search(&attnum).ok()).map_or(attnum as i64, |i| i as i64 + 1)
+    };
     let mut columns = Vec::with_capacity(raw.columns.len());
     for col in &raw.columns {
         let Some(rel) = rels.get(&col.relid) else { continue };
@@ -172,7 +183,8 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
             schema: rel.raw.schema.clone(),
             table: rel.raw.name.clone(),
             name: col.name.clone(),
-            position: col.attnum as i64,
+            position: position_of(col.relid, col.attnum),
+            attnum: Some(col.attnum as i64),
             data_type: ty.map(|t| t.formatted.clone()).unwrap_or_else(|| "???".to_string()),
             is_nullable: !col.not_null,
             default: if generated { None } else { col.default_expr.clone() },

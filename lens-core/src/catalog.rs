@@ -65,6 +65,9 @@ pub struct RawRelation {
     pub rls_forced: bool,
     pub is_partition: bool,
     pub parent: Option<(String, String)>,
+    /// (schema, name) of the tables it inherits from, in `inhseqno` order (not a partition's
+    /// parent: that is `parent`).
+    pub inherits: Vec<(String, String)>,
     pub partition_bound: Option<String>,
     pub partition_key: Option<String>,
     pub view_definition: Option<String>,

@@ -238,6 +238,10 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
                 })
                 .collect();
             let _ = write!(out, "CREATE {unlogged}TABLE {key} (\n{}\n)", lines.join(",\n"));
+            // columns named in both merge with the inherited ones, as pg_dump's do
+            if let Some(parents) = table.inherits.as_ref().filter(|p| !p.is_empty()) {
+                let _ = write!(out, " INHERITS ({})", parents.join(", "));
+            }
         }
     }
     if let Some(partition_key) = &table.partition_key {
@@ -404,6 +408,9 @@ pub fn creation_order(snap: &Snapshot, view_reads: &HashMap<String, Vec<String>>
     }
     for t in snap.tables.values() {
         if let Some(parent) = &t.partition_of {
+            deps.entry(t.key.as_str()).or_default().push(parent.as_str());
+        }
+        for parent in t.inherits.iter().flatten() {
             deps.entry(t.key.as_str()).or_default().push(parent.as_str());
         }
     }

@@ -22,8 +22,8 @@ use crate::sections::{section, section_mut, SECTIONS};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-/// Fields that are not definitions: left out of comparisons.
-const IGNORED: &[&str] = &["oid", "rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
+/// Fields that are not definitions: left out of comparisons, as the signature leaves them out.
+const IGNORED: &[&str] = crate::signature::VOLATILE_FIELDS;
 /// Fields that carry an entry's own name, ignored when guessing a rename across databases.
 const NAMING: &[&str] = &["key", "name", "constraintKey", "indexKey"];
 
@@ -56,6 +56,12 @@ pub fn diff(from: &Value, to: &Value) -> Value {
             if !before.contains_key(key) {
                 sides.added.push((key.clone(), new.clone()));
             }
+        }
+        if *path == "columns" {
+            let of_table = |columns: &Map<String, Value>, table: &str| -> Vec<ColumnPlace> {
+                columns.values().filter(|c| c.get("tableKey").and_then(Value::as_str) == Some(table)).filter_map(ColumnPlace::of).collect()
+            };
+            settle_positions(&mut sides, &|table| (of_table(before, table), of_table(after, table)));
         }
         all.push((*path, sides));
     }
@@ -108,6 +114,19 @@ pub fn diff_encoded(from: &[u8], to: &[u8]) -> Result<Value, ReadError> {
                     j += 1;
                 }
             }
+        }
+        if *path == "columns" {
+            let of_table = |buf: &[u8], columns: &[Member], table: &str| -> Vec<ColumnPlace> {
+                let prefix = format!("{table}.");
+                columns
+                    .iter()
+                    .filter(|m| m.key.starts_with(prefix.as_bytes()))
+                    .filter_map(|m| m.to_value(buf).ok())
+                    .filter(|c| c.get("tableKey").and_then(Value::as_str) == Some(table))
+                    .filter_map(|c| ColumnPlace::of(&c))
+                    .collect()
+            };
+            settle_positions(&mut sides, &|table| (of_table(from, &before, table), of_table(to, &after, table)));
         }
         all.push((*path, sides));
     }
@@ -196,6 +215,74 @@ struct Sides {
     removed: Vec<(String, Value)>,
     added: Vec<(String, Value)>,
     changed: Vec<(String, Value, Value)>,
+    /// columns only: `{table, before, after}` for each table whose columns changed order
+    reordered: Vec<Value>,
+    /// columns only: `{table, columns: {key: {before, after}}}`, every position that moved,
+    /// for replaying history (not counted: a shift follows from an add or a drop, a reorder
+    /// is counted in `reordered`)
+    positions: Vec<Value>,
+}
+
+/// A column's key, position and name, for telling a reorder from a shift.
+struct ColumnPlace {
+    key: String,
+    position: i64,
+    name: String,
+}
+
+impl ColumnPlace {
+    fn of(column: &Value) -> Option<ColumnPlace> {
+        Some(ColumnPlace {
+            key: column.get("key")?.as_str()?.to_string(),
+            position: column.get("position")?.as_i64()?,
+            name: column.get("name")?.as_str()?.to_string(),
+        })
+    }
+}
+
+/// Positions move when a column is added or dropped before others: no change of the columns
+/// that only shifted. A table whose columns changed their order (those on both sides, read
+/// in position order) is one change, in `reordered`, not one per column. Also reads
+/// formatVersion 1 snapshots, whose positions counted dropped columns, without false moves.
+fn settle_positions(sides: &mut Sides, columns_of: &dyn Fn(&str) -> (Vec<ColumnPlace>, Vec<ColumnPlace>)) {
+    let position = |c: &Value| c.get("position").cloned();
+    let tables: std::collections::BTreeSet<String> = sides
+        .changed
+        .iter()
+        .filter(|(_, old, new)| position(old) != position(new))
+        .filter_map(|(_, old, _)| old.get("tableKey").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    for table in tables {
+        let (before, after) = columns_of(&table);
+        let order = |side: &[ColumnPlace], other: &[ColumnPlace]| -> Vec<String> {
+            let mut common: Vec<&ColumnPlace> = side.iter().filter(|c| other.iter().any(|o| o.key == c.key)).collect();
+            common.sort_by_key(|c| c.position);
+            common.into_iter().map(|c| c.name.clone()).collect()
+        };
+        let (was, is) = (order(&before, &after), order(&after, &before));
+        if was != is {
+            sides.reordered.push(json!({"table": table, "before": was, "after": is}));
+        }
+    }
+    let mut moved: std::collections::BTreeMap<String, Map<String, Value>> = std::collections::BTreeMap::new();
+    for (key, old, new) in &sides.changed {
+        if let (Some(table), Some(was), Some(is)) = (old.get("tableKey").and_then(Value::as_str), position(old), position(new)) {
+            if was != is {
+                moved.entry(table.to_string()).or_default().insert(key.clone(), json!({"before": was, "after": is}));
+            }
+        }
+    }
+    sides.positions = moved.into_iter().map(|(table, columns)| json!({"table": table, "columns": columns})).collect();
+    // what is left to compare of each column, its position aside
+    sides.changed.retain_mut(|(_, old, new)| {
+        if position(old) == position(new) {
+            return true;
+        }
+        if let (Some(p), Some(fields)) = (position(old), new.as_object_mut()) {
+            fields.insert("position".into(), p);
+        }
+        differs(old, new)
+    });
 }
 
 /// The diff being assembled, section by section.
@@ -283,7 +370,9 @@ fn insert_at(out: &mut Map<String, Value>, path: &str, value: Value) {
 fn identity(path: &str, entry: &Value, table_oid: &dyn Fn(&str) -> Option<i64>) -> Option<(i64, i64)> {
     if path == "columns" {
         let table = entry.get("tableKey")?.as_str()?;
-        return Some((table_oid(table)?, entry.get("position")?.as_i64()?));
+        // formatVersion 1 has no attnum: its positions were attribute numbers
+        let attnum = entry.get("attnum").or_else(|| entry.get("position"))?.as_i64()?;
+        return Some((table_oid(table)?, attnum));
     }
     Some((entry.get("oid")?.as_i64()?, 0))
 }
@@ -382,7 +471,8 @@ fn moved_key(key: &str, moved_tables: &[(String, String)]) -> Option<String> {
 /// Returns them, and the renames found (old key, new key).
 fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<String, Value>, Vec<(String, String)>) {
     let path = cx.path;
-    let Sides { mut removed, mut added, changed } = sides;
+    let Sides { mut removed, mut added, changed, reordered, positions } = sides;
+    counts.changed += reordered.len();
     let mut renamed: Vec<Value> = Vec::new();
     let mut renames: Vec<(String, String)> = Vec::new();
     if !removed.is_empty() && !added.is_empty() {
@@ -466,6 +556,12 @@ fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<Strin
             changed.into_iter().map(|(k, old, new)| json!({"key": k, "changes": changes(&old, &new, &[])})).collect(),
         );
     }
+    if !reordered.is_empty() {
+        out.insert("reordered".into(), Value::Array(reordered));
+    }
+    if !positions.is_empty() {
+        out.insert("positions".into(), Value::Array(positions));
+    }
     (out, renames)
 }
 
@@ -499,6 +595,7 @@ pub fn apply(snapshot: &mut Value, diff: &Value) {
                 set_fields(entry, changed.get("changes"));
             }
         }
+        set_positions(entries, &changes, "after");
         for added in list(&changes, "added") {
             if let (Some(key), Some(after)) = (added.get("key").and_then(Value::as_str), added.get("after")) {
                 entries.insert(key.to_string(), after.clone());
@@ -524,6 +621,7 @@ pub fn apply_inverse(snapshot: &mut Value, diff: &Value) {
                 set_fields_to(entry, changed.get("changes"), "before");
             }
         }
+        set_positions(entries, &changes, "before");
         let mut moved: Vec<(String, Value)> = Vec::new();
         for renamed in list(&changes, "renamed") {
             let (Some(from), Some(to)) = (renamed.get("from").and_then(Value::as_str), renamed.get("to").and_then(Value::as_str)) else {
@@ -541,6 +639,17 @@ pub fn apply_inverse(snapshot: &mut Value, diff: &Value) {
         for removed in list(&changes, "removed") {
             if let (Some(key), Some(before)) = (removed.get("key").and_then(Value::as_str), removed.get("before")) {
                 entries.insert(key.to_string(), before.clone());
+            }
+        }
+    }
+}
+
+/// The columns' positions a diff moved (`positions`), set to their `side`.
+fn set_positions(entries: &mut Map<String, Value>, changes: &Map<String, Value>, side: &str) {
+    for table in list(changes, "positions") {
+        for (key, moved) in table.get("columns").and_then(Value::as_object).into_iter().flatten() {
+            if let (Some(Value::Object(entry)), Some(position)) = (entries.get_mut(key), moved.get(side)) {
+                entry.insert("position".into(), position.clone());
             }
         }
     }

@@ -178,11 +178,11 @@ write_jsonb_struct!(Table { "oid" => oid optional,
     "totalBytes" => total_bytes, "heapBytes" => heap_bytes, "indexBytes" => index_bytes, "toastBytes" => toast_bytes,
     "persistence" => persistence, "rlsEnabled" => rls_enabled, "rlsForced" => rls_forced,
     "partitionOf" => partition_of optional, "partitionBound" => partition_bound optional, "partitionKey" => partition_key optional,
-    "comment" => comment optional,
+    "inherits" => inherits optional, "comment" => comment optional,
 });
 write_jsonb_struct!(Column {
     "key" => key, "tableKey" => table_key, "schema" => schema, "table" => table, "name" => name,
-    "position" => position, "dataType" => data_type, "isNullable" => is_nullable, "default" => default optional,
+    "position" => position, "attnum" => attnum optional, "dataType" => data_type, "isNullable" => is_nullable, "default" => default optional,
     "identity" => identity optional, "generated" => generated optional, "collation" => collation optional, "comment" => comment optional,
 });
 write_jsonb_struct!(Constraints { "pks" => pks, "uniques" => uniques, "checks" => checks, "exclusions" => exclusions });

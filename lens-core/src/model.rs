@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Bumped when a field changes meaning; readers accept every version up to their own.
-pub const FORMAT_VERSION: i64 = 1;
+pub const FORMAT_VERSION: i64 = 2;
 
 pub type Map<T> = BTreeMap<String, T>;
 
@@ -109,6 +109,10 @@ pub struct Table {
     /// `RANGE (col)` as `pg_get_partkeydef()` prints it, for partitioned tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_key: Option<String>,
+    /// Keys of the tables this one inherits from (`INHERITS`, `ALTER TABLE ... INHERIT`), in
+    /// the order the server keeps them; partitions say `partitionOf` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherits: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -125,7 +129,13 @@ pub struct Column {
     pub schema: String,
     pub table: String,
     pub name: String,
+    /// The column's place among the table's columns, from 1, dropped columns not counted
+    /// (formatVersion 1: the attribute number, gaps included).
     pub position: i64,
+    /// `pg_attribute.attnum`: an identity (a renamed column keeps it), never part of the
+    /// signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attnum: Option<i64>,
     /// `format_type(atttypid, atttypmod)` with only `pg_catalog` on the search path, so
     /// user types are always schema-qualified.
     pub data_type: String,

@@ -18,8 +18,9 @@ use serde::ser::{self, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// Fields left out of an entry's hash: identities and what changes with the data.
-const VOLATILE_FIELDS: &[&str] = &["oid", "rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
+/// Fields left out of an entry's hash: identities and what changes with the data. The diff
+/// leaves out the same ones.
+pub const VOLATILE_FIELDS: &[&str] = &["oid", "attnum", "rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
 
 /// Computes both signatures and writes them into `meta`.
 pub fn stamp(snap: &mut Snapshot) {

@@ -71,3 +71,8 @@ pub fn error_of(client: &mut Client, sql: &str) -> (String, String, Option<Strin
         }
     }
 }
+
+/// A JSON value as a jsonb literal for SQL text.
+pub fn lit(v: &Value) -> String {
+    format!("'{}'::jsonb", v.to_string().replace('\'', "''"))
+}

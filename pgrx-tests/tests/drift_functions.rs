@@ -4,10 +4,6 @@
 use pg_lens_e2e::*;
 use serde_json::{json, Value};
 
-fn lit(v: &Value) -> String {
-    format!("'{}'::jsonb", v.to_string().replace('\'', "''"))
-}
-
 #[test]
 fn lens_diff_between_and_within_databases() {
     let mut a = fresh_db("lens_diff_a");

@@ -89,7 +89,7 @@ fn every_field_matches_the_catalog() {
     assert_eq!(section(&snap, "sequences")["\"Audit.Log\".events_id_seq"]["ownedBy"], "\"Audit.Log\".events.id");
 
     // meta
-    assert_eq!(snap["meta"]["formatVersion"], 1);
+    assert_eq!(snap["meta"]["formatVersion"], 2);
     assert_eq!(snap["meta"]["sizes"], "estimated");
     assert_eq!(snap["meta"]["schemas"], serde_json::json!(["Audit.Log", "public", "shop", "ünïcode"]));
     assert_eq!(snap["meta"]["signature"].as_str().unwrap().len(), 64);

@@ -1,0 +1,124 @@
+//! A database that evolved through migrations has the picture of one built fresh from the
+//! same final DDL: inheritance is part of it, positions count live columns, a reorder is one
+//! change per table, and snapshots of the previous format read without false moves.
+
+use pg_lens_e2e::*;
+use serde_json::{json, Value};
+
+fn signature(db: &mut postgres::Client) -> String {
+    text(db, "SELECT lens_signature()")
+}
+
+fn last_diff(db: &mut postgres::Client) -> Value {
+    json(db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)")
+}
+
+#[test]
+fn inheritance_is_in_the_snapshot_the_signature_history_and_the_ddl() {
+    // issue 10, item 4
+    let mut db = fresh_db("lens_evolve_inherit");
+    db.batch_execute(
+        "CREATE SCHEMA \"Base\"; CREATE TABLE \"Base\".\"Item\" (id int NOT NULL, created date CHECK (created > '2000-01-01'));
+         CREATE TABLE note (body text)",
+    )
+    .unwrap();
+    let before = signature(&mut db);
+    db.batch_execute("CREATE TABLE book (isbn text) INHERITS (\"Base\".\"Item\")").unwrap();
+    let snap = json(&mut db, "lens_snapshot()");
+    assert_eq!(snap["tables"]["public.book"]["inherits"], json!(["\"Base\".\"Item\""]));
+    let with_child = signature(&mut db);
+    assert_ne!(before, with_child);
+    // ALTER TABLE ... INHERIT is a change of the child, captured as one
+    db.batch_execute(
+        "ALTER TABLE note ADD COLUMN id int NOT NULL, ADD COLUMN created date,
+           ADD CONSTRAINT \"Item_created_check\" CHECK (created > '2000-01-01')",
+    )
+    .unwrap();
+    db.batch_execute("ALTER TABLE note INHERIT \"Base\".\"Item\"").unwrap();
+    let diff = last_diff(&mut db);
+    assert_eq!(diff["changed"], json!(true), "{diff}");
+    assert_eq!(diff["tables"]["changed"][0]["changes"]["inherits"], json!({"before": null, "after": ["\"Base\".\"Item\""]}), "{diff}");
+    db.batch_execute("ALTER TABLE note NO INHERIT \"Base\".\"Item\"").unwrap();
+    assert_eq!(last_diff(&mut db)["tables"]["changed"][0]["key"], json!("public.note"));
+    // a parent renamed: the children's entries follow
+    db.batch_execute("ALTER TABLE \"Base\".\"Item\" RENAME TO \"Thing\"").unwrap();
+    assert_eq!(json(&mut db, "lens_snapshot()")["tables"]["public.book"]["inherits"], json!(["\"Base\".\"Thing\""]));
+    assert_eq!(signature(&mut db), text(&mut db, "SELECT lens_signature(lens_snapshot_at((SELECT max(id) FROM lens_drift)))"));
+    let ddl = text(&mut db, "SELECT lens_ddl('book')");
+    assert!(ddl.contains(") INHERITS (\"Base\".\"Thing\");"), "{ddl}");
+    // and the script rebuilds it: parents first, inherited constraints not repeated
+    let script = text(&mut db, "SELECT lens_ddl_script()");
+    let mut copy = fresh_db("lens_evolve_inherit_copy");
+    copy.batch_execute(&script).unwrap_or_else(|e| panic!("{}\n{script}", describe(&e)));
+    assert_eq!(signature(&mut copy), signature(&mut db));
+}
+
+#[test]
+fn a_schema_that_lost_columns_signs_as_one_built_without_them() {
+    // issue 10, item 5
+    let cases = [
+        ("CREATE TABLE x (a int, b int, c int); ALTER TABLE x DROP COLUMN b;", "CREATE TABLE x (a int, c int);"),
+        (
+            "CREATE TABLE y (id int PRIMARY KEY, old text, v text); ALTER TABLE y DROP COLUMN old; ALTER TABLE y ADD COLUMN w int;",
+            "CREATE TABLE y (id int PRIMARY KEY, v text, w int);",
+        ),
+        (
+            "CREATE TABLE z (a int, b int, c int); ALTER TABLE z DROP COLUMN a; ALTER TABLE z DROP COLUMN b; CREATE INDEX z_c ON z (c);",
+            "CREATE TABLE z (c int); CREATE INDEX z_c ON z (c);",
+        ),
+    ];
+    for (n, (evolved, fresh)) in cases.iter().enumerate() {
+        let mut a = fresh_db(&format!("lens_evolve_cols_a{n}"));
+        let mut b = fresh_db(&format!("lens_evolve_cols_b{n}"));
+        a.batch_execute(evolved).unwrap();
+        b.batch_execute(fresh).unwrap();
+        assert_eq!(signature(&mut a), signature(&mut b), "{evolved} / {fresh}");
+        let diff = json(&mut a, &format!("lens_diff(lens_snapshot(), {})", lit(&json(&mut b, "lens_snapshot()"))));
+        assert_eq!(diff["changed"], json!(false), "{diff}");
+        // and history replays the positions exactly, forward and back
+        let replayed = text(&mut a, "SELECT lens_signature(lens_snapshot_at((SELECT max(id) FROM lens_drift)))");
+        assert_eq!(replayed, signature(&mut a), "{evolved}");
+        let first = text(&mut a, "SELECT lens_signature(lens_snapshot_at((SELECT min(id) FROM lens_drift WHERE 'CREATE TABLE' = ANY(command_tags))))");
+        let first_after = text(&mut a, "SELECT signature_after FROM lens_drift WHERE 'CREATE TABLE' = ANY(command_tags) ORDER BY id LIMIT 1");
+        assert_eq!(first, first_after, "{evolved}: walked back to the CREATE");
+    }
+}
+
+#[test]
+fn a_column_inserted_mid_table_is_one_addition_and_a_reorder_one_change() {
+    // issue 10, item 7
+    let mut a = fresh_db("lens_evolve_order_a");
+    a.batch_execute("CREATE TABLE t (a int, c int, d int, e int, f int)").unwrap();
+    let old = json(&mut a, "lens_snapshot()");
+    let mut b = fresh_db("lens_evolve_order_b");
+    b.batch_execute("CREATE TABLE t (a int, b int, c int, d int, e int, f int)").unwrap();
+    let diff = json(&mut b, &format!("lens_diff({}, lens_snapshot())", lit(&old)));
+    assert_eq!(diff["summary"], json!({"added": 1, "removed": 0, "renamed": 0, "changed": 0}), "{diff}");
+    assert!(diff["columns"].get("changed").is_none(), "no column shifted: {diff}");
+    // the same columns in another order: one change, for the table
+    let mut c = fresh_db("lens_evolve_order_c");
+    c.batch_execute("CREATE TABLE t (a int, d int, c int, e int, f int)").unwrap();
+    let diff = json(&mut c, &format!("lens_diff({}, lens_snapshot())", lit(&old)));
+    assert_eq!(diff["summary"], json!({"added": 0, "removed": 0, "renamed": 0, "changed": 1}), "{diff}");
+    assert_eq!(diff["columns"]["reordered"], json!([{"table": "public.t", "before": ["a", "c", "d", "e", "f"], "after": ["a", "d", "c", "e", "f"]}]));
+    // the other way round, the same single change
+    let back = json(&mut c, &format!("lens_diff(lens_snapshot(), {})", lit(&old)));
+    assert_eq!(back["columns"]["reordered"][0]["after"], json!(["a", "c", "d", "e", "f"]), "{back}");
+}
+
+#[test]
+fn a_snapshot_of_the_previous_format_reads_without_false_moves() {
+    let old = fixture("format1_snapshot.json");
+    let mut db = fresh_db("lens_evolve_format1");
+    db.batch_execute(&fixture("format1_schema.sql")).unwrap();
+    let old_literal = format!("'{}'::jsonb", old.replace('\'', "''"));
+    let drift = json(&mut db, &format!("lens_check_drift({old_literal})"));
+    assert_eq!(drift["changed"], json!(false), "{drift}");
+    let diff = json(&mut db, &format!("lens_diff({old_literal}, lens_snapshot(ARRAY['public']))"));
+    assert_eq!(diff["changed"], json!(false), "{diff}");
+    assert_eq!(text(&mut db, &format!("SELECT lens_signature({old_literal})")), text(&mut db, "SELECT lens_signature(ARRAY['public'])"));
+    // a real change still shows, once
+    db.batch_execute("ALTER TABLE shop ADD COLUMN e int").unwrap();
+    let drift = json(&mut db, &format!("lens_check_drift({old_literal})"));
+    assert_eq!(drift["summary"], json!({"added": 1, "removed": 0, "renamed": 0, "changed": 0}), "{drift}");
+}

@@ -1,0 +1,417 @@
+//! The acceptance corpus: one case is the DDL before, the DDL of a change, and what the diff
+//! must say (section, kind of change, key). One harness runs every case through
+//!
+//! 1. `lens_diff` of a snapshot before and one after the change: exactly the expected entries;
+//! 2. capture: the drift rows of the change chain from the signature before to the one
+//!    after, and `lens_snapshot_at` of the last row and of the row before the change give
+//!    both snapshots' signatures;
+//! 3. a `lens_ddl_script()` round trip of both states: replayed in an empty database, the
+//!    same signatures.
+//!
+//! Expectations read `section kind key`: kind `+` added, `-` removed, `~` changed, `>`
+//! renamed (`from => to`), `reordered` (a table's columns). Cases run in groups, one pair of
+//! databases per group, pg_lens installed in schema `lens` so that a case can drop every
+//! user schema to start clean.
+
+use pg_lens_e2e::*;
+use postgres::Client;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+struct Case {
+    name: &'static str,
+    before: &'static str,
+    change: &'static str,
+    expect: &'static [&'static str],
+}
+
+/// Functions the cases' triggers and defaults call: functions are not in snapshots yet, so
+/// both databases get them first, in a schema no case drops.
+const PRELUDE: &str = "CREATE SCHEMA fns;
+    CREATE FUNCTION fns.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    CREATE FUNCTION fns.other() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+    CREATE FUNCTION fns.two() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 2';";
+
+const SECTIONS: &[&str] = &[
+    "tables", "columns", "constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions",
+    "relationships", "indexes", "views", "enums", "domains", "sequences", "triggers", "policies",
+];
+
+fn database(name: &str) -> Client {
+    let mut admin = connect("postgres");
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+    let mut db = connect(name);
+    db.batch_execute("CREATE SCHEMA lens; CREATE EXTENSION pg_lens SCHEMA lens").unwrap();
+    db.batch_execute(PRELUDE).unwrap();
+    db.batch_execute("SET search_path = public, lens").unwrap();
+    db
+}
+
+/// Every user schema dropped (but pg_lens's and the prelude's), public made again.
+fn reset(db: &mut Client) {
+    db.batch_execute(
+        "DO $$ DECLARE s text; BEGIN
+           FOR s IN SELECT nspname FROM pg_namespace
+                    WHERE nspname NOT IN ('lens', 'fns', 'pg_catalog', 'information_schema')
+                      AND nspname !~ '^pg_(toast|temp_|toast_temp_)' LOOP
+             EXECUTE format('DROP SCHEMA %I CASCADE', s);
+           END LOOP;
+         END $$;
+         CREATE SCHEMA public;",
+    )
+    .unwrap();
+}
+
+/// The (section kind key) lines of a diff.
+fn found(diff: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for path in SECTIONS {
+        let mut at = diff;
+        for part in path.split('.') {
+            at = &at[part];
+        }
+        for (list, kind) in [("added", "+"), ("removed", "-"), ("changed", "~")] {
+            for entry in at[list].as_array().into_iter().flatten() {
+                out.insert(format!("{path} {kind} {}", entry["key"].as_str().unwrap_or("?")));
+            }
+        }
+        for entry in at["renamed"].as_array().into_iter().flatten() {
+            out.insert(format!("{path} > {} => {}", entry["from"].as_str().unwrap_or("?"), entry["to"].as_str().unwrap_or("?")));
+        }
+        for entry in at["reordered"].as_array().into_iter().flatten() {
+            out.insert(format!("{path} reordered {}", entry["table"].as_str().unwrap_or("?")));
+        }
+    }
+    out
+}
+
+fn signature(db: &mut Client) -> String {
+    text(db, "SELECT lens_signature()")
+}
+
+fn last_id(db: &mut Client) -> i64 {
+    db.query_one("SELECT coalesce(max(id), 0) FROM lens_drift", &[]).unwrap().get(0)
+}
+
+fn replays(replay: &mut Client, script: &str, expected: &str, what: &str) -> Result<(), String> {
+    reset(replay);
+    replay.batch_execute(script).map_err(|e| format!("{what}: the script does not run: {}\n{script}", describe(&e)))?;
+    let got = signature(replay);
+    if got != expected {
+        return Err(format!("{what}: the replayed script signs {got}, the schema {expected}\n{script}"));
+    }
+    Ok(())
+}
+
+fn run(case: &Case, db: &mut Client, replay: &mut Client) -> Result<(), String> {
+    reset(db);
+    db.batch_execute(case.before).map_err(|e| format!("before: {}", describe(&e)))?;
+    let before = json(db, "lens_snapshot()");
+    let (before_signature, before_id) = (signature(db), last_id(db));
+    let before_script = text(db, "SELECT lens_ddl_script()");
+    db.batch_execute(case.change).map_err(|e| format!("change: {}", describe(&e)))?;
+    let after_signature = signature(db);
+    let after_id = last_id(db);
+
+    // 1. the diff says exactly what the case expects
+    let diff = json(db, &format!("lens_diff({}, lens_snapshot())", lit(&before)));
+    let expected: BTreeSet<String> = case.expect.iter().map(|s| s.to_string()).collect();
+    let got = found(&diff);
+    if got != expected {
+        return Err(format!("diff: expected {expected:?}\n      got {got:?}\n{diff}"));
+    }
+    if diff["changed"].as_bool() != Some(!expected.is_empty()) || (before_signature == after_signature) != expected.is_empty() {
+        return Err(format!("changed is {} and the signatures {} equal", diff["changed"], if before_signature == after_signature { "are" } else { "are not" }));
+    }
+
+    // 2. capture chains the signatures and time travel gives both states
+    let rows = db
+        .query("SELECT signature_before, signature_after FROM lens_drift WHERE id > $1 AND signature_after IS NOT NULL ORDER BY id", &[&before_id])
+        .unwrap();
+    let mut at = before_signature.clone();
+    for row in &rows {
+        let (from, to): (String, String) = (row.get(0), row.get(1));
+        if from != at {
+            return Err(format!("capture: a row starts from {from}, history was at {at}"));
+        }
+        at = to;
+    }
+    if at != after_signature {
+        return Err(format!("capture: history ends at {at}, the schema is at {after_signature}"));
+    }
+    let travel = |db: &mut Client, id: i64| text(db, &format!("SELECT lens_signature(lens_snapshot_at({id}::bigint))"));
+    if after_id > 0 && travel(db, after_id) != after_signature {
+        return Err("lens_snapshot_at(the last row) is not the schema after the change".into());
+    }
+    if before_id > 0 && travel(db, before_id) != before_signature {
+        return Err("lens_snapshot_at(the row before the change) is not the schema before it".into());
+    }
+
+    // 3. both states rebuild from their scripts
+    replays(replay, &before_script, &before_signature, "before")?;
+    let after_script = text(db, "SELECT lens_ddl_script()");
+    replays(replay, &after_script, &after_signature, "after")
+}
+
+fn run_group(group: &str, cases: &[Case]) {
+    let mut db = database(&format!("lens_corpus_{group}"));
+    let mut replay = database(&format!("lens_corpus_{group}_replay"));
+    let failures: Vec<String> =
+        cases.iter().filter_map(|c| run(c, &mut db, &mut replay).err().map(|e| format!("[{}] {}", c.name, e))).collect();
+    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+const TABLES: &[Case] = &[
+    Case { name: "create table", before: "", change: "CREATE TABLE t (id int PRIMARY KEY)",
+        expect: &["tables + public.t", "columns + public.t.id", "constraints.pks + public.t:t_pkey", "indexes + public.t.t_pkey"] },
+    Case { name: "drop table", before: "CREATE TABLE t (id int)", change: "DROP TABLE t",
+        expect: &["tables - public.t", "columns - public.t.id"] },
+    Case { name: "rename table", before: "CREATE TABLE t (id int)", change: "ALTER TABLE t RENAME TO u",
+        expect: &["tables > public.t => public.u", "columns > public.t.id => public.u.id"] },
+    Case { name: "move table to another schema", before: "CREATE SCHEMA s; CREATE TABLE t (id int)", change: "ALTER TABLE t SET SCHEMA s",
+        expect: &["tables > public.t => s.t", "columns > public.t.id => s.t.id"] },
+    Case { name: "awkward table name", before: "", change: "CREATE TABLE \"Order Items.\"\"x\"\"\n\u{e9}\" (\"select\" int)",
+        expect: &["tables + public.\"Order Items.\"\"x\"\"\n\u{e9}\"", "columns + public.\"Order Items.\"\"x\"\"\n\u{e9}\".\"select\""] },
+    Case { name: "comment on table", before: "CREATE TABLE t (id int)", change: "COMMENT ON TABLE t IS 'the table'",
+        expect: &["tables ~ public.t"] },
+    Case { name: "unlogged", before: "CREATE TABLE t (id int)", change: "ALTER TABLE t SET UNLOGGED", expect: &["tables ~ public.t"] },
+    Case { name: "row level security", before: "CREATE TABLE t (id int)", change: "ALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
+        expect: &["tables ~ public.t"] },
+    Case { name: "data changes nothing", before: "CREATE TABLE t (id int)", change: "INSERT INTO t SELECT generate_series(1, 1000); ANALYZE t",
+        expect: &[] },
+    Case { name: "inherit", before: "CREATE TABLE p (id int); CREATE TABLE c (id int)", change: "ALTER TABLE c INHERIT p",
+        expect: &["tables ~ public.c"] },
+    Case { name: "create an inheriting table", before: "CREATE TABLE p (id int)", change: "CREATE TABLE c (extra text) INHERITS (p)",
+        expect: &["tables + public.c", "columns + public.c.id", "columns + public.c.extra"] },
+    Case { name: "no inherit", before: "CREATE TABLE p (id int); CREATE TABLE c () INHERITS (p)", change: "ALTER TABLE c NO INHERIT p",
+        expect: &["tables ~ public.c"] },
+];
+
+const COLUMNS: &[Case] = &[
+    Case { name: "add column", before: "CREATE TABLE t (id int)", change: "ALTER TABLE t ADD COLUMN v text", expect: &["columns + public.t.v"] },
+    Case { name: "drop column shifts nothing", before: "CREATE TABLE t (a int, b int, c int)", change: "ALTER TABLE t DROP COLUMN b",
+        expect: &["columns - public.t.b"] },
+    Case { name: "rename column", before: "CREATE TABLE t (a int, b int)", change: "ALTER TABLE t RENAME COLUMN a TO z",
+        expect: &["columns > public.t.a => public.t.z"] },
+    Case { name: "reserved word and capitals", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t RENAME COLUMN a TO \"Order\"",
+        expect: &["columns > public.t.a => public.t.\"Order\""] },
+    Case { name: "change type", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ALTER COLUMN a TYPE bigint", expect: &["columns ~ public.t.a"] },
+    Case { name: "typmod", before: "CREATE TABLE t (a varchar(10))", change: "ALTER TABLE t ALTER COLUMN a TYPE varchar(20)", expect: &["columns ~ public.t.a"] },
+    Case { name: "set not null", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ALTER COLUMN a SET NOT NULL", expect: &["columns ~ public.t.a"] },
+    Case { name: "default", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ALTER COLUMN a SET DEFAULT 42", expect: &["columns ~ public.t.a"] },
+    Case { name: "default calling a function", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ALTER COLUMN a SET DEFAULT fns.two()",
+        expect: &["columns ~ public.t.a"] },
+    Case { name: "drop default", before: "CREATE TABLE t (a int DEFAULT 1)", change: "ALTER TABLE t ALTER COLUMN a DROP DEFAULT", expect: &["columns ~ public.t.a"] },
+    Case { name: "identity", before: "CREATE TABLE t (a int NOT NULL)", change: "ALTER TABLE t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY",
+        expect: &["columns ~ public.t.a", "sequences + public.t_a_seq"] },
+    Case { name: "generated column", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ADD COLUMN b int GENERATED ALWAYS AS (a * 2) STORED",
+        expect: &["columns + public.t.b"] },
+    Case { name: "collation", before: "CREATE TABLE t (a text)", change: "ALTER TABLE t ALTER COLUMN a TYPE text COLLATE \"C\"", expect: &["columns ~ public.t.a"] },
+    Case { name: "comment on column with a newline", before: "CREATE TABLE t (a int)", change: "COMMENT ON COLUMN t.a IS E'line one\\n-- line two */'",
+        expect: &["columns ~ public.t.a"] },
+    Case { name: "serial", before: "CREATE TABLE t (id int)", change: "ALTER TABLE t ADD COLUMN n serial",
+        expect: &["columns + public.t.n", "sequences + public.t_n_seq"] },
+    Case { name: "array and enum column", before: "CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE t (id int)", change: "ALTER TABLE t ADD COLUMN m mood[]",
+        expect: &["columns + public.t.m"] },
+    Case { name: "drop and re-add at the end", before: "CREATE TABLE t (a int, b int, c int)", change: "ALTER TABLE t DROP COLUMN b; ALTER TABLE t ADD COLUMN b int",
+        expect: &["columns reordered public.t"] },
+];
+
+const CONSTRAINTS: &[Case] = &[
+    Case { name: "add primary key", before: "CREATE TABLE t (id int NOT NULL)", change: "ALTER TABLE t ADD PRIMARY KEY (id)",
+        expect: &["constraints.pks + public.t:t_pkey", "indexes + public.t.t_pkey"] },
+    Case { name: "drop primary key", before: "CREATE TABLE t (id int PRIMARY KEY)", change: "ALTER TABLE t DROP CONSTRAINT t_pkey",
+        expect: &["constraints.pks - public.t:t_pkey", "indexes - public.t.t_pkey"] },
+    Case { name: "unique", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a)",
+        expect: &["constraints.uniques + public.t:t_a_key", "indexes + public.t.t_a_key"] },
+    Case { name: "unique nulls not distinct", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ADD CONSTRAINT u UNIQUE NULLS NOT DISTINCT (a)",
+        expect: &["constraints.uniques + public.t:u", "indexes + public.t.u"] },
+    Case { name: "check", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ADD CONSTRAINT positive CHECK (a > 0)",
+        expect: &["constraints.checks + public.t:positive"] },
+    Case { name: "check not valid, then validated", before: "CREATE TABLE t (a int); ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID",
+        change: "ALTER TABLE t VALIDATE CONSTRAINT c", expect: &["constraints.checks ~ public.t:c"] },
+    Case { name: "rename constraint", before: "CREATE TABLE t (a int CONSTRAINT c CHECK (a > 0))", change: "ALTER TABLE t RENAME CONSTRAINT c TO d",
+        expect: &["constraints.checks > public.t:c => public.t:d"] },
+    Case { name: "exclusion", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ADD CONSTRAINT x EXCLUDE USING btree (a WITH =)",
+        expect: &["constraints.exclusions + public.t:x", "indexes + public.t.x"] },
+    Case { name: "deferrable unique", before: "CREATE TABLE t (a int, CONSTRAINT u UNIQUE (a))",
+        change: "ALTER TABLE t DROP CONSTRAINT u; ALTER TABLE t ADD CONSTRAINT u UNIQUE (a) DEFERRABLE INITIALLY DEFERRED",
+        expect: &["constraints.uniques ~ public.t:u"] },
+    Case { name: "foreign key", before: "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (p_id int)", change: "ALTER TABLE c ADD FOREIGN KEY (p_id) REFERENCES p",
+        expect: &["relationships + public.c(p_id) -> public.p(id)"] },
+    Case { name: "composite deferrable foreign key",
+        before: "CREATE TABLE p (a int, b int, PRIMARY KEY (a, b)); CREATE TABLE c (a int, b int)",
+        change: "ALTER TABLE c ADD CONSTRAINT c_ab FOREIGN KEY (a, b) REFERENCES p DEFERRABLE INITIALLY DEFERRED",
+        expect: &["relationships + public.c(a,b) -> public.p(a,b)"] },
+    Case { name: "on delete cascade", before: "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (p_id int CONSTRAINT fk REFERENCES p)",
+        change: "ALTER TABLE c DROP CONSTRAINT fk; ALTER TABLE c ADD CONSTRAINT fk FOREIGN KEY (p_id) REFERENCES p ON DELETE CASCADE",
+        expect: &["relationships ~ public.c(p_id) -> public.p(id)"] },
+    Case { name: "self reference", before: "CREATE TABLE e (id int PRIMARY KEY, boss int)", change: "ALTER TABLE e ADD FOREIGN KEY (boss) REFERENCES e",
+        expect: &["relationships + public.e(boss) -> public.e(id)"] },
+    Case { name: "foreign key across schemas", before: "CREATE SCHEMA a; CREATE TABLE a.p (id int PRIMARY KEY); CREATE TABLE c (p_id int)",
+        change: "ALTER TABLE c ADD FOREIGN KEY (p_id) REFERENCES a.p", expect: &["relationships + public.c(p_id) -> a.p(id)"] },
+    Case { name: "drop foreign key", before: "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (p_id int CONSTRAINT fk REFERENCES p)",
+        change: "ALTER TABLE c DROP CONSTRAINT fk", expect: &["relationships - public.c(p_id) -> public.p(id)"] },
+];
+
+const INDEXES: &[Case] = &[
+    Case { name: "create index", before: "CREATE TABLE t (a int)", change: "CREATE INDEX t_a ON t (a)", expect: &["indexes + public.t.t_a"] },
+    Case { name: "drop index", before: "CREATE TABLE t (a int); CREATE INDEX t_a ON t (a)", change: "DROP INDEX t_a", expect: &["indexes - public.t.t_a"] },
+    Case { name: "rename index", before: "CREATE TABLE t (a int); CREATE INDEX t_a ON t (a)", change: "ALTER INDEX t_a RENAME TO t_a2",
+        expect: &["indexes > public.t.t_a => public.t.t_a2"] },
+    Case { name: "expression index", before: "CREATE TABLE t (a text)", change: "CREATE INDEX t_lower ON t (lower(a))", expect: &["indexes + public.t.t_lower"] },
+    Case { name: "partial index", before: "CREATE TABLE t (a int)", change: "CREATE INDEX t_pos ON t (a) WHERE a > 0", expect: &["indexes + public.t.t_pos"] },
+    Case { name: "include and desc", before: "CREATE TABLE t (a int, b int)", change: "CREATE UNIQUE INDEX t_ab ON t (a DESC NULLS LAST) INCLUDE (b)",
+        expect: &["indexes + public.t.t_ab"] },
+    Case { name: "gin index", before: "CREATE TABLE t (doc jsonb)", change: "CREATE INDEX t_doc ON t USING gin (doc jsonb_path_ops)", expect: &["indexes + public.t.t_doc"] },
+    Case { name: "brin with options", before: "CREATE TABLE t (at timestamptz)", change: "CREATE INDEX t_at ON t USING brin (at) WITH (pages_per_range = 16)",
+        expect: &["indexes + public.t.t_at"] },
+    Case { name: "comment on index", before: "CREATE TABLE t (a int); CREATE INDEX t_a ON t (a)", change: "COMMENT ON INDEX t_a IS 'hot'",
+        expect: &["indexes ~ public.t.t_a"] },
+    Case { name: "index on a materialized view", before: "CREATE TABLE t (a int); CREATE MATERIALIZED VIEW mv AS SELECT a FROM t",
+        change: "CREATE UNIQUE INDEX mv_a ON mv (a)", expect: &["indexes + public.mv.mv_a"] },
+    Case { name: "index with an awkward name", before: "CREATE TABLE t (a int)", change: "CREATE INDEX \"t.a idx\" ON t (a)",
+        expect: &["indexes + public.t.\"t.a idx\""] },
+];
+
+const VIEWS: &[Case] = &[
+    Case { name: "create view", before: "CREATE TABLE t (a int)", change: "CREATE VIEW v AS SELECT a FROM t",
+        expect: &["tables + public.v", "views + public.v", "columns + public.v.a"] },
+    Case { name: "replace view body", before: "CREATE TABLE t (a int, b int); CREATE VIEW v AS SELECT a FROM t WHERE a > 0",
+        change: "CREATE OR REPLACE VIEW v AS SELECT a FROM t WHERE a > 1", expect: &["views ~ public.v"] },
+    Case { name: "view on a view", before: "CREATE TABLE t (a int); CREATE VIEW v1 AS SELECT a FROM t", change: "CREATE VIEW v0 AS SELECT a FROM v1",
+        expect: &["tables + public.v0", "views + public.v0", "columns + public.v0.a"] },
+    Case { name: "materialized view", before: "CREATE TABLE t (a int)", change: "CREATE MATERIALIZED VIEW mv AS SELECT a FROM t",
+        expect: &["tables + public.mv", "views + public.mv", "columns + public.mv.a"] },
+    Case { name: "materialized view on a view", before: "CREATE TABLE t (id int); CREATE VIEW v AS SELECT id FROM t",
+        change: "CREATE MATERIALIZED VIEW amv AS SELECT id FROM v", expect: &["tables + public.amv", "views + public.amv", "columns + public.amv.id"] },
+    Case { name: "rename a column a view reads", before: "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a AS shown FROM t",
+        change: "ALTER TABLE t RENAME COLUMN a TO b", expect: &["columns > public.t.a => public.t.b", "views ~ public.v"] },
+    Case { name: "drop view", before: "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t", change: "DROP VIEW v",
+        expect: &["tables - public.v", "views - public.v", "columns - public.v.a"] },
+    Case { name: "instead of trigger", before: "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t",
+        change: "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION fns.touch()", expect: &["triggers + public.v.v_ins"] },
+    Case { name: "comment on view", before: "CREATE VIEW v AS SELECT 1 AS one", change: "COMMENT ON VIEW v IS 'one'", expect: &["tables ~ public.v", "views ~ public.v"] },
+    Case { name: "a name that would end a comment", before: "", change: "CREATE VIEW \"v */ x\nDROP SCHEMA fns CASCADE; --\" AS SELECT 1 AS one",
+        expect: &["tables + public.\"v */ x\nDROP SCHEMA fns CASCADE; --\"", "views + public.\"v */ x\nDROP SCHEMA fns CASCADE; --\"",
+                  "columns + public.\"v */ x\nDROP SCHEMA fns CASCADE; --\".one"] },
+];
+
+const TYPES: &[Case] = &[
+    Case { name: "create enum", before: "", change: "CREATE TYPE mood AS ENUM ('sad', 'ok')", expect: &["enums + public.mood"] },
+    Case { name: "add enum value", before: "CREATE TYPE mood AS ENUM ('sad', 'ok')", change: "ALTER TYPE mood ADD VALUE 'happy'", expect: &["enums ~ public.mood"] },
+    Case { name: "add enum value before", before: "CREATE TYPE mood AS ENUM ('sad', 'ok')", change: "ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok'",
+        expect: &["enums ~ public.mood"] },
+    Case { name: "rename enum value", before: "CREATE TYPE mood AS ENUM ('sad', 'ok')", change: "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine'",
+        expect: &["enums ~ public.mood"] },
+    Case { name: "rename enum", before: "CREATE TYPE mood AS ENUM ('a')", change: "ALTER TYPE mood RENAME TO feeling", expect: &["enums > public.mood => public.feeling"] },
+    Case { name: "create domain", before: "", change: "CREATE DOMAIN pos AS int CHECK (VALUE > 0)", expect: &["domains + public.pos"] },
+    Case { name: "domain constraint", before: "CREATE DOMAIN pos AS int", change: "ALTER DOMAIN pos ADD CONSTRAINT p CHECK (VALUE > 0)",
+        expect: &["domains ~ public.pos"] },
+    Case { name: "domain default and not null", before: "CREATE DOMAIN pos AS int", change: "ALTER DOMAIN pos SET DEFAULT 1; ALTER DOMAIN pos SET NOT NULL",
+        expect: &["domains ~ public.pos"] },
+    Case { name: "column of a domain", before: "CREATE DOMAIN pos AS int; CREATE TABLE t (id int)", change: "ALTER TABLE t ADD COLUMN p pos",
+        expect: &["columns + public.t.p"] },
+    Case { name: "standalone sequence", before: "", change: "CREATE SEQUENCE s START 10 INCREMENT 5", expect: &["sequences + public.s"] },
+    Case { name: "alter sequence", before: "CREATE SEQUENCE s", change: "ALTER SEQUENCE s INCREMENT BY 2 CYCLE", expect: &["sequences ~ public.s"] },
+    Case { name: "drop sequence", before: "CREATE SEQUENCE s", change: "DROP SEQUENCE s", expect: &["sequences - public.s"] },
+    Case { name: "sequence values are data", before: "CREATE SEQUENCE s", change: "SELECT nextval('s'); SELECT nextval('s')", expect: &[] },
+];
+
+const TRIGGERS_AND_POLICIES: &[Case] = &[
+    Case { name: "create trigger", before: "CREATE TABLE t (a int)", change: "CREATE TRIGGER touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION fns.touch()",
+        expect: &["triggers + public.t.touch"] },
+    Case { name: "disable trigger", before: "CREATE TABLE t (a int); CREATE TRIGGER touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION fns.touch()",
+        change: "ALTER TABLE t DISABLE TRIGGER touch", expect: &["triggers ~ public.t.touch"] },
+    Case { name: "rename trigger", before: "CREATE TABLE t (a int); CREATE TRIGGER touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION fns.touch()",
+        change: "ALTER TRIGGER touch ON t RENAME TO \"Touch It\"", expect: &["triggers > public.t.touch => public.t.\"Touch It\""] },
+    Case { name: "trigger with when", before: "CREATE TABLE t (a int)",
+        change: "CREATE TRIGGER w AFTER UPDATE ON t FOR EACH ROW WHEN (OLD.a IS DISTINCT FROM NEW.a) EXECUTE FUNCTION fns.other()",
+        expect: &["triggers + public.t.w"] },
+    Case { name: "drop trigger", before: "CREATE TABLE t (a int); CREATE TRIGGER touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION fns.touch()",
+        change: "DROP TRIGGER touch ON t", expect: &["triggers - public.t.touch"] },
+    Case { name: "create policy", before: "CREATE TABLE t (owner text); ALTER TABLE t ENABLE ROW LEVEL SECURITY",
+        change: "CREATE POLICY mine ON t FOR SELECT USING (owner = current_user)", expect: &["policies + public.t:mine"] },
+    Case { name: "alter policy", before: "CREATE TABLE t (owner text); CREATE POLICY mine ON t USING (owner = current_user)",
+        change: "ALTER POLICY mine ON t USING (owner = session_user)", expect: &["policies ~ public.t:mine"] },
+    Case { name: "restrictive policy with check", before: "CREATE TABLE t (a int)",
+        change: "CREATE POLICY r ON t AS RESTRICTIVE FOR INSERT WITH CHECK (a > 0)", expect: &["policies + public.t:r"] },
+    Case { name: "drop policy", before: "CREATE TABLE t (a int); CREATE POLICY p ON t USING (true)", change: "DROP POLICY p ON t",
+        expect: &["policies - public.t:p"] },
+];
+
+const PARTITIONS: &[Case] = &[
+    Case { name: "attach partition", before: "CREATE TABLE m (at date NOT NULL) PARTITION BY RANGE (at); CREATE TABLE m26 (at date NOT NULL)",
+        change: "ALTER TABLE m ATTACH PARTITION m26 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", expect: &["tables ~ public.m26"] },
+    Case { name: "detach partition", before: "CREATE TABLE m (at date NOT NULL) PARTITION BY RANGE (at); CREATE TABLE m26 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+        change: "ALTER TABLE m DETACH PARTITION m26", expect: &["tables ~ public.m26"] },
+    Case { name: "create partition", before: "CREATE TABLE m (at date NOT NULL, v int) PARTITION BY RANGE (at)",
+        change: "CREATE TABLE m26 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+        expect: &["tables + public.m26", "columns + public.m26.at", "columns + public.m26.v"] },
+    Case { name: "index on a partitioned table",
+        before: "CREATE TABLE m (at date NOT NULL, v int) PARTITION BY RANGE (at); CREATE TABLE m26 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+        change: "CREATE INDEX m_v ON m (v)", expect: &["indexes + public.m.m_v", "indexes + public.m26.m26_v_idx"] },
+    Case { name: "list partitions with a default", before: "CREATE TABLE l (k text NOT NULL) PARTITION BY LIST (k)",
+        change: "CREATE TABLE l_ab PARTITION OF l FOR VALUES IN ('a', 'b'); CREATE TABLE l_rest PARTITION OF l DEFAULT",
+        expect: &["tables + public.l_ab", "columns + public.l_ab.k", "tables + public.l_rest", "columns + public.l_rest.k"] },
+    Case { name: "foreign key from a partitioned table",
+        before: "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE m (at date NOT NULL, p_id int) PARTITION BY RANGE (at); CREATE TABLE m26 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+        change: "ALTER TABLE m ADD FOREIGN KEY (p_id) REFERENCES p", expect: &["relationships + public.m(p_id) -> public.p(id)"] },
+    Case { name: "hash partitions in another schema", before: "CREATE SCHEMA \"Parts\"; CREATE TABLE h (id int NOT NULL) PARTITION BY HASH (id)",
+        change: "CREATE TABLE \"Parts\".h0 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 0)",
+        expect: &["tables + \"Parts\".h0", "columns + \"Parts\".h0.id"] },
+];
+
+#[test]
+fn corpus_tables() {
+    run_group("tables", TABLES);
+}
+
+#[test]
+fn corpus_columns() {
+    run_group("columns", COLUMNS);
+}
+
+#[test]
+fn corpus_constraints() {
+    run_group("constraints", CONSTRAINTS);
+}
+
+#[test]
+fn corpus_indexes() {
+    run_group("indexes", INDEXES);
+}
+
+#[test]
+fn corpus_views() {
+    run_group("views", VIEWS);
+}
+
+#[test]
+fn corpus_types() {
+    run_group("types", TYPES);
+}
+
+#[test]
+fn corpus_triggers_and_policies() {
+    run_group("triggers", TRIGGERS_AND_POLICIES);
+}
+
+#[test]
+fn corpus_partitions() {
+    run_group("partitions", PARTITIONS);
+}
+
+#[test]
+fn the_corpus_is_large_enough() {
+    let all = [TABLES, COLUMNS, CONSTRAINTS, INDEXES, VIEWS, TYPES, TRIGGERS_AND_POLICIES, PARTITIONS];
+    let total: usize = all.iter().map(|g| g.len()).sum();
+    assert!(total >= 80, "{total} cases");
+    // every section of the snapshot is covered by some case
+    let covered: BTreeSet<&str> =
+        all.iter().flat_map(|g| g.iter()).flat_map(|c| c.expect.iter()).map(|e| e.split(' ').next().unwrap_or("")).collect();
+    for path in SECTIONS {
+        assert!(covered.contains(path), "no case covers {path}");
+    }
+}

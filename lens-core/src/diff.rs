@@ -66,7 +66,8 @@ pub fn diff(from: &Value, to: &Value) -> Value {
         all.push((*path, sides));
     }
     let mut out = Output::default();
-    out.sections(all, same_database, &|k| table_oid(from, k), &|k| table_oid(to, k));
+    let kind = |k: &str| to.get("tables")?.get(k)?.get("kind")?.as_str().map(str::to_string);
+    out.sections(all, same_database, &|k| table_oid(from, k), &|k| table_oid(to, k), &kind);
     out.finish(endpoint(from.get("meta")), endpoint(to.get("meta")))
 }
 
@@ -131,7 +132,7 @@ pub fn diff_encoded(from: &[u8], to: &[u8]) -> Result<Value, ReadError> {
         all.push((*path, sides));
     }
     let mut out = Output::default();
-    out.sections(all, same_database, &|k| tables_from.oid(k), &|k| tables_to.oid(k));
+    out.sections(all, same_database, &|k| tables_from.oid(k), &|k| tables_to.oid(k), &|k| tables_to.kind(k));
     Ok(out.finish(endpoint(meta_from.as_ref()), endpoint(meta_to.as_ref())))
 }
 
@@ -187,10 +188,18 @@ impl<'a> TableOids<'a> {
         TableOids { buf, tables: section_members(buf, root, "tables").unwrap_or_default() }
     }
 
-    fn oid(&self, key: &str) -> Option<i64> {
+    fn field(&self, key: &str, field: &str) -> Option<Value> {
         let table = find(&self.tables, key.as_bytes())?;
         let fields = members(self.buf, table.container_start()?).ok()??;
-        find(&fields, b"oid")?.to_value(self.buf).ok()?.as_i64()
+        find(&fields, field.as_bytes())?.to_value(self.buf).ok()
+    }
+
+    fn oid(&self, key: &str) -> Option<i64> {
+        self.field(key, "oid")?.as_i64()
+    }
+
+    fn kind(&self, key: &str) -> Option<String> {
+        self.field(key, "kind")?.as_str().map(str::to_string)
     }
 }
 
@@ -301,6 +310,7 @@ impl Output {
         same_database: bool,
         table_oid_before: &dyn Fn(&str) -> Option<i64>,
         table_oid_after: &dyn Fn(&str) -> Option<i64>,
+        table_kind_after: &dyn Fn(&str) -> Option<String>,
     ) {
         let columns_of = |sides: &[(String, Value)], table: &str| -> Vec<(Value, Value)> {
             let mut cols: Vec<(Value, Value)> = sides
@@ -316,6 +326,21 @@ impl Output {
             .find(|(p, _)| *p == "columns")
             .map(|(_, s)| (s.removed.clone(), s.added.clone()))
             .unwrap_or_default();
+        // what the other sections lost and gained, to check that a table guessed renamed
+        // took everything of its own along
+        let mut lost: Vec<(&'static str, String, Value)> = Vec::new();
+        let mut gained: std::collections::HashSet<(&'static str, String)> = std::collections::HashSet::new();
+        for (path, sides) in all.iter().filter(|(p, _)| *p != "tables") {
+            lost.extend(sides.removed.iter().map(|(k, v)| (*path, k.clone(), v.clone())));
+            gained.extend(sides.added.iter().map(|(k, _)| (*path, k.clone())));
+        }
+        let took_its_own = |old: &str, new: &str| -> bool {
+            let renamed = [(old.to_string(), new.to_string())];
+            lost.iter().filter(|(_, _, v)| belongs_to(v, old)).all(|(path, key, v)| {
+                // a table renamed keeps its sequences, under their own names
+                v.get("ownedBy").is_none() && moved_key(key, &renamed).is_some_and(|k| gained.contains(&(*path, k)))
+            })
+        };
         let mut moved_tables: Vec<(String, String)> = Vec::new();
         for (path, sides) in all {
             let context = Context {
@@ -326,6 +351,8 @@ impl Output {
                 shape_before: &|key: &str, entry: &Value| shape(path, entry, &columns_of(&removed_columns, key)),
                 shape_after: &|key: &str, entry: &Value| shape(path, entry, &columns_of(&added_columns, key)),
                 moved_tables: &moved_tables,
+                table_kind_after,
+                took_its_own: &took_its_own,
             };
             let (result, renamed_tables) = finish_section(&context, sides, &mut self.counts);
             if path == "tables" {
@@ -437,6 +464,27 @@ struct Context<'a> {
     shape_after: &'a dyn Fn(&str, &Value) -> String,
     /// Tables renamed (old key, new key), for the entries that moved with them.
     moved_tables: &'a [(String, String)],
+    table_kind_after: &'a dyn Fn(&str) -> Option<String>,
+    /// Whether everything of table `old` that is gone came back under table `new`.
+    took_its_own: &'a dyn Fn(&str, &str) -> bool,
+}
+
+/// How a rename is known: the object kept its identity within one database...
+const EXACT: &str = "the same object (its oid, a column's attribute number)";
+/// ...or, across databases, it moved with its table...
+const WITH_ITS_TABLE: &str = "its table was renamed";
+/// ...or it is the only one of its kind gone and the only one come with the same content:
+const SAME_TABLE: &str = "the same columns and definition, and everything of the table came back under the new name";
+const SAME_COLUMN: &str = "the same table, position and definition";
+
+/// Whether an entry is a table's own (a column, an index, a constraint, an FK at either end,
+/// a trigger, a policy, a sequence it owns).
+fn belongs_to(entry: &Value, table: &str) -> bool {
+    let is = |field: &str| entry.get(field).and_then(Value::as_str) == Some(table);
+    is("tableKey")
+        || is("childKey")
+        || is("parentKey")
+        || entry.get("ownedBy").and_then(Value::as_str).is_some_and(|o| o.strip_prefix(table).is_some_and(|rest| rest.starts_with('.')))
 }
 
 /// What a table's entry says without its names, with its columns (names and types): two
@@ -476,8 +524,8 @@ fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<Strin
     let mut renamed: Vec<Value> = Vec::new();
     let mut renames: Vec<(String, String)> = Vec::new();
     if !removed.is_empty() && !added.is_empty() {
-        // (index into removed, index into added, exact)
-        let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
+        // (index into removed, index into added, the evidence)
+        let mut pairs: Vec<(usize, usize, &'static str)> = Vec::new();
         if cx.same_database {
             let by_identity: HashMap<(i64, i64), usize> = added
                 .iter()
@@ -486,7 +534,7 @@ fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<Strin
                 .collect();
             for (n, (_, v)) in removed.iter().enumerate() {
                 if let Some(&m) = identity(path, v, cx.table_oid_before).and_then(|id| by_identity.get(&id)) {
-                    pairs.push((n, m, true));
+                    pairs.push((n, m, EXACT));
                 }
             }
         } else {
@@ -494,10 +542,27 @@ fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<Strin
             let added_at: HashMap<&str, usize> = added.iter().enumerate().map(|(m, (k, _))| (k.as_str(), m)).collect();
             for (n, (key, _)) in removed.iter().enumerate() {
                 if let Some(&m) = moved_key(key, cx.moved_tables).as_deref().and_then(|k| added_at.get(k)) {
-                    pairs.push((n, m, false));
+                    pairs.push((n, m, WITH_ITS_TABLE));
                 }
             }
-            // ...else exactly one candidate each way with equal content but for names
+            // ...else, for a table or a table's column only, exactly one candidate each way with
+            // equal content but for names; a table must have taken all of its own along, a
+            // column must be a table's (a view's follow its query, never renamed)
+            let guessed = match path {
+                "tables" => Some(SAME_TABLE),
+                "columns" => Some(SAME_COLUMN),
+                _ => None,
+            };
+            let plausible = |old: &(String, Value), new: &(String, Value)| match path {
+                "tables" => {
+                    let has_columns = |v: &Value| !(cx.shape_after)(&new.0, v).ends_with("[]");
+                    has_columns(&new.1) && (cx.took_its_own)(&old.0, &new.0)
+                }
+                _ => {
+                    let table = new.1.get("tableKey").and_then(Value::as_str).unwrap_or("");
+                    matches!((cx.table_kind_after)(table).as_deref(), Some("table" | "partitioned" | "foreign_table"))
+                }
+            };
             let taken_old: std::collections::HashSet<usize> = pairs.iter().map(|p| p.0).collect();
             let taken_new: std::collections::HashSet<usize> = pairs.iter().map(|p| p.1).collect();
             let mut by_shape: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
@@ -510,15 +575,17 @@ fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<Strin
                 }
             }
             for (olds, news) in by_shape.values() {
-                if olds.len() == 1 && news.len() == 1 {
-                    pairs.push((olds[0], news[0], false));
+                if let (Some(evidence), [old], [new]) = (guessed, olds.as_slice(), news.as_slice()) {
+                    if plausible(&removed[*old], &added[*new]) {
+                        pairs.push((*old, *new, evidence));
+                    }
                 }
             }
         }
         pairs.sort_by(|a, b| removed[a.0].0.cmp(&removed[b.0].0));
-        for &(n, m, exact) in &pairs {
+        for &(n, m, evidence) in &pairs {
             renames.push((removed[n].0.clone(), added[m].0.clone()));
-            let mut entry = json!({"from": removed[n].0, "to": added[m].0, "exact": exact});
+            let mut entry = json!({"from": removed[n].0, "to": added[m].0, "exact": evidence == EXACT, "evidence": evidence});
             let changed = changes(&removed[n].1, &added[m].1, &["key"]);
             if !changed.is_empty() {
                 entry["changes"] = Value::Object(changed);
@@ -700,7 +767,7 @@ mod tests {
         let b = snapshot("db", &[("public.a2", 1), ("public.c", 3)], &[("public.a2.z", "public.a2", 1, "bigint"), ("public.c.y", "public.c", 1, "int")]);
         let d = diff(&a, &b);
         assert_eq!(d["changed"], json!(true));
-        assert_eq!(d["tables"]["renamed"][0], json!({"from": "public.a", "to": "public.a2", "exact": true, "changes": {"name": {"before": "public.a", "after": "public.a2"}}}));
+        assert_eq!(d["tables"]["renamed"][0], json!({"from": "public.a", "to": "public.a2", "exact": true, "evidence": EXACT, "changes": {"name": {"before": "public.a", "after": "public.a2"}}}));
         assert_eq!(d["tables"]["removed"][0]["key"], json!("public.b"));
         assert_eq!(d["tables"]["added"][0]["key"], json!("public.c"));
         // the column kept its table's oid and its position: renamed, with its type change
@@ -763,9 +830,17 @@ mod tests {
         assert_eq!(d["changed"], json!(false));
         assert!(d.get("tables").is_none());
 
+        // a table with nothing in it is too little to go on
         let c = snapshot("db2", &[("public.renamed", 9)], &[]);
-        let d = diff(&a, &c);
+        assert!(diff(&a, &c)["tables"].get("renamed").is_none());
+        let mut with_column = snapshot("db1", &[("public.a", 1)], &[("public.a.x", "public.a", 1, "int")]);
+        let mut c = snapshot("db2", &[("public.renamed", 9)], &[("public.renamed.x", "public.renamed", 1, "int")]);
+        with_column["columns"]["public.a.x"]["name"] = json!("x");
+        c["columns"]["public.renamed.x"]["name"] = json!("x");
+        let d = diff(&with_column, &c);
         assert_eq!(d["tables"]["renamed"][0]["exact"], json!(false));
+        assert_eq!(d["tables"]["renamed"][0]["evidence"], json!(SAME_TABLE));
+        assert_eq!(d["columns"]["renamed"][0]["evidence"], json!(WITH_ITS_TABLE));
         // two candidates: no guess
         let e = snapshot("db2", &[("public.r1", 9), ("public.r2", 10)], &[]);
         let d = diff(&a, &e);

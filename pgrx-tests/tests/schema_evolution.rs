@@ -122,3 +122,62 @@ fn a_snapshot_of_the_previous_format_reads_without_false_moves() {
     let drift = json(&mut db, &format!("lens_check_drift({old_literal})"));
     assert_eq!(drift["summary"], json!({"added": 1, "removed": 0, "renamed": 0, "changed": 0}), "{drift}");
 }
+
+#[test]
+fn renames_across_databases_are_paired_only_on_strong_evidence() {
+    // issue 10, item 8: between two databases (no oids in common) a rename is a guess
+    struct Pair {
+        old: &'static str,
+        new: &'static str,
+        renamed: &'static [&'static str],
+        evidence: Option<&'static str>,
+    }
+    let pairs = [
+        // a view redefined: its columns follow the query, never "renamed"
+        Pair { old: "CREATE TABLE t (product_no int); CREATE VIEW v AS SELECT product_no FROM t",
+               new: "CREATE TABLE t (product_no int); CREATE VIEW v AS SELECT product_no AS a FROM t", renamed: &[], evidence: None },
+        // a table dropped and another created: their sequences and keys were made anew
+        Pair { old: "CREATE TABLE t (id int PRIMARY KEY, d serial)", new: "CREATE TABLE t2 (id int PRIMARY KEY, d serial)", renamed: &[], evidence: None },
+        // a trigger dropped and another created
+        Pair { old: "CREATE TABLE t (a int); CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; CREATE TRIGGER one BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
+               new: "CREATE TABLE t (a int); CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; CREATE TRIGGER two BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
+               renamed: &[], evidence: None },
+        // a table renamed: everything of it came along under its old names
+        Pair { old: "CREATE TABLE t (id int PRIMARY KEY, v text); CREATE INDEX t_v ON t (v)",
+               new: "CREATE TABLE t (id int PRIMARY KEY, v text); CREATE INDEX t_v ON t (v); ALTER TABLE t RENAME TO t2",
+               renamed: &["tables public.t => public.t2", "columns public.t.id => public.t2.id", "columns public.t.v => public.t2.v",
+                          "constraints.pks public.t:t_pkey => public.t2:t_pkey", "indexes public.t.t_pkey => public.t2.t_pkey", "indexes public.t.t_v => public.t2.t_v"],
+               evidence: Some("the same columns") },
+        // a column of a table renamed: same table, position and definition
+        Pair { old: "CREATE TABLE t (a int, b text)", new: "CREATE TABLE t (z int, b text)", renamed: &["columns public.t.a => public.t.z"],
+               evidence: Some("the same table, position") },
+    ];
+    for (n, p) in pairs.iter().enumerate() {
+        let mut old = fresh_db(&format!("lens_rename_old{n}"));
+        old.batch_execute(p.old).unwrap();
+        let before = json(&mut old, "lens_snapshot()");
+        let mut new = fresh_db(&format!("lens_rename_new{n}"));
+        new.batch_execute(p.new).unwrap();
+        let diff = json(&mut new, &format!("lens_diff({}, lens_snapshot())", lit(&before)));
+        let mut renamed = Vec::new();
+        let mut evidence = Vec::new();
+        for path in ["tables", "columns", "constraints.pks", "indexes", "triggers", "sequences", "relationships"] {
+            let mut at = &diff;
+            for part in path.split('.') {
+                at = &at[part];
+            }
+            for r in at["renamed"].as_array().into_iter().flatten() {
+                assert_eq!(r["exact"], json!(false), "across databases a rename is never exact: {r}");
+                renamed.push(format!("{path} {} => {}", r["from"].as_str().unwrap(), r["to"].as_str().unwrap()));
+                evidence.push(r["evidence"].as_str().unwrap().to_string());
+            }
+        }
+        renamed.sort();
+        let mut expected: Vec<String> = p.renamed.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(renamed, expected, "{}\n{diff}", p.new);
+        if let Some(says) = p.evidence {
+            assert!(evidence.iter().any(|e| e.contains(says)), "{evidence:?}");
+        }
+    }
+}

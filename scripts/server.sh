@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL 15 server for tests, benchmarks and the demo, run as the postgres
 # user (initdb refuses root). usage: server.sh start|stop DATA_DIR PORT
 # Sockets go into DATA_DIR/sock; connect with: psql -h DATA_DIR/sock -p PORT -U postgres
+# PG_LENS_SERVER_OPTS: more server options (the test server preloads pgaudit and pg_cron).
 set -euo pipefail
 action=$1; data=$2; port=$3
 BIN=/usr/lib/postgresql/15/bin
@@ -19,7 +20,7 @@ start)
         as_postgres "$BIN/pg_ctl" -D "$data/db" -l "$data/db/server.log" -w -o \
             "-p $port -k $data/sock -c listen_addresses='' -c max_locks_per_transaction=1024 \
              -c shared_buffers=512MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-             -c max_connections=100" start >/dev/null
+             -c max_connections=100 ${PG_LENS_SERVER_OPTS:-}" start >/dev/null
     fi
     ;;
 stop)

@@ -2,10 +2,12 @@
 # Installs what pg_lens needs on a fresh Debian 12 machine, skipping what is already there:
 # PostgreSQL 15 with its server headers, clang (for pgrx's bindings), sudo, Graphviz,
 # Node.js (the tests check ER diagrams with Mermaid's own parser), cargo-pgrx 0.18.0, and
-# pgrx's registration of the system PostgreSQL 15.
+# pgrx's registration of the system PostgreSQL 15; and the extensions pg_lens is tested
+# beside (PostGIS, pgaudit, pg_partman, pg_cron).
 set -euo pipefail
 
-PACKAGES=(postgresql-15 postgresql-server-dev-15 libclang-dev clang sudo graphviz)
+PACKAGES=(postgresql-15 postgresql-server-dev-15 libclang-dev clang sudo graphviz
+          postgresql-15-postgis-3 postgresql-15-pgaudit postgresql-15-partman postgresql-15-cron)
 # Node.js from Debian unless a node is already there (another packaging of it, say)
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()

@@ -19,7 +19,10 @@ scripts/install.sh
 DATA=$(mktemp -d /tmp/pg_lens_test.XXXXXX)
 PORT=${PG_LENS_TEST_PORT:-54315}
 trap 'scripts/server.sh stop "$DATA" "$PORT"; rm -rf "$DATA"' EXIT
-scripts/server.sh start "$DATA" "$PORT"
+# the extensions tested beside pg_lens that must be preloaded (coexistence.rs); pg_cron
+# lives in one database, the one that test creates
+PG_LENS_SERVER_OPTS="-c shared_preload_libraries=pgaudit,pg_cron -c cron.database_name=lens_coexist" \
+    scripts/server.sh start "$DATA" "$PORT"
 
 echo "== end-to-end scenarios"
 PG_LENS_TEST_HOST="$DATA/sock" PG_LENS_TEST_PORT="$PORT" cargo test -p pg_lens_e2e --no-fail-fast --tests -- --test-threads=4 2>&1 | tee -a "$LOG"

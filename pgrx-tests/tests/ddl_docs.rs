@@ -276,3 +276,14 @@ fn views_are_created_after_what_they_read() {
     drop(db);
     round_trip("lens_ddl_view_order", "");
 }
+
+#[test]
+fn ddl_rebuilds_a_realistic_schema() {
+    let mut db = fresh_db("lens_ddl_realistic");
+    db.batch_execute(&fixture("realistic.sql")).unwrap();
+    drop(db);
+    // functions are not in snapshots yet (issue 11): the target gets the trigger's first
+    let function = "CREATE SCHEMA shop; CREATE FUNCTION shop.customer_cards_insert() RETURNS trigger LANGUAGE plpgsql AS \
+                    $$ BEGIN RETURN NEW; END $$;";
+    round_trip("lens_ddl_realistic", function);
+}

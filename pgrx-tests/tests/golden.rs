@@ -1,0 +1,58 @@
+//! Golden files for the deterministic outputs: `lens_ddl_script`, `lens_ddl`, `lens_erd`
+//! (Mermaid and DOT), `lens_docs` and `lens_checks` of fixed schemas, compared byte for byte
+//! with `pgrx-tests/golden/`, so that a change of output is a reviewed diff.
+//! `LENS_UPDATE_GOLDEN=1` writes the files instead (then read `git diff`).
+
+use pg_lens_e2e::*;
+
+fn golden(name: &str, actual: &str) -> Option<String> {
+    let path = format!("{}/golden/{name}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var("LENS_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (LENS_UPDATE_GOLDEN=1 writes it)"));
+    if expected == actual {
+        return None;
+    }
+    let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(expected.lines().count().min(actual.lines().count()));
+    Some(format!(
+        "{name} differs from its golden file from line {}:\n  golden: {:?}\n  now:    {:?}",
+        line + 1,
+        expected.lines().nth(line).unwrap_or("<end>"),
+        actual.lines().nth(line).unwrap_or("<end>")
+    ))
+}
+
+fn rows(db: &mut postgres::Client, sql: &str) -> String {
+    let mut out = String::new();
+    for row in db.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe(&e))) {
+        let cells: Vec<String> = (0..row.len()).map(|i| row.get::<_, Option<String>>(i).unwrap_or_else(|| "NULL".into())).collect();
+        out.push_str(&cells.join(" | "));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn outputs_match_their_golden_files() {
+    let mut db = fresh_db("lens_golden");
+    db.batch_execute(&fixture("realistic.sql")).unwrap();
+    let mut awkward = fresh_db("lens_golden_awkward");
+    awkward.batch_execute(&fixture("awkward.sql")).unwrap();
+    let outputs = [
+        ("realistic.ddl_script.sql", text(&mut db, "SELECT lens_ddl_script()")),
+        ("realistic.orders.ddl.sql", text(&mut db, "SELECT lens_ddl('shop.orders')")),
+        ("realistic.erd.mmd", text(&mut db, "SELECT lens_erd()")),
+        ("realistic.erd.dot", text(&mut db, "SELECT lens_erd(NULL, 'dot')")),
+        ("realistic.checks.txt", rows(&mut db, "SELECT rule, severity, object_key, message, remediation FROM lens_checks() ORDER BY 1, 3")),
+        (
+            "realistic.docs.txt",
+            rows(&mut db, "SELECT '==> ' || path || E' <==\\n' || content FROM lens_docs() ORDER BY path COLLATE \"C\""),
+        ),
+        ("awkward.ddl_script.sql", text(&mut awkward, "SELECT lens_ddl_script()")),
+        ("awkward.erd.mmd", text(&mut awkward, "SELECT lens_erd()")),
+    ];
+    let differences: Vec<String> = outputs.iter().filter_map(|(name, actual)| golden(name, actual)).collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
+}

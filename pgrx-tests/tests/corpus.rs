@@ -3,8 +3,9 @@
 //!
 //! 1. `lens_diff` of a snapshot before and one after the change: exactly the expected entries;
 //! 2. capture: the drift rows of the change chain from the signature before to the one
-//!    after, and `lens_snapshot_at` of the last row and of the row before the change give
-//!    both snapshots' signatures;
+//!    after (a change of one statement: its row's diff says exactly what is expected), and
+//!    `lens_snapshot_at` of the last row and of the row before the change give both
+//!    snapshots' signatures;
 //! 3. a `lens_ddl_script()` round trip of both states: replayed in an empty database, the
 //!    same signatures.
 //!
@@ -139,6 +140,14 @@ fn run(case: &Case, db: &mut Client, replay: &mut Client) -> Result<(), String> 
     }
     if at != after_signature {
         return Err(format!("capture: history ends at {at}, the schema is at {after_signature}"));
+    }
+    // a change of one statement: its row says what lens_diff says
+    let diffs = db.query("SELECT diff::text FROM lens_drift WHERE id > $1 AND diff IS NOT NULL AND NOT partial ORDER BY id", &[&before_id]).unwrap();
+    if let [row] = diffs.as_slice() {
+        let captured: Value = serde_json::from_str(&row.get::<_, String>(0)).unwrap_or(Value::Null);
+        if found(&captured) != expected {
+            return Err(format!("capture: its row says {:?}, expected {expected:?}\n{captured}", found(&captured)));
+        }
     }
     let travel = |db: &mut Client, id: i64| text(db, &format!("SELECT lens_signature(lens_snapshot_at({id}::bigint))"));
     if after_id > 0 && travel(db, after_id) != after_signature {

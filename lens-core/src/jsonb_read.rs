@@ -61,17 +61,23 @@ fn entries(buf: &[u8], start: usize, slots: usize) -> Result<Vec<(u32, usize, us
     Ok(bounds)
 }
 
-fn container(buf: &[u8], start: usize, depth: usize) -> Result<Value, ReadError> {
-    if depth > MAX_NESTING {
-        return Err(ReadError("nested deeper than 128 levels"));
-    }
+/// The container at `start`: its member count, whether it is an object, and its JEntries
+/// (keys then values for an object).
+fn open_container(buf: &[u8], start: usize) -> Result<(usize, bool, Vec<(u32, usize, usize)>), ReadError> {
     let header = u32_at(buf, start)?;
     let n = (header & JB_CMASK) as usize;
     let is_object = header & JB_FOBJECT != 0;
     if !is_object && header & JB_FARRAY == 0 {
         return Err(ReadError("neither object nor array"));
     }
-    let bounds = entries(buf, start, if is_object { 2 * n } else { n })?;
+    Ok((n, is_object, entries(buf, start, if is_object { 2 * n } else { n })?))
+}
+
+fn container(buf: &[u8], start: usize, depth: usize) -> Result<Value, ReadError> {
+    if depth > MAX_NESTING {
+        return Err(ReadError("nested deeper than 128 levels"));
+    }
+    let (n, is_object, bounds) = open_container(buf, start)?;
     let value_at = |i: usize| -> Result<Value, ReadError> {
         let (kind, begin, end) = bounds[i];
         scalar_or_container(buf, kind, begin, end, depth)
@@ -233,13 +239,7 @@ pub fn nests_too_deep(data: &[u8]) -> Result<bool, ReadError> {
         if depth > MAX_NESTING {
             return Ok(true);
         }
-        let header = u32_at(data, start)?;
-        let n = (header & JB_CMASK) as usize;
-        let is_object = header & JB_FOBJECT != 0;
-        if !is_object && header & JB_FARRAY == 0 {
-            return Err(ReadError("neither object nor array"));
-        }
-        let bounds = entries(data, start, if is_object { 2 * n } else { n })?;
+        let (n, is_object, bounds) = open_container(data, start)?;
         let values = if is_object { &bounds[n..] } else { &bounds[..] };
         pending.extend(values.iter().filter(|v| v.0 == KIND_CONTAINER).map(|&(_, begin, _)| ((begin + 3) & !3, depth + 1)));
     }

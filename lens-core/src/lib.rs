@@ -1,31 +1,25 @@
-//! pg_lens's core: everything that does not need a PostgreSQL server.
+//! pg_lens's core: everything that does not need a PostgreSQL server, one folder a layer:
+//! `kinds` (catalog rows in, the model, sections, identifiers), `building` (rows to a
+//! snapshot), `encoding` (jsonb, signature, snapshots handed back), `changes` (diff,
+//! capture), `analyses` (risk, lint) and `render` (DDL, docs, ER diagrams).
 //!
-//! Catalog rows come in (`catalog`), a `Snapshot` comes out (`build`, `model`), with its
-//! canonical signature (`signature`), its jsonb bytes (`tree`, `jsonb`) and identifier
-//! quoting as the server does it (`ident`).
+//! Each module is also reachable from the crate root (`lens_core::diff`), the paths the
+//! extension uses.
 
-pub mod build;
-pub mod capture;
-pub mod catalog;
-pub mod checks;
-pub mod ddl;
-pub mod diff;
-pub mod docs;
-pub mod erd;
-pub mod expr_groups;
-pub mod ident;
-pub mod index_def;
-pub mod jsonb;
-pub mod jsonb_model;
-pub mod jsonb_read;
-pub mod model;
-pub mod risk;
-pub mod sections;
-mod ser_util;
-pub mod signature;
-pub mod snapshot_io;
-pub mod stored_values;
-pub mod redact;
+pub mod analyses;
+pub mod building;
+pub mod changes;
+pub mod encoding;
+pub mod kinds;
+pub mod render;
+
+pub use analyses::{checks, risk};
+pub use building::{build, expr_groups, index_def};
+pub use changes::{capture, diff};
+pub use encoding::{jsonb, jsonb_model, jsonb_read, signature, snapshot_io, stored_values};
+pub(crate) use encoding::ser_util;
+pub use kinds::{catalog, ident, model, sections};
+pub use render::{ddl, docs, erd, redact};
 
 pub use build::build_snapshot;
 pub use model::Snapshot;

@@ -1,19 +1,16 @@
 //! pg_lens: an exact, fast, versioned picture of the database's own schema.
 //!
-//! This crate is the thin pgrx shell: catalog reading through SPI (`catalog_reader`,
-//! `spi_read`), the SQL functions (`functions`), and jsonb in and out (`jsonb_datum`).
+//! This crate is the thin pgrx shell: catalog reading (`catalog`, through SPI and direct
+//! scans; `spi_read`), the SQL functions (`functions`), and jsonb in and out (`jsonb_datum`).
 //! The logic lives in the `lens-core` crate, which knows nothing of PostgreSQL.
 
 mod capture;
-mod catalog_reader;
-mod catalog_scan;
+mod catalog;
 mod errors;
 mod functions;
 mod gucs;
 mod jsonb_datum;
-mod relation_sizes;
 mod spi_read;
-mod syscache;
 
 use pgrx::prelude::*;
 
@@ -24,7 +21,7 @@ pub extern "C-unwind" fn _PG_init() {
     keep_freed_memory_a_while();
     gucs::register();
     capture::register();
-    syscache::register();
+    catalog::syscache::register();
 }
 
 // The history tables, event triggers and baseline, after every function they call.

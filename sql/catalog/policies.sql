@@ -15,6 +15,6 @@ JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0
 -- capture replaces these two lines by `WHERE c.oid = ANY($2::oid[])` (by_relation in
--- src/catalog_reader.rs): keep them as they are.
+-- src/catalog/reader.rs): keep them as they are.
 WHERE c.relnamespace = ANY($1::oid[])
   AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))

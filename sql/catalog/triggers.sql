@@ -11,7 +11,7 @@ JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objsubid = 0
 -- capture replaces these two lines by `WHERE c.oid = ANY($2::oid[])` (by_relation in
--- src/catalog_reader.rs): keep them as they are.
+-- src/catalog/reader.rs): keep them as they are.
 WHERE c.relnamespace = ANY($1::oid[])
   AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
   AND NOT t.tgisinternal

@@ -3,7 +3,7 @@
 //! schemas, so calling it again and again stores nothing more.
 
 use super::store;
-use crate::catalog_reader::Scope;
+use crate::catalog::reader::Scope;
 use crate::jsonb_datum::EncodedJsonb;
 use pgrx::prelude::*;
 use std::collections::HashSet;

@@ -17,7 +17,7 @@ mod pending;
 pub mod statement_text;
 pub mod store;
 
-use crate::catalog_reader::{capture_schemas, read_catalog, Owners, Resolved, Scope};
+use crate::catalog::reader::{capture_schemas, read_catalog, Owners, Resolved, Scope};
 use crate::gucs;
 use crate::spi_read::{query, with_settings};
 use lens_core::capture::{assemble, changes, state_entries, StateEntry};

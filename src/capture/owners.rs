@@ -1,6 +1,6 @@
 //! Which groups of entries a DDL statement touched (see `lens_core::capture`).
 
-use crate::catalog_reader::Owners;
+use crate::catalog::reader::Owners;
 use crate::spi_read::{arg, query};
 use pgrx::prelude::*;
 

@@ -1,6 +1,6 @@
 //! `lens_checks`: schema lint (see `lens_core::checks`).
 
-use crate::catalog_reader::Scope;
+use crate::catalog::reader::Scope;
 use crate::functions::ddl::keywords;
 use crate::functions::snapshot::{name_list, take_snapshot};
 use crate::spi_read::query;

@@ -1,7 +1,7 @@
 //! `lens_ddl`: the CREATE statements of one table, from its snapshot and what only the
 //! server prints exactly (constraint definitions).
 
-use crate::catalog_reader::Scope;
+use crate::catalog::reader::Scope;
 use crate::functions::relations::relation_key;
 use crate::functions::snapshot::take_snapshot;
 use crate::jsonb_datum::RegClass;

@@ -1,6 +1,6 @@
 //! `lens_docs`: the documentation tree of a schema (see `lens_core::docs`).
 
-use crate::catalog_reader::Scope;
+use crate::catalog::reader::Scope;
 use crate::functions::ddl::{ddl_extras, keywords};
 use crate::functions::snapshot::{name_list, take_snapshot};
 use crate::jsonb_datum::JsonbValue;

@@ -1,7 +1,7 @@
 //! `lens_diff`, `lens_snapshot_at`, `lens_check_drift` and `lens_capture`: history and
 //! drift over snapshots.
 
-use crate::catalog_reader::Scope;
+use crate::catalog::reader::Scope;
 use crate::errors::bad_argument;
 use crate::functions::snapshot::{name_list, take_encoded_snapshot};
 use crate::jsonb_datum::{EncodedJsonb, JsonbBytes};

@@ -1,6 +1,6 @@
 //! `lens_risk`, `lens_risks` and `lens_erd`: the FK graph as risk scores and diagrams.
 
-use crate::catalog_reader::Scope;
+use crate::catalog::reader::Scope;
 use crate::errors::bad_argument;
 use crate::functions::snapshot::{name_list, take_snapshot};
 use crate::jsonb_datum::{EncodedJsonb, RegClass};

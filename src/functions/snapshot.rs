@@ -1,6 +1,6 @@
 //! `lens_snapshot` and `lens_signature`: the catalog as jsonb, and its fingerprint.
 
-use crate::catalog_reader::{lock_scope, read_catalog, Scope};
+use crate::catalog::reader::{lock_scope, read_catalog, Scope};
 use crate::errors::bad_argument;
 use crate::jsonb_datum::{EncodedJsonb, JsonbText};
 use lens_core::snapshot_io::{parse_snapshot, sign_and_encode};
@@ -22,7 +22,7 @@ pub fn name_list(arg: Option<Vec<Option<String>>>, what: &str) -> Option<Vec<Str
 
 /// Raises the error an unknown schema gets, as a snapshot of `names` would.
 pub fn check_schemas(names: &[String]) {
-    Spi::connect(|_| crate::catalog_reader::resolve_schema_names(names));
+    Spi::connect(|_| crate::catalog::reader::resolve_schema_names(names));
 }
 
 /// Reads the catalog for `scope` (SPI connected and released here).

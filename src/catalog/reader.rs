@@ -1,5 +1,5 @@
 //! Reads the catalog into `lens_core::catalog::RawCatalog`, set-based, never one query per
-//! table: the big catalogs by direct scans (`catalog_scan`), the small kinds and what only
+//! table: the big catalogs by direct scans (`scan`), the small kinds and what only
 //! the server can print by one query each (`sql/catalog/`).
 
 use crate::errors::{bad_argument, raise};
@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 macro_rules! catalog_sql {
     ($name:literal) => {
-        include_str!(concat!("../sql/catalog/", $name, ".sql"))
+        include_str!(concat!("../../sql/catalog/", $name, ".sql"))
     };
 }
 
@@ -146,24 +146,24 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     clock.lap("setup");
     // Capture probes the catalogs' indexes for its few relations instead of scanning them.
     let keyed: Option<Keyed> = scope.owners.as_ref().map(Keyed::find);
-    let comments = crate::catalog_scan::comments(keyed.as_ref().map(|k| k.relations.as_slice()));
+    let comments = crate::catalog::scan::comments(keyed.as_ref().map(|k| k.relations.as_slice()));
     let excluded: HashSet<u32> = extension_members.iter().map(|o| o.to_u32()).collect();
     let only: Option<HashSet<u32>> = rel_filter.as_ref().map(|r| r.iter().map(|o| o.to_u32()).collect());
     let classes =
-        crate::catalog_scan::classes(&raw.schemas, only.as_ref(), &excluded, &comments, keyed.as_ref().map(|k| k.classes.as_slice()));
+        crate::catalog::scan::classes(&raw.schemas, only.as_ref(), &excluded, &comments, keyed.as_ref().map(|k| k.classes.as_slice()));
     raw.relations = classes.relations;
     describe_relations(&mut raw.relations);
     clock.lap("relations (scan)");
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let relation_keys: Vec<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let keys = keyed.as_ref().map(|_| relation_keys.as_slice());
-    name_inherited_tables(&mut raw.relations, crate::catalog_scan::inheritance(&relation_oids, keys));
-    raw.columns = crate::catalog_scan::columns(&relation_oids, &comments, keys);
+    name_inherited_tables(&mut raw.relations, crate::catalog::scan::inheritance(&relation_oids, keys));
+    raw.columns = crate::catalog::scan::columns(&relation_oids, &comments, keys);
     clock.lap("columns (scan)");
     // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
     // FK with the table that holds it.
     let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
-    raw.constraints = crate::catalog_scan::constraints(&relation_oids, pointed_at, &comments, keys);
+    raw.constraints = crate::catalog::scan::constraints(&relation_oids, pointed_at, &comments, keys);
     name_constraint_tables(&mut raw, keyed.is_some());
     clock.lap("constraints (scan)");
     let toast_tables: HashSet<u32> =
@@ -182,7 +182,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     }
     clock.lap("indexes (scan)");
     if scope.exact_sizes {
-        crate::relation_sizes::read_exact_sizes(&mut raw.relations, &raw.indexes, &toast_indexes, &classes.storage);
+        crate::catalog::sizes::read_exact_sizes(&mut raw.relations, &raw.indexes, &toast_indexes, &classes.storage);
         clock.lap("exact sizes");
     }
     // The small kinds: one query each, read at once, timed at DEBUG1.
@@ -208,10 +208,10 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     clock.lap("sequences (scan)");
     if keyed.is_some() {
         // most of capture's tables have neither: an index probe says so without a query
-        if crate::catalog_scan::any_listed_trigger(&relation_keys) {
+        if crate::catalog::scan::any_listed_trigger(&relation_keys) {
             read!(triggers, "triggers", read_triggers, scope_args(), by_relation "t.tgrelid");
         }
-        if crate::catalog_scan::any_policy(&relation_keys) {
+        if crate::catalog::scan::any_policy(&relation_keys) {
             read!(policies, "policies", read_policies, scope_args(), by_relation "p.polrelid");
         }
     } else {
@@ -258,8 +258,8 @@ struct Keyed {
 impl Keyed {
     fn find(owners: &Owners) -> Keyed {
         let mut classes: Vec<u32> = owners.relations.clone();
-        classes.extend(crate::catalog_scan::index_oids(&owners.relations));
-        classes.extend(crate::catalog_scan::owned_relations(&owners.relations));
+        classes.extend(crate::catalog::scan::index_oids(&owners.relations));
+        classes.extend(crate::catalog::scan::owned_relations(&owners.relations));
         classes.extend(&owners.sequences);
         classes.sort_unstable();
         classes.dedup();
@@ -277,7 +277,7 @@ fn comment_constraints_and_indexes(raw: &mut RawCatalog) {
     if oids.is_empty() {
         return;
     }
-    let comments = crate::catalog_scan::comments(Some(&oids));
+    let comments = crate::catalog::scan::comments(Some(&oids));
     for c in &mut raw.constraints {
         if let Some(text) = comments.constraints.get(&c.oid) {
             c.comment = Some(text.clone());
@@ -488,19 +488,19 @@ fn describe_relations(relations: &mut [RawRelation]) {
 fn read_indexes_by_scan(
     relations: &HashSet<u32>,
     toast_tables: &HashSet<u32>,
-    classes: &HashMap<u32, crate::catalog_scan::IndexClass>,
-    comments: &crate::catalog_scan::Comments,
-    keys: crate::catalog_scan::Keys,
+    classes: &HashMap<u32, crate::catalog::scan::IndexClass>,
+    comments: &crate::catalog::scan::Comments,
+    keys: crate::catalog::scan::Keys,
 ) -> (Vec<RawIndex>, HashMap<u32, Vec<u32>>) {
     let methods: HashMap<u32, String> = if keys.is_some() {
         // capture's few indexes: their methods through the cache
         let used: HashSet<u32> = classes.values().map(|c| c.access_method).collect();
-        used.into_iter().filter_map(|am| crate::syscache::access_method_name(am).map(|n| (am, n))).collect()
+        used.into_iter().filter_map(|am| crate::catalog::syscache::access_method_name(am).map(|n| (am, n))).collect()
     } else {
         let rows = query("access_methods", "SELECT oid::int8, amname::text FROM pg_catalog.pg_am", &[]);
         (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect()
     };
-    let (mut indexes, toast_indexes) = crate::catalog_scan::indexes(relations, toast_tables, classes, &methods, comments, keys);
+    let (mut indexes, toast_indexes) = crate::catalog::scan::indexes(relations, toast_tables, classes, &methods, comments, keys);
     let others: Vec<pg_sys::Oid> =
         indexes.iter().filter(|i| i.method != "btree").map(|i| pg_sys::Oid::from(i.oid)).collect();
     if !others.is_empty() {
@@ -547,9 +547,9 @@ fn read_sequences_by_scan(
     list: &[(u32, String, String)],
     only: Option<&HashSet<u32>>,
     standalone: Option<&HashSet<u32>>,
-    comments: &crate::catalog_scan::Comments,
+    comments: &crate::catalog::scan::Comments,
 ) {
-    let found = crate::catalog_scan::sequences(list, only, standalone, comments);
+    let found = crate::catalog::scan::sequences(list, only, standalone, comments);
     let type_oids: Vec<pg_sys::Oid> =
         found.iter().map(|(_, t)| *t).collect::<HashSet<_>>().into_iter().map(pg_sys::Oid::from).collect();
     let mut names: HashMap<u32, String> = HashMap::new();
@@ -610,7 +610,7 @@ fn read_types(raw: &mut RawCatalog, from_cache: bool) {
     let pairs: HashSet<(u32, i32)> = raw.columns.iter().map(|c| (c.type_oid, c.typmod)).collect();
     if from_cache {
         for (t, m) in pairs {
-            let (formatted, collation) = crate::syscache::format_type(t, m);
+            let (formatted, collation) = crate::catalog::syscache::format_type(t, m);
             raw.types.insert((t, m), RawType { formatted, collation });
         }
     } else {
@@ -657,7 +657,7 @@ fn read_default_opclasses(raw: &mut RawCatalog, from_cache: bool) {
     }
     let pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
     raw.default_opclasses =
-        if from_cache { crate::syscache::default_opclasses(&pairs, query_default_opclasses) } else { query_default_opclasses(&pairs) };
+        if from_cache { crate::catalog::syscache::default_opclasses(&pairs, query_default_opclasses) } else { query_default_opclasses(&pairs) };
 }
 
 fn query_default_opclasses(pairs: &[(u32, u32)]) -> HashMap<(u32, u32), u32> {
@@ -722,7 +722,7 @@ fn deparse_expressions(raw: &mut RawCatalog, direct: bool) {
             let mut printed: HashMap<u32, String> = HashMap::new();
             if direct {
                 for r in &self.representatives {
-                    if let Some(text) = crate::syscache::print_expression(&r.node, r.relid) {
+                    if let Some(text) = crate::catalog::syscache::print_expression(&r.node, r.relid) {
                         printed.insert(r.oid, text);
                     }
                 }
@@ -795,7 +795,7 @@ fn resolve_fk_parent_columns(raw: &mut RawCatalog, from_cache: bool) {
             .iter()
             .map(|&a| match names.get(&(con.parent_relid, a)) {
                 Some(n) => Some(n.to_string()),
-                None if from_cache => crate::syscache::attribute_name(con.parent_relid, a),
+                None if from_cache => crate::catalog::syscache::attribute_name(con.parent_relid, a),
                 None => None,
             })
             .collect();
@@ -830,7 +830,7 @@ fn name_inherited_tables(relations: &mut [RawRelation], inheritance: Vec<(u32, u
     let known: HashMap<u32, (String, String)> = relations.iter().map(|r| (r.oid, (r.schema.clone(), r.name.clone()))).collect();
     let mut parents: HashMap<u32, Vec<(String, String)>> = HashMap::new();
     for (child, parent) in inheritance {
-        let name = known.get(&parent).cloned().or_else(|| crate::syscache::relation_name(parent));
+        let name = known.get(&parent).cloned().or_else(|| crate::catalog::syscache::relation_name(parent));
         if let Some(name) = name {
             parents.entry(child).or_default().push(name);
         }
@@ -865,7 +865,7 @@ fn name_constraint_tables(raw: &mut RawCatalog, from_cache: bool) {
     }
     let mut names = known;
     if from_cache {
-        names.extend(outside.drain().filter_map(|o| crate::syscache::relation_name(o).map(|n| (o, n))));
+        names.extend(outside.drain().filter_map(|o| crate::catalog::syscache::relation_name(o).map(|n| (o, n))));
     }
     if !outside.is_empty() {
         let oids: Vec<pg_sys::Oid> = outside.into_iter().map(pg_sys::Oid::from).collect();

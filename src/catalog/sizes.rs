@@ -11,7 +11,7 @@
 //! (md.c keeps every segment but the last full; one left behind by a truncation is empty and
 //! adds nothing).
 
-use crate::catalog_scan::Storage;
+use crate::catalog::scan::Storage;
 use crate::errors::raise;
 use lens_core::catalog::{Oid, RawIndex, RawRelation};
 use pgrx::prelude::*;

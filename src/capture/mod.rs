@@ -708,7 +708,7 @@ fn lens_take_baseline() {
         entries.iter_mut().for_each(|e| lens_core::stored_values::externalize(&mut e.entry, &mut values));
         store::store_values(&schema, &values);
         store::replace_all_entries(&schema, &entries);
-        let signature = crate::functions::history::store_keyframe(&schema, &schemas, &mut snapshot, "baseline", None);
+        let signature = store::store_keyframe(&schema, &schemas, &mut snapshot, "baseline", None);
         if signature != sum.signature() {
             crate::errors::internal("the baseline's signature is not the sum of its entries");
         }

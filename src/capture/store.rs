@@ -3,6 +3,7 @@
 //! and `lens_snapshots`. Statements read the committed state; only the commit tail
 //! (`flush`) writes it.
 
+use crate::jsonb_datum::EncodedJsonb;
 use crate::spi_read::{arg, execute, null_arg, Arg, Rows};
 use lens_core::capture::{section_name, Fingerprint, StateEntry};
 use lens_core::signature::HashSum;
@@ -492,4 +493,27 @@ pub fn insert_snapshot_at(
         ],
     );
     rows.req::<i64>(0, 1)
+}
+
+/// Signs `snapshot`, stores it in `lens_snapshots` with long values kept apart, and returns
+/// its signature. With `drift_id`, it is dated like that drift row.
+pub fn store_keyframe(schema: &str, schemas: &Option<Vec<String>>, snapshot: &mut lens_core::Snapshot, source: &str, drift_id: Option<i64>) -> String {
+    lens_core::signature::stamp(snapshot);
+    let mut value = match serde_json::to_value(&*snapshot) {
+        Ok(v) => v,
+        Err(e) => crate::errors::internal(format!("could not encode a keyframe: {e}")),
+    };
+    let mut values = HashMap::new();
+    lens_core::stored_values::externalize(&mut value, &mut values);
+    store_values(schema, &values);
+    let encoded = EncodedJsonb::from_value(&value);
+    let id = insert_snapshot(schema, schemas, &snapshot.meta.signature, &snapshot.meta.key_signature, &encoded, source, drift_id);
+    if let Some(drift_id) = drift_id {
+        execute(
+            "date_keyframe",
+            &format!("UPDATE {schema}.lens_snapshots SET captured_at = d.captured_at FROM {schema}.lens_drift d WHERE d.id = $2 AND lens_snapshots.id = $1"),
+            &[arg(id), arg(drift_id)],
+        );
+    }
+    snapshot.meta.signature.clone()
 }

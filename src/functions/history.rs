@@ -43,29 +43,6 @@ fn require_reader(schema: &str) {
     }
 }
 
-/// Signs `snapshot`, stores it in `lens_snapshots` with long values kept apart, and returns
-/// its signature. With `drift_id`, it is dated like that drift row.
-pub fn store_keyframe(schema: &str, schemas: &Option<Vec<String>>, snapshot: &mut lens_core::Snapshot, source: &str, drift_id: Option<i64>) -> String {
-    lens_core::signature::stamp(snapshot);
-    let mut value = match serde_json::to_value(&*snapshot) {
-        Ok(v) => v,
-        Err(e) => crate::errors::internal(format!("could not encode a keyframe: {e}")),
-    };
-    let mut values = HashMap::new();
-    lens_core::stored_values::externalize(&mut value, &mut values);
-    store::store_values(schema, &values);
-    let encoded = EncodedJsonb::from_value(&value);
-    let id = store::insert_snapshot(schema, schemas, &snapshot.meta.signature, &snapshot.meta.key_signature, &encoded, source, drift_id);
-    if let Some(drift_id) = drift_id {
-        execute(
-            "date_keyframe",
-            &format!("UPDATE {schema}.lens_snapshots SET captured_at = d.captured_at FROM {schema}.lens_drift d WHERE d.id = $2 AND lens_snapshots.id = $1"),
-            &[arg(id), arg(drift_id)],
-        );
-    }
-    snapshot.meta.signature.clone()
-}
-
 /// How a past state was rebuilt.
 struct Replayed {
     state: Value,
@@ -272,7 +249,7 @@ fn lens_keyframe(drift_id: default!(Option<i64>, "NULL")) -> i64 {
             crate::errors::bad_argument(format!("lens_drift has no row {at} to take a keyframe at"), "Pass the id of a lens_drift row, or NULL for the newest.");
         }
         let mut snapshot = finish(&schema, replay(&schema, Some(at)).state);
-        store_keyframe(&schema, &head.schemas, &mut snapshot, "keyframe", Some(at));
+        store::store_keyframe(&schema, &head.schemas, &mut snapshot, "keyframe", Some(at));
         let rows = execute("keyframe_id", &format!("SELECT max(id) FROM {schema}.lens_snapshots"), &[]);
         rows.req::<i64>(0, 1)
     })
@@ -408,7 +385,7 @@ fn record_verification(installed: &store::Installed, report: &Value) {
         let head = store::read_head(schema).unwrap_or_else(|| crate::errors::internal("lens_head has no row"));
         let latest = head.last_drift_id.unwrap_or(0);
         let mut snapshot = finish(schema, forward_replay(schema, latest).state);
-        store_keyframe(schema, &head.schemas, &mut snapshot, "keyframe", Some(latest));
+        store::store_keyframe(schema, &head.schemas, &mut snapshot, "keyframe", Some(latest));
     }
 }
 
@@ -441,7 +418,7 @@ fn lens_prune(before: pgrx::datum::TimestampWithTimeZone) -> EncodedJsonb {
                 None => {
                     let head = store::read_head(schema).unwrap_or_else(|| crate::errors::internal("lens_head has no row"));
                     let mut snapshot = finish(schema, replay(schema, Some(cut_id)).state);
-                    store_keyframe(schema, &head.schemas, &mut snapshot, "keyframe", Some(cut_id));
+                    store::store_keyframe(schema, &head.schemas, &mut snapshot, "keyframe", Some(cut_id));
                     execute("keyframe_id", &format!("SELECT max(id) FROM {schema}.lens_snapshots"), &[]).req::<i64>(0, 1)
                 }
             };

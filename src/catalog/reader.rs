@@ -144,8 +144,15 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let scope_args = || vec![arg(schema_oids.clone()), optional(&rel_filter), arg(extension_members.clone()), optional(&type_filter)];
 
     clock.lap("setup");
-    // Capture probes the catalogs' indexes for its few relations instead of scanning them.
-    let keyed: Option<Keyed> = scope.owners.as_ref().map(Keyed::find);
+    // Capture, and a snapshot limited to some tables, probe the catalogs' indexes for their
+    // few relations instead of scanning them (index scans under the same snapshot: exact).
+    // Capture alone also asks the catalog caches (`syscache`), which see the newest
+    // catalog rather than the call's snapshot; its objects are locked by its statement.
+    let limited_to_tables = table_filter
+        .as_ref()
+        .map(|tables| Owners { relations: tables.iter().map(|t| t.oid).collect(), ..Default::default() });
+    let keyed: Option<Keyed> = scope.owners.as_ref().or(limited_to_tables.as_ref()).map(Keyed::find);
+    let cached = scope.owners.is_some();
     let comments = crate::catalog::scan::comments(keyed.as_ref().map(|k| k.relations.as_slice()));
     let excluded: HashSet<u32> = extension_members.iter().map(|o| o.to_u32()).collect();
     let only: Option<HashSet<u32>> = rel_filter.as_ref().map(|r| r.iter().map(|o| o.to_u32()).collect());
@@ -163,8 +170,10 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
     // FK with the table that holds it.
     let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
-    raw.constraints = crate::catalog::scan::constraints(&relation_oids, pointed_at, &comments, keys);
-    name_constraint_tables(&mut raw, keyed.is_some());
+    // (the FKs pointing at a limited snapshot's tables have no index to probe by)
+    let constraint_keys = if pointed_at.is_some() { None } else { keys };
+    raw.constraints = crate::catalog::scan::constraints(&relation_oids, pointed_at, &comments, constraint_keys);
+    name_constraint_tables(&mut raw, cached);
     clock.lap("constraints (scan)");
     let toast_tables: HashSet<u32> =
         raw.relations.iter().filter_map(|r| classes.storage.get(&r.oid)).map(|s| s.toast).filter(|&t| t != 0).collect();
@@ -175,6 +184,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
         &classes.indexes,
         &comments,
         keyed.as_ref().map(|_| index_keys.as_slice()),
+        cached,
     );
     raw.indexes = indexes;
     if keyed.is_some() {
@@ -218,17 +228,17 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
         read!(triggers, "triggers", read_triggers, scope_args());
         read!(policies, "policies", read_policies, scope_args());
     }
-    read_types(&mut raw, keyed.is_some());
+    read_types(&mut raw, cached);
     clock.lap("types");
     // Capture finds them in the backend's cache, kept exact by the server's invalidations.
-    read_default_opclasses(&mut raw, keyed.is_some());
+    read_default_opclasses(&mut raw, cached);
     clock.lap("default opclasses");
     // predicates first: the index definitions the extension prints end with them
-    deparse_expressions(&mut raw, keyed.is_some());
+    deparse_expressions(&mut raw, cached);
     clock.lap("expressions");
     read_server_index_defs(&mut raw);
     clock.lap("index definitions");
-    resolve_fk_parent_columns(&mut raw, keyed.is_some());
+    resolve_fk_parent_columns(&mut raw, cached);
     clock.lap("FK parent columns");
     raw
 }
@@ -491,8 +501,9 @@ fn read_indexes_by_scan(
     classes: &HashMap<u32, crate::catalog::scan::IndexClass>,
     comments: &crate::catalog::scan::Comments,
     keys: crate::catalog::scan::Keys,
+    cached: bool,
 ) -> (Vec<RawIndex>, HashMap<u32, Vec<u32>>) {
-    let methods: HashMap<u32, String> = if keys.is_some() {
+    let methods: HashMap<u32, String> = if cached {
         // capture's few indexes: their methods through the cache
         let used: HashSet<u32> = classes.values().map(|c| c.access_method).collect();
         used.into_iter().filter_map(|am| crate::catalog::syscache::access_method_name(am).map(|n| (am, n))).collect()

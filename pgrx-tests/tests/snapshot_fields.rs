@@ -151,6 +151,25 @@ fn limited_to_some_tables() {
     assert_eq!(snap["meta"]["tables"], serde_json::json!(["shop.orders", "\"Audit.Log\".\"user\""]));
     assert!(snap["policies"].as_object().unwrap().contains_key("shop.orders:\"own orders\""));
     assert!(snap["constraints"]["pks"].as_object().unwrap().len() == 2);
+
+    // each table's snapshot (read by index probes) holds exactly what the full one (read by
+    // scans) says of that table, entry for entry
+    let full = json(&mut db, "lens_snapshot()");
+    let keys: Vec<String> = full["tables"].as_object().unwrap().keys().cloned().collect();
+    let belongs = |entry: &Value, table: &str| {
+        [&entry["tableKey"], &entry["childKey"], &entry["parentKey"], &entry["key"]].iter().any(|v| v.as_str() == Some(table))
+    };
+    for table in &keys {
+        let one = json(&mut db, &format!("lens_snapshot(tables => ARRAY['{}'])", table.replace('\'', "''")));
+        for path in ["tables", "columns", "indexes", "views", "triggers", "policies", "relationships", "pks", "uniques", "checks", "exclusions"] {
+            for (key, entry) in section(&one, path) {
+                assert_eq!(Some(entry), section(&full, path).get(key), "{table}: {path} {key}");
+            }
+            for key in section(&full, path).iter().filter(|(_, e)| belongs(e, table)).map(|(k, _)| k) {
+                assert!(section(&one, path).contains_key(key), "{table}: {path} {key} is missing");
+            }
+        }
+    }
 }
 
 #[test]

@@ -41,7 +41,13 @@ fn graph_snapshot() -> lens_core::Snapshot {
 #[search_path(pg_catalog, pg_temp)]
 fn lens_risk(tbl: RegClass) -> EncodedJsonb {
     let (key, _) = relation_key(tbl.0);
-    let snapshot = graph_snapshot();
+    // what a delete can reach: the table and what references it, at any depth; a snapshot
+    // of just those tables holds every FK into them (cost follows the question)
+    let reach: Vec<String> = Spi::connect(|_| {
+        let rows = query("fk_descendants", include_str!("../../sql/catalog/fk_descendants.sql"), &[arg(tbl.0)]);
+        (0..rows.len()).map(|r| rows.string(r, 1)).collect()
+    });
+    let snapshot = if reach.contains(&key) { take_snapshot(&Scope::tables(None, reach)) } else { lens_core::Snapshot::default() };
     if !snapshot.tables.contains_key(&key) {
         bad_argument(
             format!("{key} is not a table pg_lens sees"),

@@ -309,3 +309,29 @@ fn explain_refuses_what_nobody_deletes_from_through_it() {
     let e = json(&mut db, "lens_explain('simple', 'id', '1')");
     assert_eq!(e["sql"]["deleteInSafeOrder"][1], json!("DELETE FROM public.simple WHERE id = '1'::integer;"));
 }
+
+#[test]
+fn one_tables_risk_reads_only_what_a_delete_reaches_and_says_the_same() {
+    // lens_risk reads the table's FK descendants only; lens_risks reads the whole graph
+    for (db_name, fixture_name) in [("lens_risk_one_awkward", "awkward.sql"), ("lens_risk_one_relations", "relations.sql")] {
+        let mut db = fresh_db(db_name);
+        db.batch_execute(&fixture(fixture_name)).unwrap();
+        let rows = db
+            .query(
+                "SELECT table_key, jsonb_build_object('table', table_key, 'score', score, 'level', level, 'reasons', reasons,
+                        'factors', factors, 'blastRadius', blast_radius, 'blockers', blockers)::text FROM lens_risks()",
+                &[],
+            )
+            .unwrap();
+        assert!(rows.len() > 3, "{fixture_name}");
+        for row in rows {
+            let (key, whole): (String, String) = (row.get(0), row.get(1));
+            let one = json(&mut db, &format!("lens_risk('{}'::regclass)", key.replace('\'', "''")));
+            let whole: Value = serde_json::from_str(&whole).unwrap();
+            for field in ["table", "score", "level", "reasons", "factors", "blastRadius", "blockers"] {
+                assert!(!one[field].is_null(), "{fixture_name}: {key}: lens_risk has {field}");
+                assert_eq!(one[field], whole[field], "{fixture_name}: {key}: {field}");
+            }
+        }
+    }
+}

@@ -45,6 +45,8 @@ fn outputs_match_their_golden_files() {
         ("realistic.orders.ddl.sql", text(&mut db, "SELECT lens_ddl('shop.orders')")),
         ("realistic.erd.mmd", text(&mut db, "SELECT lens_erd()")),
         ("realistic.erd.dot", text(&mut db, "SELECT lens_erd(NULL, 'dot')")),
+        ("realistic.erd.focus_orders_1.mmd", text(&mut db, "SELECT lens_erd(NULL, 'mermaid', 'shop.orders', 1)")),
+        ("realistic.erd.focus_customers_2.dot", text(&mut db, "SELECT lens_erd(NULL, 'dot', 'shop.customers', 2)")),
         ("realistic.checks.txt", rows(&mut db, "SELECT rule, severity, object_key, message, remediation FROM lens_checks() ORDER BY 1, 3")),
         (
             "realistic.docs.txt",

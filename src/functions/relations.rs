@@ -125,10 +125,18 @@ fn lens_erd(
         bad_argument("depth must not be negative", "Pass 0 for the focus table alone, 1 for its neighbours, and so on.");
     }
     let schemas = name_list(schemas, "schemas");
-    let focus_key = focus.map(|f| relation_key(f.0));
-    // the focus's neighbours may live in other schemas: read them all then
-    let scope_schemas = if focus_key.is_some() { None } else { schemas };
-    let snapshot = take_snapshot(&Scope::schemas(scope_schemas));
+    let focus_key = focus.as_ref().map(|f| relation_key(f.0));
+    // a focus: its neighbours within `depth` FK hops, in whatever schema, read alone
+    let snapshot = match &focus {
+        Some(f) => {
+            let near: Vec<String> = Spi::connect(|_| {
+                let rows = query("fk_neighbourhood", include_str!("../../sql/catalog/fk_neighbourhood.sql"), &[arg(f.0), arg(depth)]);
+                (0..rows.len()).map(|r| rows.string(r, 1)).collect()
+            });
+            if near.is_empty() { lens_core::Snapshot::default() } else { take_snapshot(&Scope::tables(None, near)) }
+        }
+        None => take_snapshot(&Scope::schemas(schemas)),
+    };
     if let Some((key, _)) = &focus_key {
         if !snapshot.tables.contains_key(key) {
             bad_argument(format!("{key} is not a table pg_lens sees"), "Pass a table of a user schema as focus.");

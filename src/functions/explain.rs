@@ -99,8 +99,9 @@ struct ValueSql<'a> {
 }
 
 /// The FKs into `table` whose rows `sources` select (with the value as parameter, and as a
-/// literal), and below them what cascades.
-fn walk(table: u32, sources: (&str, &str), only_column: Option<&str>, value: &ValueSql, depth: usize, path: &mut Vec<u32>) -> Vec<Node> {
+/// literal), and below them what a delete removes, to `MAX_DEPTH` (a table met again deeper
+/// is walked again: its rows there are others).
+fn walk(table: u32, sources: (&str, &str), only_column: Option<&str>, value: &ValueSql, depth: usize) -> Vec<Node> {
     let mut nodes = Vec::new();
     for r in references(table) {
         if let Some(column) = only_column {
@@ -148,10 +149,8 @@ fn walk(table: u32, sources: (&str, &str), only_column: Option<&str>, value: &Va
         // must be deleted first (a SET NULL / SET DEFAULT only updates its rows)
         if node.removes_rows() && node.count.is_some_and(|n| n > 0) {
             if depth < MAX_DEPTH {
-                path.push(r.child_oid);
                 let sources = (node.rows_sql(), node.literal_rows_sql());
-                node.children = walk(r.child_oid, (&sources.0, &sources.1), None, value, depth + 1, path);
-                path.pop();
+                node.children = walk(r.child_oid, (&sources.0, &sources.1), None, value, depth + 1);
             } else {
                 node.truncated = true;
             }
@@ -166,7 +165,7 @@ impl Node {
     /// Whether deleting the value removes this node's rows: by the cascade, or by the plan
     /// first (the rows that would block it).
     fn removes_rows(&self) -> bool {
-        matches!(self.on_delete.as_str(), "CASCADE" | "RESTRICT" | "NO ACTION")
+        self.on_delete == "CASCADE" || self.blocks()
     }
 
     fn blocks(&self) -> bool {
@@ -214,8 +213,7 @@ fn examples(tree: &[Node], table_key: &str, column: &str, value: &ValueSql) -> V
     let mut flat = Vec::new();
     all_nodes(tree, &mut flat);
     let select: Vec<String> = tree.iter().map(|n| format!("{};", n.literal_rows_sql())).collect();
-    let unwalked: Vec<&Node> = flat.iter().copied().filter(|n| n.truncated || (n.removes_rows() && n.count.is_none())).collect();
-    if let Some(first) = unwalked.first() {
+    if let Some(first) = flat.iter().find(|n| n.truncated || (n.removes_rows() && n.count.is_none())) {
         let why = if first.truncated {
             format!("rows of {} reached through {} have more rows below them than {MAX_DEPTH} levels", first.table, first.fk)
         } else {
@@ -244,7 +242,7 @@ fn value_risk(tree: &[Node]) -> Value {
     all_nodes(tree, &mut flat);
     let referencing = tree.iter().filter(|n| n.count.unwrap_or(0) > 0).count() as i64;
     let cascading = flat.iter().filter(|n| n.on_delete == "CASCADE" && n.count.unwrap_or(0) > 0).count() as i64;
-    let blocking: i64 = flat.iter().filter(|n| matches!(n.on_delete.as_str(), "RESTRICT" | "NO ACTION")).map(|n| n.count.unwrap_or(0)).sum();
+    let blocking: i64 = flat.iter().filter(|n| n.blocks()).map(|n| n.count.unwrap_or(0)).sum();
     let affected: i64 = flat.iter().map(|n| n.count.unwrap_or(0)).sum();
     let deep = flat.iter().any(|n| n.depth > 1 && n.count.unwrap_or(0) > 0);
     let unknown = flat.iter().filter(|n| n.count.is_none()).count();
@@ -348,8 +346,7 @@ fn lens_explain(tbl: RegClass, col: NameArg, value: String) -> EncodedJsonb {
         let value_sql = ValueSql { param: format!("$1::{cast}"), literal: format!("{literal}::{cast}"), text: &value };
         let source = format!("SELECT * FROM {table_key} WHERE {quoted_column} = {}", value_sql.param);
         let literal_source = format!("SELECT * FROM {table_key} WHERE {quoted_column} = {}", value_sql.literal);
-        let mut path = vec![table];
-        let tree = walk(table, (&source, &literal_source), Some(&col.0), &value_sql, 1, &mut path);
+        let tree = walk(table, (&source, &literal_source), Some(&col.0), &value_sql, 1);
         json!({
             "table": table_key,
             "column": col.0,

@@ -8,14 +8,16 @@
 //!
 //! Shape: `{changed, from: {signature, capturedAt}, to: {...}, summary: {added, removed,
 //! renamed, changed}, <section>: {added: [{key, after}], removed: [{key, before}],
-//! renamed: [{from, to, exact, changes}], changed: [{key, changes}]}}`, with constraint
-//! sections nested as in the snapshot and empty lists and sections left out. `changes` maps
+//! renamed: [{from, to, exact, evidence, changes}], changed: [{key, changes}]}}`, with
+//! constraint sections nested as in the snapshot and empty lists and sections left out;
+//! `columns` also has `reordered` and `positions` (see `settle_positions`). `changes` maps
 //! a field to `{before, after}` (null when the field is absent).
 //!
 //! Renames: between two snapshots of one database (same `meta.databaseId`) an entry that
-//! kept its oid (a column: its table's oid and its position) under a new key is renamed,
-//! exactly. Otherwise a removed and an added entry of one section that are equal but for
-//! their names are reported renamed with `exact: false`: a probable match.
+//! kept its oid (a column: its table's oid and its attribute number) under a new key is
+//! renamed, exactly. Across databases only on strong evidence (`exact: false`, `evidence`
+//! says which): a table equal but for its name whose own entries all came back under its
+//! new key, what moved with it, and a table's column equal but for its name.
 
 use crate::jsonb_read::{find, key_order, members, Member, ReadError};
 use crate::sections::{section, section_mut, SECTIONS};
@@ -255,14 +257,16 @@ impl ColumnPlace {
 /// formatVersion 1 snapshots, whose positions counted dropped columns, without false moves.
 fn settle_positions(sides: &mut Sides, columns_of: &dyn Fn(&str) -> (Vec<ColumnPlace>, Vec<ColumnPlace>)) {
     let position = |c: &Value| c.get("position").cloned();
-    let tables: std::collections::BTreeSet<String> = sides
-        .changed
-        .iter()
-        .filter(|(_, old, new)| position(old) != position(new))
-        .filter_map(|(_, old, _)| old.get("tableKey").and_then(Value::as_str).map(str::to_string))
-        .collect();
-    for table in tables {
-        let (before, after) = columns_of(&table);
+    let mut moved: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for (key, old, new) in &sides.changed {
+        if let (Some(table), Some(was), Some(is)) = (old.get("tableKey").and_then(Value::as_str), position(old), position(new)) {
+            if was != is {
+                moved.entry(table.to_string()).or_default().insert(key.clone(), json!({"before": was, "after": is}));
+            }
+        }
+    }
+    for table in moved.keys() {
+        let (before, after) = columns_of(table);
         let order = |side: &[ColumnPlace], other: &[ColumnPlace]| -> Vec<String> {
             let mut common: Vec<&ColumnPlace> = side.iter().filter(|c| other.iter().any(|o| o.key == c.key)).collect();
             common.sort_by_key(|c| c.position);
@@ -271,14 +275,6 @@ fn settle_positions(sides: &mut Sides, columns_of: &dyn Fn(&str) -> (Vec<ColumnP
         let (was, is) = (order(&before, &after), order(&after, &before));
         if was != is {
             sides.reordered.push(json!({"table": table, "before": was, "after": is}));
-        }
-    }
-    let mut moved: std::collections::BTreeMap<String, Map<String, Value>> = std::collections::BTreeMap::new();
-    for (key, old, new) in &sides.changed {
-        if let (Some(table), Some(was), Some(is)) = (old.get("tableKey").and_then(Value::as_str), position(old), position(new)) {
-            if was != is {
-                moved.entry(table.to_string()).or_default().insert(key.clone(), json!({"before": was, "after": is}));
-            }
         }
     }
     sides.positions = moved.into_iter().map(|(table, columns)| json!({"table": table, "columns": columns})).collect();
@@ -336,10 +332,13 @@ impl Output {
         }
         let took_its_own = |old: &str, new: &str| -> bool {
             let renamed = [(old.to_string(), new.to_string())];
-            lost.iter().filter(|(_, _, v)| belongs_to(v, old)).all(|(path, key, v)| {
-                // a table renamed keeps its sequences, under their own names
-                v.get("ownedBy").is_none() && moved_key(key, &renamed).is_some_and(|k| gained.contains(&(*path, k)))
-            })
+            let own: Vec<&(&'static str, String, Value)> = lost.iter().filter(|(_, _, v)| belongs_to(v, old)).collect();
+            // a table without columns is too little to go on
+            own.iter().any(|(path, _, _)| *path == "columns")
+                && own.iter().all(|(path, key, v)| {
+                    // a table renamed keeps its sequences, under their own names
+                    v.get("ownedBy").is_none() && moved_key(key, &renamed).is_some_and(|k| gained.contains(&(*path, k)))
+                })
         };
         let mut moved_tables: Vec<(String, String)> = Vec::new();
         for (path, sides) in all {
@@ -465,7 +464,8 @@ struct Context<'a> {
     /// Tables renamed (old key, new key), for the entries that moved with them.
     moved_tables: &'a [(String, String)],
     table_kind_after: &'a dyn Fn(&str) -> Option<String>,
-    /// Whether everything of table `old` that is gone came back under table `new`.
+    /// Whether table `old` had columns and everything of it that is gone came back under
+    /// table `new`.
     took_its_own: &'a dyn Fn(&str, &str) -> bool,
 }
 
@@ -554,10 +554,7 @@ fn finish_section(cx: &Context, sides: Sides, counts: &mut Counts) -> (Map<Strin
                 _ => None,
             };
             let plausible = |old: &(String, Value), new: &(String, Value)| match path {
-                "tables" => {
-                    let has_columns = |v: &Value| !(cx.shape_after)(&new.0, v).ends_with("[]");
-                    has_columns(&new.1) && (cx.took_its_own)(&old.0, &new.0)
-                }
+                "tables" => (cx.took_its_own)(&old.0, &new.0),
                 _ => {
                     let table = new.1.get("tableKey").and_then(Value::as_str).unwrap_or("");
                     matches!((cx.table_kind_after)(table).as_deref(), Some("table" | "partitioned" | "foreign_table"))

@@ -164,7 +164,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let relation_oids: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let relation_keys: Vec<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let keys = keyed.as_ref().map(|_| relation_keys.as_slice());
-    name_inherited_tables(&mut raw.relations, crate::catalog::scan::inheritance(&relation_oids, keys));
+    name_inherited_tables(&mut raw.relations, crate::catalog::scan::inheritance(&relation_oids, keys), cached);
     raw.columns = crate::catalog::scan::columns(&relation_oids, &comments, keys);
     clock.lap("columns (scan)");
     // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
@@ -832,18 +832,34 @@ fn resolve_fk_parent_columns(raw: &mut RawCatalog, from_cache: bool) {
     }
 }
 
-/// Each table's parents by inheritance (partitions have theirs as `parent`), named from the
-/// relations read, else through the relation cache (a parent in another schema).
-fn name_inherited_tables(relations: &mut [RawRelation], inheritance: Vec<(u32, u32)>) {
+/// The (schema, name) of the relations read, and of `others` besides (a parent or an FK's
+/// other end in another schema): through the relation cache for capture (`from_cache`),
+/// else by one query under the call's snapshot.
+fn relation_names(relations: &[RawRelation], others: impl IntoIterator<Item = u32>, from_cache: bool) -> HashMap<u32, (String, String)> {
+    let mut names: HashMap<u32, (String, String)> = relations.iter().map(|r| (r.oid, (r.schema.clone(), r.name.clone()))).collect();
+    let outside: HashSet<u32> = others.into_iter().filter(|o| !names.contains_key(o)).collect();
+    if from_cache {
+        names.extend(outside.into_iter().filter_map(|o| crate::catalog::syscache::relation_name(o).map(|n| (o, n))));
+    } else if !outside.is_empty() {
+        let oids: Vec<pg_sys::Oid> = outside.into_iter().map(pg_sys::Oid::from).collect();
+        let rows = query("relation_names", catalog_sql!("relation_names"), &[arg(oids)]);
+        for r in 0..rows.len() {
+            names.insert(rows.oid(r, 1), (rows.string(r, 2), rows.string(r, 3)));
+        }
+    }
+    names
+}
+
+/// Each table's parents by inheritance (partitions have theirs as `parent`).
+fn name_inherited_tables(relations: &mut [RawRelation], inheritance: Vec<(u32, u32)>, from_cache: bool) {
     if inheritance.is_empty() {
         return;
     }
-    let known: HashMap<u32, (String, String)> = relations.iter().map(|r| (r.oid, (r.schema.clone(), r.name.clone()))).collect();
+    let names = relation_names(relations, inheritance.iter().map(|(_, parent)| *parent), from_cache);
     let mut parents: HashMap<u32, Vec<(String, String)>> = HashMap::new();
     for (child, parent) in inheritance {
-        let name = known.get(&parent).cloned().or_else(|| crate::catalog::syscache::relation_name(parent));
-        if let Some(name) = name {
-            parents.entry(child).or_default().push(name);
+        if let Some(name) = names.get(&parent) {
+            parents.entry(child).or_default().push(name.clone());
         }
     }
     for r in relations.iter_mut().filter(|r| !r.is_partition) {
@@ -857,34 +873,19 @@ fn name_inherited_tables(relations: &mut [RawRelation], inheritance: Vec<(u32, u
 /// read, else from the catalog), the child of an FK pointing into a limited snapshot, and the
 /// definitions of exclusion constraints (printed by the server).
 fn name_constraint_tables(raw: &mut RawCatalog, from_cache: bool) {
-    let known: HashMap<u32, (String, String)> =
-        raw.relations.iter().map(|r| (r.oid, (r.schema.clone(), r.name.clone()))).collect();
-    let mut outside: HashSet<u32> = HashSet::new();
+    let read: HashSet<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let mut inbound: Vec<pg_sys::Oid> = Vec::new();
     let mut exclusions: Vec<pg_sys::Oid> = Vec::new();
     for c in &raw.constraints {
-        if c.contype == "f" && !known.contains_key(&c.parent_relid) {
-            outside.insert(c.parent_relid);
-        }
-        if !known.contains_key(&c.relid) {
-            outside.insert(c.relid);
+        if !read.contains(&c.relid) {
             inbound.push(pg_sys::Oid::from(c.oid));
         }
         if c.contype == "x" {
             exclusions.push(pg_sys::Oid::from(c.oid));
         }
     }
-    let mut names = known;
-    if from_cache {
-        names.extend(outside.drain().filter_map(|o| crate::catalog::syscache::relation_name(o).map(|n| (o, n))));
-    }
-    if !outside.is_empty() {
-        let oids: Vec<pg_sys::Oid> = outside.into_iter().map(pg_sys::Oid::from).collect();
-        let rows = query("relation_names", catalog_sql!("relation_names"), &[arg(oids)]);
-        for r in 0..rows.len() {
-            names.insert(rows.oid(r, 1), (rows.string(r, 2), rows.string(r, 3)));
-        }
-    }
+    let ends = raw.constraints.iter().flat_map(|c| [Some(c.relid), (c.contype == "f").then_some(c.parent_relid)].into_iter().flatten());
+    let names = relation_names(&raw.relations, ends, from_cache);
     let mut child_cols: HashMap<u32, Vec<String>> = HashMap::new();
     if !inbound.is_empty() {
         let rows = query("fk_columns", catalog_sql!("fk_columns"), &[arg(inbound)]);

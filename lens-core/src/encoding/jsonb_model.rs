@@ -10,7 +10,6 @@
 use crate::jsonb::{JsonbError, Decimal};
 use crate::model::*;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use crate::jsonb::{
     jentry as entry, pad_to_int as pad, set_u32 as set, JB_FARRAY, JB_FOBJECT, JENTRY_ISBOOL_FALSE,
@@ -18,7 +17,7 @@ use crate::jsonb::{
     MAX_VARLENA, VARHDRSZ,
 };
 
-type R = Result<u32, JsonbError>;
+pub(crate) type R = Result<u32, JsonbError>;
 
 /// A value that writes itself at the end of the buffer and returns its JEntry (kind and
 /// length, padding included).
@@ -31,7 +30,7 @@ pub trait WriteJsonb {
 }
 
 /// Writes an object whose `members` come already in jsonb key order (length, then bytes).
-fn object<'a>(out: &mut Vec<u8>, members: &[(&'a str, &'a dyn WriteJsonb)]) -> R {
+pub(crate) fn object<'a>(out: &mut Vec<u8>, members: &[(&'a str, &'a dyn WriteJsonb)]) -> R {
     let start = out.len();
     pad(out);
     let n = members.len();
@@ -61,7 +60,7 @@ fn container(start: usize, end: usize) -> R {
 }
 
 /// jsonb's key order: shorter first, then bytewise.
-fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
@@ -134,11 +133,14 @@ impl<T: WriteJsonb> WriteJsonb for BTreeMap<String, T> {
 }
 
 /// Implements `WriteJsonb` for a model struct from its JSON field names; `optional` marks
-/// a field left out when absent, as the struct's `skip_serializing_if` does.
+/// a field left out when absent, as serde leaves it out. Called by `kinds::declare!`, so a
+/// kind's fields are listed once, in its declaration.
 macro_rules! write_jsonb_struct {
     ($ty:ty { $($name:literal => $field:ident $($skip:ident)?),* $(,)? }) => {
-        impl WriteJsonb for $ty {
-            fn write(&self, out: &mut Vec<u8>) -> R {
+        impl crate::encoding::jsonb_model::WriteJsonb for $ty {
+            fn write(&self, out: &mut Vec<u8>) -> crate::encoding::jsonb_model::R {
+                use crate::encoding::jsonb_model::{key_order, object, WriteJsonb};
+                use std::sync::OnceLock;
                 const NAMES: &[&str] = &[$($name),*];
                 static ORDER: OnceLock<Vec<usize>> = OnceLock::new();
                 let order = ORDER.get_or_init(|| {
@@ -146,8 +148,8 @@ macro_rules! write_jsonb_struct {
                     order.sort_by(|&a, &b| key_order(NAMES[a], NAMES[b]));
                     order
                 });
-                let fields: &[(&dyn WriteJsonb, bool)] = &[$((&self.$field, write_jsonb_struct!(@absent [$($skip)?] self.$field))),*];
-                let mut members: [(&str, &dyn WriteJsonb); 24] = [("", &false); 24];
+                let fields: &[(&dyn WriteJsonb, bool)] = &[$((&self.$field, crate::encoding::jsonb_model::write_jsonb_struct!(@absent [$($skip)?] self.$field))),*];
+                let mut members: [(&str, &dyn WriteJsonb); 32] = [("", &false); 32];
                 let mut n = 0;
                 for &i in order {
                     if !fields[i].1 {
@@ -160,88 +162,17 @@ macro_rules! write_jsonb_struct {
         }
     };
     (@absent [] $value:expr) => { false };
-    (@absent [optional] $value:expr) => { $value.absent() };
+    (@absent [optional] $value:expr) => { crate::kinds::declare::Absent::absent(&$value) };
 }
+pub(crate) use write_jsonb_struct;
 
-write_jsonb_struct!(Snapshot {
-    "meta" => meta, "tables" => tables, "columns" => columns, "constraints" => constraints,
-    "relationships" => relationships, "indexes" => indexes, "views" => views, "enums" => enums,
-    "domains" => domains, "sequences" => sequences, "triggers" => triggers, "policies" => policies,
-});
-write_jsonb_struct!(Meta {
-    "dbName" => db_name, "capturedAt" => captured_at, "schemas" => schemas, "serverVersion" => server_version optional,
-    "formatVersion" => format_version, "signature" => signature, "keySignature" => key_signature,
-    "sizes" => sizes, "tables" => tables optional, "databaseId" => database_id optional,
-});
-write_jsonb_struct!(Table { "oid" => oid optional,
-    "key" => key, "schema" => schema, "name" => name, "kind" => kind, "rowEstimate" => row_estimate,
-    "totalBytes" => total_bytes, "heapBytes" => heap_bytes, "indexBytes" => index_bytes, "toastBytes" => toast_bytes,
-    "persistence" => persistence, "rlsEnabled" => rls_enabled, "rlsForced" => rls_forced,
-    "partitionOf" => partition_of optional, "partitionBound" => partition_bound optional, "partitionKey" => partition_key optional,
-    "inherits" => inherits optional, "comment" => comment optional,
-});
-write_jsonb_struct!(Column {
-    "key" => key, "tableKey" => table_key, "schema" => schema, "table" => table, "name" => name,
-    "position" => position, "attnum" => attnum optional, "dataType" => data_type, "isNullable" => is_nullable, "default" => default optional,
-    "identity" => identity optional, "generated" => generated optional, "collation" => collation optional, "comment" => comment optional,
-});
-write_jsonb_struct!(Constraints { "pks" => pks, "uniques" => uniques, "checks" => checks, "exclusions" => exclusions });
-write_jsonb_struct!(KeyConstraint { "oid" => oid optional,
-    "key" => key, "tableKey" => table_key, "columns" => columns, "name" => name, "indexKey" => index_key,
-    "deferrable" => deferrable, "initiallyDeferred" => initially_deferred, "nullsNotDistinct" => nulls_not_distinct optional,
-    "comment" => comment optional,
-});
-write_jsonb_struct!(CheckConstraint { "oid" => oid optional,
-    "key" => key, "tableKey" => table_key, "name" => name, "expression" => expression, "columns" => columns,
-    "validated" => validated, "noInherit" => no_inherit optional, "comment" => comment optional,
-});
-write_jsonb_struct!(ExclusionConstraint { "oid" => oid optional,
-    "key" => key, "tableKey" => table_key, "name" => name, "definition" => definition, "indexKey" => index_key,
-    "deferrable" => deferrable, "initiallyDeferred" => initially_deferred, "comment" => comment optional,
-});
-write_jsonb_struct!(Relationship { "oid" => oid optional,
-    "key" => key, "name" => name, "constraintKey" => constraint_key, "childKey" => child_key, "childCols" => child_cols,
-    "parentKey" => parent_key, "parentCols" => parent_cols, "onUpdate" => on_update, "onDelete" => on_delete,
-    "deferrable" => deferrable, "initiallyDeferred" => initially_deferred, "matchType" => match_type,
-    "validated" => validated, "onDeleteSetCols" => on_delete_set_cols optional, "comment" => comment optional,
-});
-write_jsonb_struct!(Index { "oid" => oid optional,
-    "key" => key, "tableKey" => table_key, "schema" => schema, "table" => table, "name" => name, "method" => method,
-    "columns" => columns, "include" => include, "predicate" => predicate optional, "isUnique" => is_unique,
-    "isPrimary" => is_primary, "isExclusion" => is_exclusion, "isValid" => is_valid,
-    "nullsNotDistinct" => nulls_not_distinct optional, "constraintKey" => constraint_key optional, "definition" => definition,
-    "comment" => comment optional,
-});
-write_jsonb_struct!(View { "oid" => oid optional,
-    "key" => key, "schema" => schema, "name" => name, "kind" => kind, "definition" => definition, "comment" => comment optional,
-});
-write_jsonb_struct!(Enum { "oid" => oid optional, "key" => key, "schema" => schema, "name" => name, "values" => values, "comment" => comment optional });
-write_jsonb_struct!(Domain { "oid" => oid optional,
-    "key" => key, "schema" => schema, "name" => name, "dataType" => data_type, "notNull" => not_null,
-    "default" => default optional, "collation" => collation optional, "checks" => checks, "comment" => comment optional,
-});
-write_jsonb_struct!(Sequence { "oid" => oid optional,
-    "key" => key, "schema" => schema, "name" => name, "dataType" => data_type, "start" => start,
-    "increment" => increment, "min" => min, "max" => max, "cache" => cache, "cycle" => cycle,
-    "ownedBy" => owned_by optional, "identity" => identity optional, "comment" => comment optional,
-});
-write_jsonb_struct!(Trigger { "oid" => oid optional,
-    "key" => key, "tableKey" => table_key, "name" => name, "definition" => definition, "enabled" => enabled,
-    "comment" => comment optional,
-});
-write_jsonb_struct!(Policy { "oid" => oid optional,
-    "key" => key, "tableKey" => table_key, "name" => name, "command" => command, "permissive" => permissive,
-    "roles" => roles, "using" => using optional, "withCheck" => with_check optional, "comment" => comment optional,
-});
 
 /// The snapshot as a jsonb varlena (4-byte header included).
 pub fn snapshot_jsonb(snap: &Snapshot) -> Result<Vec<u8>, JsonbError> {
     // Reserve once: growing a buffer of tens of megabytes by doubling copies it again and
     // again into fresh pages. An ordinary schema takes about 260 bytes per object (a column
     // 180, an index 400); 384 leaves room without reserving far more than is written.
-    let objects = snap.tables.len() + snap.columns.len() + snap.indexes.len() + snap.relationships.len()
-        + snap.constraints.pks.len() + snap.constraints.uniques.len() + snap.constraints.checks.len()
-        + snap.sequences.len() + snap.views.len();
+    let objects = crate::sections::entry_count(snap);
     let mut out = Vec::with_capacity(64 * 1024 + objects * 384);
     out.extend_from_slice(&[0u8; VARHDRSZ]);
     WriteJsonb::write(snap, &mut out)?;

@@ -3,6 +3,7 @@
 //! server spells and quotes them (`ident`).
 
 pub mod catalog;
+pub mod declare;
 pub mod ident;
 pub mod model;
 pub mod sections;

@@ -5,7 +5,7 @@
 //! written as `null`: `snapshot->'x'->>'comment'` is NULL either way, and a 5,000-table
 //! snapshot stays megabytes smaller.
 
-use serde::{Deserialize, Serialize};
+use crate::kinds::declare::declare;
 use std::collections::BTreeMap;
 
 /// Bumped when a field changes meaning; readers accept every version up to their own.
@@ -13,430 +13,351 @@ pub const FORMAT_VERSION: i64 = 2;
 
 pub type Map<T> = BTreeMap<String, T>;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Snapshot {
-    pub meta: Meta,
-    #[serde(default)]
-    pub tables: Map<Table>,
-    #[serde(default)]
-    pub columns: Map<Column>,
-    #[serde(default)]
-    pub constraints: Constraints,
-    #[serde(default)]
-    pub relationships: Map<Relationship>,
-    #[serde(default)]
-    pub indexes: Map<Index>,
-    #[serde(default)]
-    pub views: Map<View>,
-    #[serde(default)]
-    pub enums: Map<Enum>,
-    #[serde(default)]
-    pub domains: Map<Domain>,
-    #[serde(default)]
-    pub sequences: Map<Sequence>,
-    #[serde(default)]
-    pub triggers: Map<Trigger>,
-    #[serde(default)]
-    pub policies: Map<Policy>,
-}
+declare! {
+    pub struct Snapshot {
+        "meta" meta: Meta,
+        #[serde(default)]
+        "tables" tables: Map<Table>,
+        #[serde(default)]
+        "columns" columns: Map<Column>,
+        #[serde(default)]
+        "constraints" constraints: Constraints,
+        #[serde(default)]
+        "relationships" relationships: Map<Relationship>,
+        #[serde(default)]
+        "indexes" indexes: Map<Index>,
+        #[serde(default)]
+        "views" views: Map<View>,
+        #[serde(default)]
+        "enums" enums: Map<Enum>,
+        #[serde(default)]
+        "domains" domains: Map<Domain>,
+        #[serde(default)]
+        "sequences" sequences: Map<Sequence>,
+        #[serde(default)]
+        "triggers" triggers: Map<Trigger>,
+        #[serde(default)]
+        "policies" policies: Map<Policy>,
+    }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Meta {
-    #[serde(default)]
-    pub db_name: String,
-    #[serde(default)]
-    pub captured_at: String,
-    #[serde(default)]
-    pub schemas: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_version: Option<String>,
-    #[serde(default)]
-    pub format_version: i64,
-    #[serde(default)]
-    pub signature: String,
-    #[serde(default)]
-    pub key_signature: String,
-    /// `estimated` (from `pg_class.relpages`) or `exact` (from the `pg_*_size` functions).
-    #[serde(default)]
-    pub sizes: String,
-    /// Identifies the database (kept in pg_lens's `lens_head`): two snapshots with the same
-    /// id come from one database, so their oids identify the same objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub database_id: Option<String>,
-    /// The table keys asked for, when the snapshot was limited to some tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tables: Option<Vec<String>>,
-}
+    pub struct Meta {
+        #[serde(default)]
+        "dbName" db_name: String,
+        #[serde(default)]
+        "capturedAt" captured_at: String,
+        #[serde(default)]
+        "schemas" schemas: Vec<String>,
+        "serverVersion" server_version: Option<String> [optional],
+        #[serde(default)]
+        "formatVersion" format_version: i64,
+        #[serde(default)]
+        "signature" signature: String,
+        #[serde(default)]
+        "keySignature" key_signature: String,
+        /// `estimated` (from `pg_class.relpages`) or `exact` (from the `pg_*_size` functions).
+        #[serde(default)]
+        "sizes" sizes: String,
+        /// Identifies the database (kept in pg_lens's `lens_head`): two snapshots with the same
+        /// id come from one database, so their oids identify the same objects.
+        "databaseId" database_id: Option<String> [optional],
+        /// The table keys asked for, when the snapshot was limited to some tables.
+        "tables" tables: Option<Vec<String>> [optional],
+    }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Table {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub schema: String,
-    pub name: String,
-    /// `table`, `partitioned`, `view`, `materialized_view` or `foreign_table`.
-    pub kind: String,
-    /// `pg_class.reltuples`: -1 when the table was never vacuumed or analyzed.
-    #[serde(default)]
-    pub row_estimate: i64,
-    #[serde(default)]
-    pub total_bytes: i64,
-    #[serde(default)]
-    pub heap_bytes: i64,
-    #[serde(default)]
-    pub index_bytes: i64,
-    #[serde(default)]
-    pub toast_bytes: i64,
-    /// `permanent` or `unlogged` (temporary tables are never captured).
-    #[serde(default = "permanent")]
-    pub persistence: String,
-    #[serde(default)]
-    pub rls_enabled: bool,
-    #[serde(default)]
-    pub rls_forced: bool,
-    /// Key of the partitioned table this one is a partition of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition_of: Option<String>,
-    /// `FOR VALUES ...` as `pg_get_expr(relpartbound)` prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition_bound: Option<String>,
-    /// `RANGE (col)` as `pg_get_partkeydef()` prints it, for partitioned tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition_key: Option<String>,
-    /// Keys of the tables this one inherits from (`INHERITS`, `ALTER TABLE ... INHERIT`), in
-    /// the order the server keeps them; partitions say `partitionOf` instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inherits: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    pub struct Table {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        /// `table`, `partitioned`, `view`, `materialized_view` or `foreign_table`.
+        "kind" kind: String,
+        /// `pg_class.reltuples`: -1 when the table was never vacuumed or analyzed.
+        #[serde(default)]
+        "rowEstimate" row_estimate: i64,
+        #[serde(default)]
+        "totalBytes" total_bytes: i64,
+        #[serde(default)]
+        "heapBytes" heap_bytes: i64,
+        #[serde(default)]
+        "indexBytes" index_bytes: i64,
+        #[serde(default)]
+        "toastBytes" toast_bytes: i64,
+        /// `permanent` or `unlogged` (temporary tables are never captured).
+        #[serde(default = "permanent")]
+        "persistence" persistence: String,
+        #[serde(default)]
+        "rlsEnabled" rls_enabled: bool,
+        #[serde(default)]
+        "rlsForced" rls_forced: bool,
+        /// Key of the partitioned table this one is a partition of.
+        "partitionOf" partition_of: Option<String> [optional],
+        /// `FOR VALUES ...` as `pg_get_expr(relpartbound)` prints it.
+        "partitionBound" partition_bound: Option<String> [optional],
+        /// `RANGE (col)` as `pg_get_partkeydef()` prints it, for partitioned tables.
+        "partitionKey" partition_key: Option<String> [optional],
+        /// Keys of the tables this one inherits from (`INHERITS`, `ALTER TABLE ... INHERIT`), in
+        /// the order the server keeps them; partitions say `partitionOf` instead.
+        "inherits" inherits: Option<Vec<String>> [optional],
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Column {
+        "key" key: String,
+        "tableKey" table_key: String,
+        "schema" schema: String,
+        "table" table: String,
+        "name" name: String,
+        /// The column's place among the table's columns, from 1, dropped columns not counted
+        /// (formatVersion 1: the attribute number, gaps included).
+        "position" position: i64,
+        /// `pg_attribute.attnum`: an identity (a renamed column keeps it), never part of the
+        /// signature.
+        "attnum" attnum: Option<i64> [optional],
+        /// `format_type(atttypid, atttypmod)` with only `pg_catalog` on the search path, so
+        /// user types are always schema-qualified.
+        "dataType" data_type: String,
+        "isNullable" is_nullable: bool,
+        "default" default: Option<String> [optional],
+        /// `always` or `by default`.
+        "identity" identity: Option<String> [optional],
+        /// The expression of a `GENERATED ALWAYS AS (...) STORED` column.
+        "generated" generated: Option<String> [optional],
+        /// Set only when it differs from the type's default collation, qualified and quoted.
+        "collation" collation: Option<String> [optional],
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Constraints {
+        #[serde(default)]
+        "pks" pks: Map<KeyConstraint>,
+        #[serde(default)]
+        "uniques" uniques: Map<KeyConstraint>,
+        #[serde(default)]
+        "checks" checks: Map<CheckConstraint>,
+        #[serde(default)]
+        "exclusions" exclusions: Map<ExclusionConstraint>,
+    }
+
+    /// A primary key or unique constraint.
+    pub struct KeyConstraint {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "tableKey" table_key: String,
+        "columns" columns: Vec<String>,
+        "name" name: String,
+        /// Key of the index that enforces it.
+        #[serde(default)]
+        "indexKey" index_key: String,
+        #[serde(default)]
+        "deferrable" deferrable: bool,
+        #[serde(default)]
+        "initiallyDeferred" initially_deferred: bool,
+        "nullsNotDistinct" nulls_not_distinct: bool [optional],
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct CheckConstraint {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "tableKey" table_key: String,
+        "name" name: String,
+        /// `pg_get_expr(conbin)`; the constraint is `CHECK (<expression>)`.
+        "expression" expression: String,
+        /// The columns the expression reads.
+        #[serde(default)]
+        "columns" columns: Vec<String>,
+        #[serde(default = "yes")]
+        "validated" validated: bool,
+        "noInherit" no_inherit: bool [optional],
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct ExclusionConstraint {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "tableKey" table_key: String,
+        "name" name: String,
+        /// `pg_get_constraintdef()`: `EXCLUDE USING gist (...) WHERE (...)`.
+        "definition" definition: String,
+        #[serde(default)]
+        "indexKey" index_key: String,
+        #[serde(default)]
+        "deferrable" deferrable: bool,
+        #[serde(default)]
+        "initiallyDeferred" initially_deferred: bool,
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Relationship {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        /// `child(cols) -> parent(cols)`, the seed's relKey.
+        "key" key: String,
+        "name" name: String,
+        /// `schema.table:name` of the FK constraint.
+        #[serde(default)]
+        "constraintKey" constraint_key: String,
+        "childKey" child_key: String,
+        "childCols" child_cols: Vec<String>,
+        "parentKey" parent_key: String,
+        "parentCols" parent_cols: Vec<String>,
+        "onUpdate" on_update: String,
+        "onDelete" on_delete: String,
+        "deferrable" deferrable: bool,
+        "initiallyDeferred" initially_deferred: bool,
+        /// `SIMPLE`, `FULL` or `PARTIAL`.
+        #[serde(default = "simple")]
+        "matchType" match_type: String,
+        #[serde(default = "yes")]
+        "validated" validated: bool,
+        /// `ON DELETE SET NULL (col)`: the columns an action sets, when not all of them.
+        "onDeleteSetCols" on_delete_set_cols: Option<Vec<String>> [optional],
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Index {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "tableKey" table_key: String,
+        "schema" schema: String,
+        "table" table: String,
+        "name" name: String,
+        "method" method: String,
+        /// One entry per key column as `pg_get_indexdef(oid, k, true)` prints it.
+        "columns" columns: Vec<String>,
+        /// INCLUDE columns, printed the same way.
+        #[serde(default)]
+        "include" include: Vec<String>,
+        "predicate" predicate: Option<String> [optional],
+        "isUnique" is_unique: bool,
+        "isPrimary" is_primary: bool,
+        #[serde(default)]
+        "isExclusion" is_exclusion: bool,
+        #[serde(default = "yes")]
+        "isValid" is_valid: bool,
+        "nullsNotDistinct" nulls_not_distinct: bool [optional],
+        /// The constraint this index enforces (`schema.table:name`), if any.
+        "constraintKey" constraint_key: Option<String> [optional],
+        /// `pg_get_indexdef(oid)`.
+        "definition" definition: String,
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct View {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        /// `view` or `materialized_view`.
+        "kind" kind: String,
+        /// `pg_get_viewdef(oid)`.
+        "definition" definition: String,
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Enum {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        "values" values: Vec<String>,
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Domain {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        "dataType" data_type: String,
+        "notNull" not_null: bool,
+        "default" default: Option<String> [optional],
+        "collation" collation: Option<String> [optional],
+        /// Constraint name to `pg_get_constraintdef()`.
+        #[serde(default)]
+        "checks" checks: BTreeMap<String, String>,
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Sequence {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        "dataType" data_type: String,
+        "start" start: i64,
+        "increment" increment: i64,
+        "min" min: i64,
+        "max" max: i64,
+        "cache" cache: i64,
+        "cycle" cycle: bool,
+        /// `schema.table.column` that owns it (serial or identity).
+        "ownedBy" owned_by: Option<String> [optional],
+        "identity" identity: bool [optional],
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Trigger {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        /// `schema.table.trigger`.
+        "key" key: String,
+        "tableKey" table_key: String,
+        "name" name: String,
+        /// `pg_get_triggerdef(oid)`.
+        "definition" definition: String,
+        /// `origin` (enabled), `disabled`, `replica` or `always`.
+        "enabled" enabled: String,
+        "comment" comment: Option<String> [optional],
+    }
+
+    pub struct Policy {
+        /// The object's oid in the database it was read from: an identity (renames are exact
+        /// between two snapshots of one database), never part of the signature.
+        "oid" oid: Option<i64> [optional],
+        /// `schema.table:policy`.
+        "key" key: String,
+        "tableKey" table_key: String,
+        "name" name: String,
+        /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+        "command" command: String,
+        "permissive" permissive: bool,
+        /// Role names; `public` when the policy applies to everyone.
+        "roles" roles: Vec<String>,
+        "using" using: Option<String> [optional],
+        "withCheck" with_check: Option<String> [optional],
+        "comment" comment: Option<String> [optional],
+    }
 }
 
 fn permanent() -> String {
     "permanent".into()
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Column {
-    pub key: String,
-    pub table_key: String,
-    pub schema: String,
-    pub table: String,
-    pub name: String,
-    /// The column's place among the table's columns, from 1, dropped columns not counted
-    /// (formatVersion 1: the attribute number, gaps included).
-    pub position: i64,
-    /// `pg_attribute.attnum`: an identity (a renamed column keeps it), never part of the
-    /// signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attnum: Option<i64>,
-    /// `format_type(atttypid, atttypmod)` with only `pg_catalog` on the search path, so
-    /// user types are always schema-qualified.
-    pub data_type: String,
-    pub is_nullable: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// `always` or `by default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<String>,
-    /// The expression of a `GENERATED ALWAYS AS (...) STORED` column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated: Option<String>,
-    /// Set only when it differs from the type's default collation, qualified and quoted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Constraints {
-    #[serde(default)]
-    pub pks: Map<KeyConstraint>,
-    #[serde(default)]
-    pub uniques: Map<KeyConstraint>,
-    #[serde(default)]
-    pub checks: Map<CheckConstraint>,
-    #[serde(default)]
-    pub exclusions: Map<ExclusionConstraint>,
-}
-
-/// A primary key or unique constraint.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyConstraint {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub table_key: String,
-    pub columns: Vec<String>,
-    pub name: String,
-    /// Key of the index that enforces it.
-    #[serde(default)]
-    pub index_key: String,
-    #[serde(default)]
-    pub deferrable: bool,
-    #[serde(default)]
-    pub initially_deferred: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub nulls_not_distinct: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckConstraint {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub table_key: String,
-    pub name: String,
-    /// `pg_get_expr(conbin)`; the constraint is `CHECK (<expression>)`.
-    pub expression: String,
-    /// The columns the expression reads.
-    #[serde(default)]
-    pub columns: Vec<String>,
-    #[serde(default = "yes")]
-    pub validated: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub no_inherit: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExclusionConstraint {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub table_key: String,
-    pub name: String,
-    /// `pg_get_constraintdef()`: `EXCLUDE USING gist (...) WHERE (...)`.
-    pub definition: String,
-    #[serde(default)]
-    pub index_key: String,
-    #[serde(default)]
-    pub deferrable: bool,
-    #[serde(default)]
-    pub initially_deferred: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
 fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Relationship {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    /// `child(cols) -> parent(cols)`, the seed's relKey.
-    pub key: String,
-    pub name: String,
-    /// `schema.table:name` of the FK constraint.
-    #[serde(default)]
-    pub constraint_key: String,
-    pub child_key: String,
-    pub child_cols: Vec<String>,
-    pub parent_key: String,
-    pub parent_cols: Vec<String>,
-    pub on_update: String,
-    pub on_delete: String,
-    pub deferrable: bool,
-    pub initially_deferred: bool,
-    /// `SIMPLE`, `FULL` or `PARTIAL`.
-    #[serde(default = "simple")]
-    pub match_type: String,
-    #[serde(default = "yes")]
-    pub validated: bool,
-    /// `ON DELETE SET NULL (col)`: the columns an action sets, when not all of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_delete_set_cols: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
 fn simple() -> String {
     "SIMPLE".into()
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Index {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub table_key: String,
-    pub schema: String,
-    pub table: String,
-    pub name: String,
-    pub method: String,
-    /// One entry per key column as `pg_get_indexdef(oid, k, true)` prints it.
-    pub columns: Vec<String>,
-    /// INCLUDE columns, printed the same way.
-    #[serde(default)]
-    pub include: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub predicate: Option<String>,
-    pub is_unique: bool,
-    pub is_primary: bool,
-    #[serde(default)]
-    pub is_exclusion: bool,
-    #[serde(default = "yes")]
-    pub is_valid: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub nulls_not_distinct: bool,
-    /// The constraint this index enforces (`schema.table:name`), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub constraint_key: Option<String>,
-    /// `pg_get_indexdef(oid)`.
-    pub definition: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct View {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub schema: String,
-    pub name: String,
-    /// `view` or `materialized_view`.
-    pub kind: String,
-    /// `pg_get_viewdef(oid)`.
-    pub definition: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Enum {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub schema: String,
-    pub name: String,
-    pub values: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Domain {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub schema: String,
-    pub name: String,
-    pub data_type: String,
-    pub not_null: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collation: Option<String>,
-    /// Constraint name to `pg_get_constraintdef()`.
-    #[serde(default)]
-    pub checks: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Sequence {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    pub key: String,
-    pub schema: String,
-    pub name: String,
-    pub data_type: String,
-    pub start: i64,
-    pub increment: i64,
-    pub min: i64,
-    pub max: i64,
-    pub cache: i64,
-    pub cycle: bool,
-    /// `schema.table.column` that owns it (serial or identity).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owned_by: Option<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub identity: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Trigger {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    /// `schema.table.trigger`.
-    pub key: String,
-    pub table_key: String,
-    pub name: String,
-    /// `pg_get_triggerdef(oid)`.
-    pub definition: String,
-    /// `origin` (enabled), `disabled`, `replica` or `always`.
-    pub enabled: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Policy {
-    /// The object's oid in the database it was read from: an identity (renames are exact
-    /// between two snapshots of one database), never part of the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oid: Option<i64>,
-    /// `schema.table:policy`.
-    pub key: String,
-    pub table_key: String,
-    pub name: String,
-    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
-    pub command: String,
-    pub permissive: bool,
-    /// Role names; `public` when the policy applies to everyone.
-    pub roles: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub using: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with_check: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
 }

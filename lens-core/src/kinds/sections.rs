@@ -6,41 +6,40 @@ use crate::model::Snapshot;
 use crate::signature::Entries;
 use serde_json::{Map, Value};
 
-/// Every entry section, as a path into the snapshot object (`constraints.pks` is
-/// `snapshot.constraints.pks`).
-pub const SECTIONS: &[&str] = &[
-    "tables",
-    "columns",
-    "constraints.pks",
-    "constraints.uniques",
-    "constraints.checks",
-    "constraints.exclusions",
-    "relationships",
-    "indexes",
-    "views",
-    "enums",
-    "domains",
-    "sequences",
-    "triggers",
-    "policies",
-];
+/// Declares the entry sections once: their paths into the snapshot object
+/// (`constraints.pks` is `snapshot.constraints.pks`) and the model field each one is.
+macro_rules! sections {
+    ($($path:literal => $($field:ident).+),* $(,)?) => {
+        /// Every entry section, as a path into the snapshot object.
+        pub const SECTIONS: &[&str] = &[$($path),*];
 
-/// Calls `f` with each section of a model snapshot, in `SECTIONS` order.
-pub fn for_each_section(snap: &Snapshot, f: &mut dyn FnMut(&'static str, &dyn Entries)) {
-    f("tables", &snap.tables);
-    f("columns", &snap.columns);
-    f("constraints.pks", &snap.constraints.pks);
-    f("constraints.uniques", &snap.constraints.uniques);
-    f("constraints.checks", &snap.constraints.checks);
-    f("constraints.exclusions", &snap.constraints.exclusions);
-    f("relationships", &snap.relationships);
-    f("indexes", &snap.indexes);
-    f("views", &snap.views);
-    f("enums", &snap.enums);
-    f("domains", &snap.domains);
-    f("sequences", &snap.sequences);
-    f("triggers", &snap.triggers);
-    f("policies", &snap.policies);
+        /// Calls `f` with each section of a model snapshot, in `SECTIONS` order.
+        pub fn for_each_section(snap: &Snapshot, f: &mut dyn FnMut(&'static str, &dyn Entries)) {
+            $( f($path, &snap.$($field).+); )*
+        }
+
+        /// How many entries a model snapshot holds.
+        pub fn entry_count(snap: &Snapshot) -> usize {
+            0 $( + snap.$($field).+.len() )*
+        }
+    };
+}
+
+sections! {
+    "tables" => tables,
+    "columns" => columns,
+    "constraints.pks" => constraints.pks,
+    "constraints.uniques" => constraints.uniques,
+    "constraints.checks" => constraints.checks,
+    "constraints.exclusions" => constraints.exclusions,
+    "relationships" => relationships,
+    "indexes" => indexes,
+    "views" => views,
+    "enums" => enums,
+    "domains" => domains,
+    "sequences" => sequences,
+    "triggers" => triggers,
+    "policies" => policies,
 }
 
 /// The section `path` of a snapshot as JSON, if present.

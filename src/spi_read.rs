@@ -75,6 +75,17 @@ column_types! {
     crate::jsonb_datum::JsonbValue => [JSONBOID],
     crate::jsonb_datum::JsonbBytes => [JSONBOID],
     crate::jsonb_datum::JsonbText => [JSONBOID],
+    DdlCommand => [PG_DDL_COMMANDOID],
+}
+
+/// A `pg_ddl_command` of `pg_event_trigger_ddl_commands()`: the server's collected command,
+/// valid while the event trigger runs.
+pub struct DdlCommand(pub *const pg_sys::CollectedCommand);
+
+impl FromDatum for DdlCommand {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        (!is_null).then(|| DdlCommand(datum.cast_mut_ptr::<pg_sys::CollectedCommand>() as *const _))
+    }
 }
 
 /// Runs `sql` (a file of `sql/catalog/`, named `name` in errors) with `args`.

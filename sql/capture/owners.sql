@@ -7,7 +7,9 @@
 -- in as the objects in it: schema_objects.sql.)
 -- $3: whether dependents can have changed (false for CREATE statements: nothing depends on
 -- a new object yet but its own parts).
--- Returns the owner's oid and kind: a pg_class relkind, or 't' for a type.
+-- Returns the owner's oid and kind: a pg_class relkind, 't' for a type, 'o' for an object
+-- that stands alone in another catalog (a function, a schema, an extension, default
+-- privileges).
 WITH RECURSIVE touched(classid, objid) AS (
     SELECT * FROM unnest($1::oid[], $2::oid[])
 ), objects(classid, objid) AS (
@@ -17,10 +19,14 @@ WITH RECURSIVE touched(classid, objid) AS (
     FROM pg_catalog.pg_depend d
     JOIN touched t ON d.refclassid = t.classid AND d.refobjid = t.objid
     WHERE $3 AND d.deptype NOT IN ('e', 'x', 'p')
-), owner_of(owner) AS (
+), owner_of(owner, kind) AS (
     -- one index probe per object, whatever plan the query keeps (joins against the small
     -- catalogs made generic plans scan pg_type and pg_rewrite for every statement)
     SELECT CASE o.classid
+        WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_namespace'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_extension'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_default_acl'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (
             SELECT COALESCE(i.indrelid, seq_owner.refobjid, CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') THEN c.oid END)
             FROM pg_catalog.pg_class c
@@ -42,16 +48,21 @@ WITH RECURSIVE touched(classid, objid) AS (
             SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = o.objid)
         WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN (
             SELECT ty.oid FROM pg_catalog.pg_type ty WHERE ty.oid = o.objid AND ty.typtype IN ('e', 'd'))
-    END
+    END,
+    CASE WHEN o.classid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_namespace'::pg_catalog.regclass,
+                            'pg_catalog.pg_extension'::pg_catalog.regclass, 'pg_catalog.pg_default_acl'::pg_catalog.regclass)
+         THEN 'o' END
     FROM objects o
-), with_children(owner) AS (
-    SELECT owner FROM owner_of WHERE owner IS NOT NULL
+), with_children(owner, kind) AS (
+    SELECT owner, kind FROM owner_of WHERE owner IS NOT NULL
     UNION
-    SELECT inh.inhrelid FROM with_children w JOIN pg_catalog.pg_inherits inh ON inh.inhparent = w.owner
+    SELECT inh.inhrelid, NULL FROM with_children w JOIN pg_catalog.pg_inherits inh ON inh.inhparent = w.owner
+    WHERE w.kind IS NULL
 )
-SELECT w.owner::int8 AS owner, COALESCE(c.relkind::text, 't') AS kind
+SELECT w.owner::int8 AS owner, COALESCE(w.kind, c.relkind::text, 't') AS kind
 FROM with_children w
-LEFT JOIN pg_catalog.pg_class c ON c.oid = w.owner
+LEFT JOIN pg_catalog.pg_class c ON w.kind IS NULL AND c.oid = w.owner
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.objid = w.owner AND e.deptype = 'e'
-                    AND e.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass))
+                    AND e.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass,
+                                      'pg_catalog.pg_proc'::pg_catalog.regclass))

@@ -14,7 +14,8 @@ SELECT n.nspname::text AS schema,
        ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c
              WHERE c.contypid = t.oid ORDER BY c.conname) AS check_defs,
        d.description AS comment,
-       t.oid::int8 AS oid
+       t.oid::int8 AS oid,
+       pg_catalog.pg_get_userbyid(t.typowner)::text AS owner
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype

@@ -5,7 +5,8 @@ SELECT n.nspname::text AS schema,
        ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e
              WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
        d.description AS comment,
-       t.oid::int8 AS oid
+       t.oid::int8 AS oid,
+       pg_catalog.pg_get_userbyid(t.typowner)::text AS owner
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_description d

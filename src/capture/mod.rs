@@ -309,8 +309,10 @@ fn capture_statement(tag: &str, dependents: bool) {
         let rows = query(
             "ddl_commands",
             "SELECT classid::int8, objid::int8, command_tag, COALESCE(object_identity, ''), \
-                    COALESCE(schema_name ~ '^pg_temp', false) OR in_extension, schema_name \
-             FROM pg_catalog.pg_event_trigger_ddl_commands() WHERE classid IS NOT NULL",
+                    COALESCE(schema_name ~ '^pg_temp', false) OR in_extension, schema_name, \
+                    CASE WHEN classid IS NULL THEN command END \
+             FROM pg_catalog.pg_event_trigger_ddl_commands() \
+             WHERE classid IS NOT NULL OR command_tag IN ('GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES')",
             &[],
         );
         let mut touched = Vec::new();
@@ -321,11 +323,18 @@ fn capture_statement(tag: &str, dependents: bool) {
                 continue;
             }
             tags.insert(rows.string(r, 3));
+            if let Some(command) = rows.get::<crate::spi_read::DdlCommand>(r, 7) {
+                // GRANT and ALTER DEFAULT PRIVILEGES name no object: their commands do
+                touched.extend(unsafe { owners::objects_of_command(command.0) });
+                schemas.insert(None);
+                continue;
+            }
             schemas.insert(rows.opt_string(r, 6));
             touched.push(Touched { classid: rows.oid(r, 1), objid: rows.oid(r, 2), identity: rows.string(r, 4) });
         }
         drop(rows);
-        if touched.is_empty() && dropped.is_empty() {
+        // (ALTER DEFAULT PRIVILEGES that emptied the last entry leaves nothing to touch)
+        if touched.is_empty() && dropped.is_empty() && !tags.contains("ALTER DEFAULT PRIVILEGES") {
             return;
         }
         clock.lap("capture: statement's objects");
@@ -531,7 +540,8 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
     // Only a statement that changes existing objects (ALTER, RENAME...) can change what
     // depends on them; what a CREATE makes has nothing depending on it yet.
     let creates_only = ddl.tags.iter().all(|t| t.starts_with("CREATE ") || t == "COMMENT");
-    let mut owners = owners::live_owners(&ddl.touched, ddl.dependents && !creates_only);
+    let schema_altered = ddl.tags.iter().any(|t| t == "ALTER SCHEMA");
+    let mut owners = owners::live_owners(&ddl.touched, ddl.dependents && !creates_only, schema_altered);
     let oids: Vec<u32> = ddl.touched.iter().chain(&ddl.dropped).map(|t| t.objid).collect();
     // Only a partitioned table can have lost a partition its catalog no longer lists.
     let partitioned: Vec<u32> =
@@ -547,19 +557,27 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
         (detached, stored)
     });
     owners.relations.extend(detached);
+    if ddl.tags.iter().any(|t| t == "ALTER DEFAULT PRIVILEGES") {
+        // an entry emptied by the statement is gone from the catalog: its stored group says so
+        owners.objects.extend(owners::default_privileges_entries());
+        owners.objects.extend(store::owners_in_section(schema, "defaultPrivileges"));
+        owners.objects.extend(pending::with(|tx| tx.overlay.owners_in("defaultPrivileges")));
+    }
     for (oid, section) in stored {
         match section.as_str() {
             "tables" => owners.relations.push(oid),
             "sequences" => owners.sequences.push(oid),
             "enums" | "domains" => owners.types.push(oid),
+            "functions" | "schemas" | "extensions" | "defaultPrivileges" => owners.objects.push(oid),
             _ => {
                 owners.relations.push(oid);
                 owners.sequences.push(oid);
                 owners.types.push(oid);
+                owners.objects.push(oid);
             }
         }
     }
-    for list in [&mut owners.relations, &mut owners.sequences, &mut owners.types] {
+    for list in [&mut owners.relations, &mut owners.sequences, &mut owners.types, &mut owners.objects] {
         list.sort_unstable();
         list.dedup();
     }
@@ -567,7 +585,8 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
 }
 
 fn owner_list(owners: &Owners) -> Vec<u32> {
-    let mut list: Vec<u32> = owners.relations.iter().chain(&owners.sequences).chain(&owners.types).copied().collect();
+    let mut list: Vec<u32> =
+        owners.relations.iter().chain(&owners.sequences).chain(&owners.types).chain(&owners.objects).copied().collect();
     list.sort_unstable();
     list.dedup();
     list
@@ -575,7 +594,7 @@ fn owner_list(owners: &Owners) -> Vec<u32> {
 
 /// The live entries of some groups (all of the captured schemas when `owners` is None).
 fn read_entries(schemas: &Option<Vec<String>>, owners: Option<Owners>) -> Vec<StateEntry> {
-    if owners.as_ref().is_some_and(|o| o.relations.is_empty() && o.sequences.is_empty() && o.types.is_empty()) {
+    if owners.as_ref().is_some_and(Owners::is_empty) {
         return Vec::new();
     }
     read_groups(schemas, owners).1

@@ -16,12 +16,13 @@ pub struct Touched {
 /// catalog; the groups of dropped objects come from the stored state (`store::owners_of`).
 const NAMESPACE_RELATION: u32 = 2615; // pg_namespace
 
-/// A touched schema stands for everything in it; the rest as it is.
-fn expand_schemas(touched: &[Touched]) -> Vec<Touched> {
+/// A schema that ALTER SCHEMA touched (`altered`) stands for everything in it, besides
+/// itself; the rest as it is. (GRANT, COMMENT and the like change the schema's own entry.)
+fn expand_schemas(touched: &[Touched], altered: bool) -> Vec<Touched> {
     let schemas: Vec<pg_sys::Oid> =
         touched.iter().filter(|t| t.classid == NAMESPACE_RELATION).map(|t| pg_sys::Oid::from(t.objid)).collect();
-    let mut out: Vec<Touched> = touched.iter().filter(|t| t.classid != NAMESPACE_RELATION).cloned().collect();
-    if schemas.is_empty() {
+    let mut out: Vec<Touched> = touched.to_vec();
+    if schemas.is_empty() || !altered {
         return out;
     }
     let rows = query("capture_schema_objects", include_str!("../../sql/capture/schema_objects.sql"), &[arg(schemas)]);
@@ -31,14 +32,14 @@ fn expand_schemas(touched: &[Touched]) -> Vec<Touched> {
     out
 }
 
-pub fn live_owners(touched: &[Touched], with_dependents: bool) -> Owners {
+pub fn live_owners(touched: &[Touched], with_dependents: bool, schema_altered: bool) -> Owners {
     if !with_dependents {
         if let Some(owners) = relation_owners(touched) {
             return owners;
         }
     }
     let mut owners = Owners::default();
-    let touched = expand_schemas(touched);
+    let touched = expand_schemas(touched, schema_altered);
     if touched.is_empty() {
         return owners;
     }
@@ -50,6 +51,7 @@ pub fn live_owners(touched: &[Touched], with_dependents: bool) -> Owners {
         match rows.string(r, 2).as_str() {
             "S" => owners.sequences.push(oid),
             "t" => owners.types.push(oid),
+            "o" => owners.objects.push(oid),
             _ => owners.relations.push(oid),
         }
     }
@@ -128,4 +130,48 @@ fn sequence_table(sequence: u32) -> Option<u32> {
         }
     }
     None
+}
+
+const PROC_RELATION: u32 = 1255; // pg_proc
+const TYPE_RELATION: u32 = 1247; // pg_type
+const CLASS_RELATION: u32 = 1259; // pg_class
+
+/// What ALTER DEFAULT PRIVILEGES may have changed: every default privileges entry there is
+/// (a handful), read under the statement's own changes.
+pub fn default_privileges_entries() -> Vec<u32> {
+    let rows = query("default_acl_entries", "SELECT oid::int8 FROM pg_catalog.pg_default_acl", &[]);
+    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
+}
+
+/// The objects a GRANT or REVOKE changed the privileges of: its collected command lists them
+/// by oid. (ALTER DEFAULT PRIVILEGES names none: `default_privileges_entries`.)
+///
+/// # Safety
+/// `command` is a collected command of the running event trigger.
+pub unsafe fn objects_of_command(command: *const pg_sys::CollectedCommand) -> Vec<Touched> {
+    use pg_sys::ObjectType::*;
+    unsafe {
+        match (*command).type_ {
+            pg_sys::CollectedCommandType::SCT_Grant => {
+                let grant = (*command).d.grant.istmt;
+                if grant.is_null() {
+                    return Vec::new();
+                }
+                let classid = match (*grant).objtype {
+                    OBJECT_TABLE | OBJECT_SEQUENCE | OBJECT_VIEW | OBJECT_MATVIEW | OBJECT_FOREIGN_TABLE => CLASS_RELATION,
+                    OBJECT_FUNCTION | OBJECT_PROCEDURE | OBJECT_ROUTINE => PROC_RELATION,
+                    OBJECT_TYPE | OBJECT_DOMAIN => TYPE_RELATION,
+                    OBJECT_SCHEMA => NAMESPACE_RELATION,
+                    // databases, tablespaces, languages, large objects, servers...: not in snapshots
+                    _ => return Vec::new(),
+                };
+                let objects = pgrx::PgList::<std::ffi::c_void>::from_pg((*grant).objects);
+                (0..objects.len())
+                    .filter_map(|i| objects.get_oid(i))
+                    .map(|oid| Touched { classid, objid: oid.to_u32(), identity: String::new() })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
 }

@@ -174,17 +174,28 @@ pub fn owners_of(schema: &str, list: &[u32]) -> Vec<(u32, String)> {
     if list.is_empty() {
         return Vec::new();
     }
+    let heads: Vec<String> = lens_core::sections::group_heads().map(str::to_string).collect();
     let rows = execute(
         "stored_owners",
         &format!(
             "SELECT DISTINCT s.owner::int8, \
                     COALESCE((SELECT min(o.section) FROM {schema}.lens_state o WHERE o.oid = s.owner \
-                              AND o.section IN ('tables', 'sequences', 'enums', 'domains')), '') \
+                              AND o.section = ANY($2)), '') \
              FROM {schema}.lens_state s WHERE s.oid = ANY($1)"
         ),
-        &[arg(oids(list))],
+        &[arg(oids(list)), arg(heads)],
     );
     (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect()
+}
+
+/// The groups that hold stored entries of `section`.
+pub fn owners_in_section(schema: &str, section: &str) -> Vec<u32> {
+    let rows = execute(
+        "stored_section_owners",
+        &format!("SELECT DISTINCT s.owner::int8 FROM {schema}.lens_state s WHERE s.section = $1"),
+        &[arg(section.to_string())],
+    );
+    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
 }
 
 /// The groups of tables stored as partitions of the tables `parents` (by their groups), or

@@ -39,12 +39,21 @@ impl Scope {
     }
 }
 
-/// The groups capture re-reads: relations, sequences nobody owns, types.
+/// The groups capture re-reads: relations, sequences nobody owns, types, and the objects
+/// that stand alone in other catalogs (functions, schemas, extensions, default privileges;
+/// oids do not repeat across them).
 #[derive(Default, Debug)]
 pub struct Owners {
     pub relations: Vec<u32>,
     pub sequences: Vec<u32>,
     pub types: Vec<u32>,
+    pub objects: Vec<u32>,
+}
+
+impl Owners {
+    pub fn is_empty(&self) -> bool {
+        self.relations.is_empty() && self.sequences.is_empty() && self.types.is_empty() && self.objects.is_empty()
+    }
 }
 
 /// A scope with its arguments checked: the schemas, and the tables it is limited to.
@@ -165,7 +174,8 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let relation_keys: Vec<u32> = raw.relations.iter().map(|r| r.oid).collect();
     let keys = keyed.as_ref().map(|_| relation_keys.as_slice());
     name_inherited_tables(&mut raw.relations, crate::catalog::scan::inheritance(&relation_oids, keys), cached);
-    raw.columns = crate::catalog::scan::columns(&relation_oids, &comments, keys);
+    let mut with_acl = classes.with_acl.clone();
+    raw.columns = crate::catalog::scan::columns(&relation_oids, &comments, keys, &mut with_acl);
     clock.lap("columns (scan)");
     // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
     // FK with the table that holds it.
@@ -214,7 +224,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
         read!(domains, "domains", read_domains, scope_args());
     }
     let standalone: Option<HashSet<u32>> = scope.owners.as_ref().map(|o| o.sequences.iter().copied().collect());
-    read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), standalone.as_ref(), &comments);
+    read_sequences_by_scan(&mut raw, &classes.sequences, only.as_ref(), standalone.as_ref(), &comments, &classes.roles);
     clock.lap("sequences (scan)");
     if keyed.is_some() {
         // most of capture's tables have neither: an index probe says so without a query
@@ -228,6 +238,13 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
         read!(triggers, "triggers", read_triggers, scope_args());
         read!(policies, "policies", read_policies, scope_args());
     }
+    // The kinds that stand alone: a snapshot limited to some tables holds none of them.
+    if table_filter.is_none() {
+        read_standalone(&mut raw, &schema_oids, scope.owners.as_ref().map(|o| o.objects.as_slice()));
+        clock.lap("functions, schemas, extensions, default privileges");
+    }
+    read_privileges(&mut raw, with_acl);
+    clock.lap("privileges");
     read_types(&mut raw, cached);
     clock.lap("types");
     // Capture finds them in the backend's cache, kept exact by the server's invalidations.
@@ -532,6 +549,7 @@ fn read_enums(rows: &Rows) -> Vec<RawEnum> {
             values: rows.strings(r, 3),
             comment: rows.opt_string(r, 4),
             oid: rows.oid(r, 5),
+            owner: rows.opt_string(r, 6),
         })
         .collect()
 }
@@ -549,6 +567,7 @@ fn read_domains(rows: &Rows) -> Vec<RawDomain> {
             check_defs: rows.strings(r, 8),
             comment: rows.opt_string(r, 9),
             oid: rows.oid(r, 10),
+            owner: rows.opt_string(r, 11),
         })
         .collect()
 }
@@ -559,6 +578,7 @@ fn read_sequences_by_scan(
     only: Option<&HashSet<u32>>,
     standalone: Option<&HashSet<u32>>,
     comments: &crate::catalog::scan::Comments,
+    roles: &HashMap<u32, Option<String>>,
 ) {
     let found = crate::catalog::scan::sequences(list, only, standalone, comments);
     let type_oids: Vec<pg_sys::Oid> =
@@ -578,6 +598,7 @@ fn read_sequences_by_scan(
         .into_iter()
         .map(|(mut seq, type_oid)| {
             seq.data_type = names.get(&type_oid).cloned().unwrap_or_default();
+            seq.role = roles.get(&seq.oid).cloned().flatten();
             seq
         })
         .collect();
@@ -621,8 +642,8 @@ fn read_types(raw: &mut RawCatalog, from_cache: bool) {
     let pairs: HashSet<(u32, i32)> = raw.columns.iter().map(|c| (c.type_oid, c.typmod)).collect();
     if from_cache {
         for (t, m) in pairs {
-            let (formatted, collation) = crate::catalog::syscache::format_type(t, m);
-            raw.types.insert((t, m), RawType { formatted, collation });
+            let (formatted, collation, storage) = crate::catalog::syscache::format_type(t, m);
+            raw.types.insert((t, m), RawType { formatted, collation, storage });
         }
     } else {
         let (type_oids, typmods): (Vec<pg_sys::Oid>, Vec<i32>) =
@@ -631,7 +652,7 @@ fn read_types(raw: &mut RawCatalog, from_cache: bool) {
         for r in 0..rows.len() {
             raw.types.insert(
                 (rows.oid(r, 1), rows.req(r, 2)),
-                RawType { formatted: rows.string(r, 3), collation: rows.oid(r, 4) },
+                RawType { formatted: rows.string(r, 3), collation: rows.oid(r, 4), storage: rows.string(r, 5) },
             );
         }
     }
@@ -917,5 +938,67 @@ fn name_constraint_tables(raw: &mut RawCatalog, from_cache: bool) {
         if c.contype == "x" {
             c.definition = definitions.remove(&c.oid);
         }
+    }
+}
+
+/// Entries a catalog query prints whole (`oid`, `entry jsonb`), read into their model type.
+fn read_printed<T: for<'de> lens_core::model::Deserialize<'de>>(name: &'static str, rows: &Rows) -> Vec<T> {
+    (0..rows.len())
+        .filter_map(|r| rows.get::<crate::jsonb_datum::JsonbValue>(r, 2))
+        .map(|entry| match serde_json::from_value(entry.0) {
+            Ok(entry) => entry,
+            Err(e) => crate::errors::internal(format!("{name}.sql printed an entry pg_lens cannot read: {e}")),
+        })
+        .collect()
+}
+
+/// Functions, schemas, extensions and default privileges: all of those of the schemas, or
+/// (`objects`, capture) those among the objects given.
+fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: Option<&[u32]>) {
+    if objects.is_some_and(|o| o.is_empty()) {
+        return;
+    }
+    let filter = || match objects {
+        Some(list) => arg(list.iter().map(|&o| pg_sys::Oid::from(o)).collect::<Vec<_>>()),
+        None => null_arg::<Vec<pg_sys::Oid>>(),
+    };
+    let args = || [arg(schema_oids.to_vec()), filter()];
+    raw.functions = read_printed("functions", &query("functions", catalog_sql!("functions"), &args()));
+    raw.schema_objects = read_printed("schema_objects", &query("schema_objects", catalog_sql!("schema_objects"), &args()));
+    raw.extensions = read_printed("extensions", &query("extensions", catalog_sql!("extensions"), &args()));
+    raw.default_privileges = read_printed("default_privileges", &query("default_privileges", catalog_sql!("default_privileges"), &args()));
+}
+
+/// The explicit privileges of everything read that can have them: the relations and
+/// sequences whose ACL (or a column's) is set, and every function, type, schema and default
+/// privileges entry. One query.
+fn read_privileges(raw: &mut RawCatalog, relations_with_acl: HashSet<u32>) {
+    const DEFAULT_ACL_CATALOG: u32 = 826; // pg_default_acl
+    let mut asked: Vec<(u32, u32)> = relations_with_acl.into_iter().map(|o| (CLASS_CATALOG, o)).collect();
+    asked.extend(raw.functions.iter().filter_map(|f| f.oid).map(|o| (PROC_CATALOG, o as u32)));
+    asked.extend(raw.enums.iter().map(|e| (TYPE_CATALOG, e.oid)));
+    asked.extend(raw.domains.iter().map(|d| (TYPE_CATALOG, d.oid)));
+    asked.extend(raw.schema_objects.iter().filter_map(|s| s.oid).map(|o| (NAMESPACE_CATALOG, o as u32)));
+    asked.extend(raw.default_privileges.iter().filter_map(|d| d.oid).map(|o| (DEFAULT_ACL_CATALOG, o as u32)));
+    if asked.is_empty() {
+        return;
+    }
+    let (classids, objids): (Vec<pg_sys::Oid>, Vec<pg_sys::Oid>) =
+        asked.into_iter().map(|(c, o)| (pg_sys::Oid::from(c), pg_sys::Oid::from(o))).unzip();
+    let rows = query("privileges", catalog_sql!("privileges"), &[arg(classids), arg(objids)]);
+    for r in 0..rows.len() {
+        let Some(map) = rows.get::<crate::jsonb_datum::JsonbValue>(r, 4) else { continue };
+        let privileges: lens_core::model::Privileges = match serde_json::from_value(map.0) {
+            Ok(p) => p,
+            Err(e) => crate::errors::internal(format!("privileges.sql printed privileges pg_lens cannot read: {e}")),
+        };
+        let (classid, objid, subid) = (rows.oid(r, 1), rows.oid(r, 2), rows.req::<i32>(r, 3));
+        if classid == DEFAULT_ACL_CATALOG {
+            if let Some(d) = raw.default_privileges.iter_mut().find(|d| d.oid == Some(objid as i64)) {
+                d.privileges = privileges;
+            }
+            continue;
+        }
+        raw.privileges.insert((classid, objid, subid), privileges);
     }
 }

@@ -178,6 +178,37 @@ fn text_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: i32) 
     }
 }
 
+/// A text[] column of the tuple (empty when NULL).
+fn texts_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: i32) -> Vec<String> {
+    unsafe {
+        // SAFETY: a valid tuple of the relation `tupdesc` describes; the array is detoasted.
+        let mut is_null = false;
+        let datum = pg_sys::heap_getattr(tuple, attnum, tupdesc, &mut is_null);
+        if is_null {
+            return Vec::new();
+        }
+        Vec::<Option<String>>::from_polymorphic_datum(datum, false, pg_sys::TEXTARRAYOID)
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+fn is_null_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: i32) -> bool {
+    unsafe { pg_sys::heap_attisnull(tuple, attnum, tupdesc) }
+}
+
+/// Role names by oid, each looked up once per read.
+#[derive(Default)]
+pub struct RoleNames(HashMap<Oid, Option<String>>);
+
+impl RoleNames {
+    pub fn name(&mut self, oid: Oid) -> Option<String> {
+        self.0.entry(oid).or_insert_with(|| crate::catalog::syscache::role_name(oid)).clone()
+    }
+}
+
 /// Comments of relations, their columns, and constraints.
 pub struct Comments {
     /// (relation oid, column number or 0) -> text
@@ -274,15 +305,26 @@ pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, 
 
 /// The columns of `relations`, with their stored default or generation expression (as a node
 /// tree, deparsed later by group) and their comments.
-pub fn columns(relations: &HashSet<Oid>, comments: &Comments, keys: Keys) -> Vec<RawColumn> {
+/// `with_acl` gets the relations that have a column with privileges of its own.
+pub fn columns(relations: &HashSet<Oid>, comments: &Comments, keys: Keys, with_acl: &mut HashSet<Oid>) -> Vec<RawColumn> {
     let mut columns = Vec::new();
-    scan(ATTRIBUTE_RELATION, ATTRIBUTE_RELID_INDEX, keys, |tuple, _| {
+    let mut numbers: Option<[i32; 3]> = None;
+    scan(ATTRIBUTE_RELATION, ATTRIBUTE_RELID_INDEX, keys, |tuple, tupdesc| {
         let a = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_attribute>(tuple) };
         let relid = a.attrelid.to_u32();
         if a.attnum <= 0 || a.attisdropped || !relations.contains(&relid) {
             return;
         }
+        let [attacl, attoptions, attstattarget] =
+            *numbers.get_or_insert_with(|| ["attacl", "attoptions", "attstattarget"].map(|n| attnum(tupdesc, n)));
+        if !is_null_attr(tuple, tupdesc, attacl) {
+            with_acl.insert(relid);
+        }
         columns.push(RawColumn {
+            storage: char_field(a.attstorage),
+            compression: char_field(a.attcompression),
+            statistics_target: int_attr(tuple, tupdesc, attstattarget),
+            options: if is_null_attr(tuple, tupdesc, attoptions) { Vec::new() } else { texts_attr(tuple, tupdesc, attoptions) },
             relid,
             attnum: a.attnum,
             name: name_of(&a.attname),
@@ -315,6 +357,26 @@ pub fn columns(relations: &HashSet<Oid>, comments: &Comments, keys: Keys) -> Vec
         }
     }
     columns
+}
+
+/// An integer column of any width (`attstattarget` is int4 up to PostgreSQL 16, a nullable
+/// int2 from 17), NULL as None.
+fn int_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: i32) -> Option<i64> {
+    unsafe {
+        // SAFETY: a valid tuple of the relation `tupdesc` describes; the column's type says how
+        // to read the datum.
+        let mut is_null = false;
+        let datum = pg_sys::heap_getattr(tuple, attnum, tupdesc, &mut is_null);
+        if is_null {
+            return None;
+        }
+        let type_oid = (*(*tupdesc).attrs.as_ptr().add(attnum as usize - 1)).atttypid;
+        match type_oid {
+            pg_sys::INT2OID => i16::from_datum(datum, false).map(i64::from),
+            pg_sys::INT4OID => i32::from_datum(datum, false).map(i64::from),
+            _ => None,
+        }
+    }
 }
 
 /// A `"char"` catalog field as the one-letter string SQL would give ('' for the zero byte).
@@ -407,6 +469,10 @@ pub struct Classes {
     pub relations: Vec<RawRelation>,
     /// Sequences of the schemas read: (oid, schema, name).
     pub sequences: Vec<(Oid, String, String)>,
+    /// The owning role of each relation and sequence read.
+    pub roles: HashMap<Oid, Option<String>>,
+    /// Relations and sequences whose ACL is set (default privileges or not: privileges.sql says).
+    pub with_acl: HashSet<Oid>,
     /// Where every relation with storage keeps its files, for exact sizes.
     pub storage: HashMap<Oid, Storage>,
     /// Index relations by oid.
@@ -444,6 +510,18 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     let mut sequences = Vec::new();
     let mut storage = HashMap::new();
     let mut reloptions: Option<i32> = None;
+    let mut relacl: Option<i32> = None;
+    let mut roles = HashMap::new();
+    let mut with_acl = HashSet::new();
+    let mut role_names = RoleNames::default();
+    let mut own = |c: &pg_sys::FormData_pg_class, tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc| {
+        let oid = c.oid.to_u32();
+        roles.insert(oid, role_names.name(c.relowner.to_u32()));
+        let relacl = *relacl.get_or_insert_with(|| attnum(tupdesc, "relacl"));
+        if !is_null_attr(tuple, tupdesc, relacl) {
+            with_acl.insert(oid);
+        }
+    };
     scan(CLASS_RELATION, CLASS_OID_INDEX, keys, |tuple, tupdesc| {
         let c = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_class>(tuple) };
         let oid = c.oid.to_u32();
@@ -481,6 +559,7 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
                 if let Some(schema) = schema_names.get(&c.relnamespace.to_u32()) {
                     if !excluded.contains(&oid) {
                         sequences.push((oid, schema.to_string(), name_of(&c.relname)));
+                        own(c, tuple, tupdesc);
                     }
                 }
             }
@@ -492,7 +571,13 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
                 if c.reltoastrelid.to_u32() != 0 {
                     toast_of.push((relations.len(), c.reltoastrelid.to_u32()));
                 }
+                own(c, tuple, tupdesc);
+                let reloptions = *reloptions.get_or_insert_with(|| attnum(tupdesc, "reloptions"));
                 relations.push(RawRelation {
+                    options: texts_attr(tuple, tupdesc, reloptions),
+                    tablespace: (c.reltablespace.to_u32() != 0).then(|| c.reltablespace.to_u32()).and_then(crate::catalog::syscache::tablespace_name),
+                    access_method: (c.relam.to_u32() != 0).then(|| c.relam.to_u32()).and_then(crate::catalog::syscache::access_method_name),
+                    replica_identity: char_field(c.relreplident),
                     oid,
                     schema: schema.to_string(),
                     name: name_of(&c.relname),
@@ -522,7 +607,10 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     for (n, toast) in toast_of {
         relations[n].toast_pages = pages.get(&toast).copied().unwrap_or(0);
     }
-    Classes { relations, sequences, storage, indexes }
+    for rel in &mut relations {
+        rel.owner = roles.get(&rel.oid).cloned().flatten();
+    }
+    Classes { relations, sequences, storage, indexes, roles, with_acl }
 }
 
 /// The column that owns a sequence (serial: dependency 'a'; identity: 'i'), looked up through
@@ -595,6 +683,7 @@ pub fn sequences(
                 owner: owner.map(|(relid, attnum, _)| (relid, attnum)),
                 identity: owner.is_some_and(|(_, _, identity)| identity),
                 comment: comments.relations.get(&(oid, 0)).cloned(),
+                role: None,
             },
             q.seqtypid.to_u32(),
         ));

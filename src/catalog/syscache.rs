@@ -43,19 +43,37 @@ pub fn relation_name(relid: u32) -> Option<(String, String)> {
     }
 }
 
+/// A role's name, None when the role is gone.
+pub fn role_name(oid: u32) -> Option<String> {
+    unsafe {
+        // SAFETY: returns a palloc'd copy, or NULL with noerr.
+        let name = pg_sys::GetUserNameFromId(pg_sys::Oid::from(oid), true);
+        if name.is_null() {
+            return None;
+        }
+        Some(CStr::from_ptr(name).to_string_lossy().into_owned())
+    }
+}
+
+/// A tablespace's name.
+pub fn tablespace_name(oid: u32) -> Option<String> {
+    unsafe { owned(pg_sys::get_tablespace_name(pg_sys::Oid::from(oid))) }
+}
+
 /// The name of an access method.
 pub fn access_method_name(oid: u32) -> Option<String> {
     unsafe { owned(pg_sys::get_am_name(pg_sys::Oid::from(oid))) }
 }
 
-/// What SQL's `format_type(type, typmod)` prints for a non-NULL typmod, and the type's
-/// default collation (0 for none): types.sql, without the query.
-pub fn format_type(type_oid: u32, typmod: i32) -> (String, u32) {
+/// What SQL's `format_type(type, typmod)` prints for a non-NULL typmod, the type's default
+/// collation (0 for none) and its storage: types.sql, without the query.
+pub fn format_type(type_oid: u32, typmod: i32) -> (String, u32, String) {
     unsafe {
         let oid = pg_sys::Oid::from(type_oid);
         let flags = (pg_sys::FORMAT_TYPE_TYPEMOD_GIVEN | pg_sys::FORMAT_TYPE_ALLOW_INVALID) as u16;
         let formatted = owned(pg_sys::format_type_extended(oid, typmod, flags)).unwrap_or_default();
-        (formatted, pg_sys::get_typcollation(oid).to_u32())
+        let storage = (pg_sys::get_typstorage(oid) as u8 as char).to_string();
+        (formatted, pg_sys::get_typcollation(oid).to_u32(), storage)
     }
 }
 

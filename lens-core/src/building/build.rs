@@ -132,6 +132,17 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
             partition_key: rel.partition_key.clone(),
             inherits: (!rel.inherits.is_empty()).then(|| rel.inherits.iter().map(|(s, n)| qualified(s, n, kw)).collect()),
             comment: rel.comment.clone(),
+            owner: rel.owner.clone(),
+            privileges: raw.privileges.get(&(CLASS_CATALOG, rel.oid, 0)).cloned(),
+            options: rel.options.clone(),
+            tablespace: rel.tablespace.clone(),
+            access_method: rel.access_method.clone().filter(|m| m != "heap"),
+            replica_identity: match rel.replica_identity.as_str() {
+                "n" => Some("nothing".to_string()),
+                "f" => Some("full".to_string()),
+                "i" => Some("index".to_string()),
+                _ => None,
+            },
         };
         if let Some(definition) = &rel.view_definition {
             views.push((
@@ -196,10 +207,28 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
             generated: if generated { col.default_expr.clone() } else { None },
             collation,
             comment: col.comment.clone(),
+            privileges: raw.privileges.get(&(CLASS_CATALOG, col.relid, col.attnum as i32)).cloned(),
+            storage: ty.filter(|t| !col.storage.is_empty() && t.storage != col.storage).map(|_| storage_name(&col.storage).to_string()),
+            compression: match col.compression.as_str() {
+                "p" => Some("pglz".to_string()),
+                "l" => Some("lz4".to_string()),
+                _ => None,
+            },
+            statistics_target: col.statistics_target.filter(|&t| t >= 0),
+            options: col.options.clone(),
         };
         columns.push((key, column));
     }
     snap.columns = sorted_map(columns);
+}
+
+fn storage_name(storage: &str) -> &'static str {
+    match storage {
+        "p" => "plain",
+        "m" => "main",
+        "e" => "external",
+        _ => "extended",
+    }
 }
 
 fn build_indexes(
@@ -458,7 +487,8 @@ fn build_other_objects(
         let key = qualified(&e.schema, &e.name, kw);
         snap.enums.insert(
             key.clone(),
-            Enum { oid: Some(e.oid as i64), key, schema: e.schema.clone(), name: e.name.clone(), values: e.values.clone(), comment: e.comment.clone() },
+            Enum { oid: Some(e.oid as i64), key, schema: e.schema.clone(), name: e.name.clone(), values: e.values.clone(), comment: e.comment.clone(),
+                   owner: e.owner.clone(), privileges: raw.privileges.get(&(TYPE_CATALOG, e.oid, 0)).cloned() },
         );
     }
     for d in &raw.domains {
@@ -476,6 +506,8 @@ fn build_other_objects(
                 collation: d.collation.clone(),
                 checks: d.check_names.iter().cloned().zip(d.check_defs.iter().cloned()).collect(),
                 comment: d.comment.clone(),
+                owner: d.owner.clone(),
+                privileges: raw.privileges.get(&(TYPE_CATALOG, d.oid, 0)).cloned(),
             },
         );
     }
@@ -503,9 +535,12 @@ fn build_other_objects(
                 owned_by,
                 identity: s.identity,
                 comment: s.comment.clone(),
+                owner: s.role.clone(),
+                privileges: raw.privileges.get(&(CLASS_CATALOG, s.oid, 0)).cloned(),
             },
         );
     }
+    build_standalone(raw, snap);
     for t in &raw.triggers {
         let Some(rel) = rels.get(&t.relid) else { continue };
         let key = index_key(&rel.key, &t.name, kw);
@@ -553,5 +588,24 @@ fn build_other_objects(
                 comment: p.comment.clone(),
             },
         );
+    }
+}
+
+/// The kinds their queries print whole: each entry as read, with its privileges.
+fn build_standalone(raw: &RawCatalog, snap: &mut Snapshot) {
+    let privileges = |catalog: Oid, oid: Option<i64>| oid.and_then(|o| raw.privileges.get(&(catalog, o as Oid, 0))).cloned();
+    for f in &raw.functions {
+        let entry = Function { privileges: privileges(PROC_CATALOG, f.oid), ..f.clone() };
+        snap.functions.insert(f.key.clone(), entry);
+    }
+    for s in &raw.schema_objects {
+        let entry = Schema { privileges: privileges(NAMESPACE_CATALOG, s.oid), ..s.clone() };
+        snap.schemas.insert(s.key.clone(), entry);
+    }
+    for e in &raw.extensions {
+        snap.extensions.insert(e.key.clone(), e.clone());
+    }
+    for d in &raw.default_privileges {
+        snap.default_privileges.insert(d.key.clone(), d.clone());
     }
 }

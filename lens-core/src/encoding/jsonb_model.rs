@@ -83,6 +83,17 @@ impl WriteJsonb for i64 {
     }
 }
 
+impl WriteJsonb for f64 {
+    fn write(&self, out: &mut Vec<u8>) -> R {
+        // as serde's writer does: NaN and infinities have no JSON form
+        let Some(number) = Decimal::from_f64(*self) else { return Ok(JENTRY_ISNULL) };
+        let before = out.len();
+        pad(out);
+        number.write_numeric(out);
+        Ok(JENTRY_ISNUMERIC | (out.len() - before) as u32)
+    }
+}
+
 impl WriteJsonb for bool {
     fn write(&self, _: &mut Vec<u8>) -> R {
         Ok(if *self { JENTRY_ISBOOL_TRUE } else { JENTRY_ISBOOL_FALSE })

@@ -4,6 +4,7 @@
 //! `crate::build` turns them into a `Snapshot`. Oids only link rows to each other here: none
 //! reaches the snapshot or its signature.
 
+use crate::model::{DefaultPrivileges, Extension, Function, Privileges, Schema};
 use std::collections::HashMap;
 
 pub type Oid = u32;
@@ -41,7 +42,21 @@ pub struct RawCatalog {
     pub sequences: Vec<RawSequence>,
     pub triggers: Vec<RawTrigger>,
     pub policies: Vec<RawPolicy>,
+    /// Explicit privileges by object: (catalog, object, column or 0), from
+    /// `sql/catalog/privileges.sql`, for objects whose ACL is not the default.
+    pub privileges: HashMap<(Oid, Oid, i32), Privileges>,
+    /// The kinds read straight into their model (their query prints each entry).
+    pub functions: Vec<Function>,
+    pub schema_objects: Vec<Schema>,
+    pub extensions: Vec<Extension>,
+    pub default_privileges: Vec<DefaultPrivileges>,
 }
+
+/// Catalog ids, for `RawCatalog::privileges`.
+pub const CLASS_CATALOG: Oid = 1259; // pg_class
+pub const PROC_CATALOG: Oid = 1255; // pg_proc
+pub const TYPE_CATALOG: Oid = 1247; // pg_type
+pub const NAMESPACE_CATALOG: Oid = 2615; // pg_namespace
 
 #[derive(Debug, Clone, Default)]
 pub struct RawSchema {
@@ -74,6 +89,15 @@ pub struct RawRelation {
     pub comment: Option<String>,
     /// `(total, heap, index)` bytes from the `pg_*_size` functions, when exact sizes were asked.
     pub exact_sizes: Option<(i64, i64, i64)>,
+    /// The owning role's name.
+    pub owner: Option<String>,
+    pub options: Vec<String>,
+    /// Set when not the database's default.
+    pub tablespace: Option<String>,
+    /// The table access method's name (`heap`), for relations that have one.
+    pub access_method: Option<String>,
+    /// `relreplident`: `d` default, `n` nothing, `f` full, `i` index.
+    pub replica_identity: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,12 +120,21 @@ pub struct RawColumn {
     pub attrdef_oid: Oid,
     pub default_node: Option<String>,
     pub comment: Option<String>,
+    /// `attstorage`: `p`, `m`, `e` or `x`.
+    pub storage: String,
+    /// `attcompression`: `p` pglz, `l` lz4, empty for the default.
+    pub compression: String,
+    /// `attstattarget`, -1 (or NULL on newer majors) for the default.
+    pub statistics_target: Option<i64>,
+    pub options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct RawType {
     pub formatted: String,
     pub collation: Oid,
+    /// `typstorage`: the storage a column of the type gets by default.
+    pub storage: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -182,6 +215,8 @@ pub struct RawEnum {
     pub name: String,
     pub values: Vec<String>,
     pub comment: Option<String>,
+    /// The owning role's name.
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -196,6 +231,8 @@ pub struct RawDomain {
     pub check_names: Vec<String>,
     pub check_defs: Vec<String>,
     pub comment: Option<String>,
+    /// The owning role's name.
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -213,6 +250,8 @@ pub struct RawSequence {
     pub owner: Option<(Oid, i16)>,
     pub identity: bool,
     pub comment: Option<String>,
+    /// The owning role's name (`owner` is the column that owns it).
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

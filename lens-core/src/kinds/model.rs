@@ -6,12 +6,17 @@
 //! snapshot stays megabytes smaller.
 
 use crate::kinds::declare::declare;
+pub use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Bumped when a field changes meaning; readers accept every version up to their own.
-pub const FORMAT_VERSION: i64 = 2;
+pub const FORMAT_VERSION: i64 = 3;
 
 pub type Map<T> = BTreeMap<String, T>;
+
+/// Grantee to privileges: role names (`public` for everyone) to privilege names, each
+/// `SELECT` or `SELECT WITH GRANT OPTION`, sorted.
+pub type Privileges = BTreeMap<String, Vec<String>>;
 
 declare! {
     pub struct Snapshot {
@@ -38,6 +43,15 @@ declare! {
         "triggers" triggers: Map<Trigger>,
         #[serde(default)]
         "policies" policies: Map<Policy>,
+        #[serde(default)]
+        "functions" functions: Map<Function>,
+        /// The schemas of the snapshot as objects (owner, privileges, comment).
+        #[serde(default)]
+        "schemas" schemas: Map<Schema>,
+        #[serde(default)]
+        "extensions" extensions: Map<Extension>,
+        #[serde(default)]
+        "defaultPrivileges" default_privileges: Map<DefaultPrivileges>,
     }
 
     pub struct Meta {
@@ -101,6 +115,19 @@ declare! {
         /// the order the server keeps them; partitions say `partitionOf` instead.
         "inherits" inherits: Option<Vec<String>> [optional],
         "comment" comment: Option<String> [optional],
+        /// The owning role's name.
+        "owner" owner: Option<String> [optional],
+        /// Grantee (a role name, `public` for everyone) to privileges (`SELECT`, `UPDATE WITH
+        /// GRANT OPTION`...), sorted; absent while the object has its default privileges.
+        "privileges" privileges: Option<Privileges> [optional],
+        /// `reloptions` as the server keeps them (`fillfactor=70`, `security_barrier=true`).
+        "options" options: Vec<String> [optional],
+        /// The tablespace, when not the database's default.
+        "tablespace" tablespace: Option<String> [optional],
+        /// The table access method, when not `heap`.
+        "accessMethod" access_method: Option<String> [optional],
+        /// `REPLICA IDENTITY`: `nothing`, `full` or `index`, when not the default.
+        "replicaIdentity" replica_identity: Option<String> [optional],
     }
 
     pub struct Column {
@@ -127,6 +154,16 @@ declare! {
         /// Set only when it differs from the type's default collation, qualified and quoted.
         "collation" collation: Option<String> [optional],
         "comment" comment: Option<String> [optional],
+        /// Column privileges (`GRANT SELECT (col)`), as a table's `privileges`.
+        "privileges" privileges: Option<Privileges> [optional],
+        /// `SET STORAGE`: `plain`, `main`, `external` or `extended`, when not the type's own.
+        "storage" storage: Option<String> [optional],
+        /// `SET COMPRESSION`: `pglz` or `lz4`, when set.
+        "compression" compression: Option<String> [optional],
+        /// `SET STATISTICS`, when set.
+        "statisticsTarget" statistics_target: Option<i64> [optional],
+        /// `attoptions` (`n_distinct=100`).
+        "options" options: Vec<String> [optional],
     }
 
     pub struct Constraints {
@@ -277,6 +314,10 @@ declare! {
         "name" name: String,
         "values" values: Vec<String>,
         "comment" comment: Option<String> [optional],
+        /// The owning role's name.
+        "owner" owner: Option<String> [optional],
+        /// As a table's `privileges`.
+        "privileges" privileges: Option<Privileges> [optional],
     }
 
     pub struct Domain {
@@ -294,6 +335,10 @@ declare! {
         #[serde(default)]
         "checks" checks: BTreeMap<String, String>,
         "comment" comment: Option<String> [optional],
+        /// The owning role's name.
+        "owner" owner: Option<String> [optional],
+        /// As a table's `privileges`.
+        "privileges" privileges: Option<Privileges> [optional],
     }
 
     pub struct Sequence {
@@ -314,6 +359,10 @@ declare! {
         "ownedBy" owned_by: Option<String> [optional],
         "identity" identity: bool [optional],
         "comment" comment: Option<String> [optional],
+        /// The owning role's name.
+        "owner" owner: Option<String> [optional],
+        /// As a table's `privileges`.
+        "privileges" privileges: Option<Privileges> [optional],
     }
 
     pub struct Trigger {
@@ -348,6 +397,90 @@ declare! {
         "withCheck" with_check: Option<String> [optional],
         "comment" comment: Option<String> [optional],
     }
+
+    /// A function, procedure or aggregate.
+    pub struct Function {
+        /// The object's oid in the database it was read from: an identity, never part of
+        /// the signature.
+        "oid" oid: Option<i64> [optional],
+        /// `schema.name(argument types)`: the name and the identity arguments as
+        /// `pg_get_function_identity_arguments()` prints them.
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        /// `function`, `procedure`, `aggregate` or `window`.
+        "kind" kind: String,
+        "language" language: String,
+        /// `pg_get_function_arguments()`: modes, names, types and defaults.
+        "arguments" arguments: String,
+        /// `pg_get_function_identity_arguments()`.
+        "identityArguments" identity_arguments: String,
+        /// `pg_get_function_result()`; absent for procedures.
+        "returns" returns: Option<String> [optional],
+        /// `immutable`, `stable` or `volatile`.
+        "volatility" volatility: String,
+        "strict" strict: bool [optional],
+        "securityDefiner" security_definer: bool [optional],
+        "leakproof" leakproof: bool [optional],
+        /// `safe`, `restricted` or `unsafe`.
+        "parallel" parallel: String,
+        "cost" cost: f64,
+        /// Estimated rows of a set-returning function (0 otherwise).
+        "rows" rows: f64,
+        /// `SET` options (`search_path=pg_catalog, public`), as `proconfig` keeps them.
+        "config" config: Vec<String> [optional],
+        /// `pg_get_functiondef()`; for an aggregate, its `CREATE AGGREGATE`.
+        "definition" definition: String,
+        "comment" comment: Option<String> [optional],
+        /// The owning role's name.
+        "owner" owner: Option<String> [optional],
+        /// As a table's `privileges`.
+        "privileges" privileges: Option<Privileges> [optional],
+    }
+
+    /// A schema as an object.
+    pub struct Schema {
+        "oid" oid: Option<i64> [optional],
+        /// The schema's name as `quote_ident()` prints it.
+        "key" key: String,
+        "name" name: String,
+        "comment" comment: Option<String> [optional],
+        /// The owning role's name.
+        "owner" owner: Option<String> [optional],
+        /// As a table's `privileges`.
+        "privileges" privileges: Option<Privileges> [optional],
+    }
+
+    /// An extension installed into one of the snapshot's schemas.
+    pub struct Extension {
+        "oid" oid: Option<i64> [optional],
+        /// The extension's name.
+        "key" key: String,
+        "name" name: String,
+        "version" version: String,
+        /// The schema its objects are in.
+        "schema" schema: String,
+        /// Whether it can be moved to another schema (`ALTER EXTENSION ... SET SCHEMA`).
+        "relocatable" relocatable: bool [optional],
+        "owner" owner: Option<String> [optional],
+    }
+
+    /// `ALTER DEFAULT PRIVILEGES`: what objects a role creates get granted.
+    pub struct DefaultPrivileges {
+        "oid" oid: Option<i64> [optional],
+        /// `role ON TABLES`, or `role IN SCHEMA schema ON TABLES`, names quoted.
+        "key" key: String,
+        /// The role whose new objects it applies to.
+        "role" role: String,
+        /// The schema it is limited to, if any.
+        "schema" schema: Option<String> [optional],
+        /// `tables`, `sequences`, `functions`, `types` or `schemas`.
+        "objects" objects: String,
+        /// The privileges new objects get, as a table's `privileges`.
+        #[serde(default)]
+        "privileges" privileges: Privileges,
+    }
+
 }
 
 fn permanent() -> String {

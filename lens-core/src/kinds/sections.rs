@@ -9,9 +9,17 @@ use serde_json::{Map, Value};
 /// Declares the entry sections once: their paths into the snapshot object
 /// (`constraints.pks` is `snapshot.constraints.pks`) and the model field each one is.
 macro_rules! sections {
-    ($($path:literal => $($field:ident).+),* $(,)?) => {
+    ($($path:literal => $($field:ident).+ in $group:ident),* $(,)?) => {
         /// Every entry section, as a path into the snapshot object.
         pub const SECTIONS: &[&str] = &[$($path),*];
+
+        /// The group (see `crate::capture`) an entry of `section` is stored and re-read with.
+        pub fn group_of(section: &str) -> Group {
+            match section {
+                $($path => Group::$group,)*
+                _ => Group::Table,
+            }
+        }
 
         /// Calls `f` with each section of a model snapshot, in `SECTIONS` order.
         pub fn for_each_section(snap: &Snapshot, f: &mut dyn FnMut(&'static str, &dyn Entries)) {
@@ -25,21 +33,46 @@ macro_rules! sections {
     };
 }
 
+/// The sections whose entry is its group's own (its oid is the group's): a table, a
+/// sequence, an object that stands alone. What a stored group is, is told by that entry.
+pub fn group_heads() -> impl Iterator<Item = &'static str> {
+    SECTIONS.iter().copied().filter(|s| *s == "tables" || matches!(group_of(s), Group::Sequence | Group::Own))
+}
+
+/// Which group an entry belongs to, for capture: everything about a table lives with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// The table itself (and its view body): its own oid.
+    Table,
+    /// A part of a table: the table its `tableKey` names.
+    TablePart,
+    /// An FK: the table that holds it (`childKey`).
+    Child,
+    /// A sequence: the table that owns it, else itself.
+    Sequence,
+    /// An object that stands alone (a type, a function, a schema...): its own oid.
+    Own,
+}
+
 sections! {
-    "tables" => tables,
-    "columns" => columns,
-    "constraints.pks" => constraints.pks,
-    "constraints.uniques" => constraints.uniques,
-    "constraints.checks" => constraints.checks,
-    "constraints.exclusions" => constraints.exclusions,
-    "relationships" => relationships,
-    "indexes" => indexes,
-    "views" => views,
-    "enums" => enums,
-    "domains" => domains,
-    "sequences" => sequences,
-    "triggers" => triggers,
-    "policies" => policies,
+    "tables" => tables in Table,
+    "columns" => columns in TablePart,
+    "constraints.pks" => constraints.pks in TablePart,
+    "constraints.uniques" => constraints.uniques in TablePart,
+    "constraints.checks" => constraints.checks in TablePart,
+    "constraints.exclusions" => constraints.exclusions in TablePart,
+    "relationships" => relationships in Child,
+    "indexes" => indexes in TablePart,
+    "views" => views in Table,
+    "enums" => enums in Own,
+    "domains" => domains in Own,
+    "sequences" => sequences in Sequence,
+    "triggers" => triggers in TablePart,
+    "policies" => policies in TablePart,
+    "functions" => functions in Own,
+    "schemas" => schemas in Own,
+    "extensions" => extensions in Own,
+    "defaultPrivileges" => default_privileges in Own,
 }
 
 /// The section `path` of a snapshot as JSON, if present.

@@ -13,7 +13,7 @@ pub use changes::{changes, rebase, Change, Fingerprint, Rebased};
 pub use overlay::Overlay;
 
 use crate::model::Snapshot;
-use crate::sections::{for_each_section, section_mut};
+use crate::sections::{for_each_section, group_of, section_mut, Group};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,12 +43,12 @@ pub fn state_entries(snap: &Snapshot, sequence_owner: &dyn Fn(u32) -> Option<u32
         entries.for_each_entry(&mut |key, entry| {
             let value = entry.to_json();
             let oid = value.get("oid").and_then(Value::as_i64).map(|o| o as u32);
-            let owner = match section {
-                "tables" | "views" => table_oid(key),
-                "relationships" => value.get("childKey").and_then(Value::as_str).and_then(table_oid),
-                "sequences" => oid.map(|o| sequence_owner(o).unwrap_or(o)),
-                "enums" | "domains" => oid,
-                _ => value.get("tableKey").and_then(Value::as_str).and_then(table_oid),
+            let owner = match group_of(section) {
+                Group::Table => table_oid(key),
+                Group::Child => value.get("childKey").and_then(Value::as_str).and_then(table_oid),
+                Group::Sequence => oid.map(|o| sequence_owner(o).unwrap_or(o)),
+                Group::Own => oid,
+                Group::TablePart => value.get("tableKey").and_then(Value::as_str).and_then(table_oid),
             };
             // An entry whose table is outside the snapshot (cannot happen for a snapshot of
             // whole groups) has no group to live in.

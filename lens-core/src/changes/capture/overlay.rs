@@ -6,7 +6,6 @@ use super::StateEntry;
 use std::collections::{BTreeSet, HashMap};
 
 /// The sections whose entry stands for its whole group.
-const GROUP_SECTIONS: &[&str] = &["tables", "sequences", "enums", "domains"];
 
 #[derive(Debug, Default)]
 pub struct Overlay {
@@ -94,6 +93,11 @@ impl Overlay {
     }
 
     /// The groups of tables this transaction left as partitions of the tables `parents`.
+    /// The groups this transaction holds entries of `section` in.
+    pub fn owners_in(&self, section: &str) -> Vec<u32> {
+        self.groups.iter().filter(|(_, entries)| entries.iter().any(|e| e.section == section)).map(|(o, _)| *o).collect()
+    }
+
     pub fn partitions_of<'a>(&self, parents: impl IntoIterator<Item = &'a str>) -> Vec<u32> {
         parents.into_iter().filter_map(|p| self.partitions.get(p)).flatten().copied().collect()
     }
@@ -106,7 +110,7 @@ impl Overlay {
     fn group_section(&self, owner: u32) -> String {
         self.groups
             .get(&owner)
-            .and_then(|entries| entries.iter().find(|e| e.oid == Some(owner) && GROUP_SECTIONS.contains(&e.section)))
+            .and_then(|entries| entries.iter().find(|e| e.oid == Some(owner) && crate::sections::group_heads().any(|s| s == e.section)))
             .map(|e| e.section.to_string())
             .unwrap_or_default()
     }

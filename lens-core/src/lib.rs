@@ -19,7 +19,7 @@ pub use changes::{capture, diff};
 pub use encoding::{jsonb, jsonb_model, jsonb_read, signature, snapshot_io, stored_values};
 pub(crate) use encoding::ser_util;
 pub use kinds::{catalog, ident, model, sections};
-pub use render::{ddl, docs, erd, redact};
+pub use render::{ddl, docs, erd, grants, redact};
 
 pub use build::build_snapshot;
 pub use model::Snapshot;

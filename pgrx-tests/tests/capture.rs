@@ -118,7 +118,9 @@ fn schema_statements_touch_only_what_is_in_the_schema() {
                       CREATE VIEW public.v AS SELECT id FROM s.t; CREATE TABLE public.elsewhere (id int)").unwrap();
     db.batch_execute("CREATE SCHEMA empty_one").unwrap();
     let diff = json(&mut db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)");
-    assert_eq!(diff["changed"], serde_json::json!(false), "a new empty schema changes no entry: {diff}");
+    // a new empty schema is one entry of its own, nothing else
+    assert_eq!(diff["summary"], serde_json::json!({"added": 1, "changed": 0, "removed": 0, "renamed": 0}), "{diff}");
+    assert_eq!(diff["schemas"]["added"][0]["key"], "empty_one", "{diff}");
     db.batch_execute("ALTER SCHEMA s RENAME TO s2").unwrap();
     let row = db.query_one("SELECT diff::text, resync FROM lens_drift ORDER BY id DESC LIMIT 1", &[]).unwrap();
     let diff: serde_json::Value = serde_json::from_str(&row.get::<_, String>(0)).unwrap();

@@ -440,6 +440,7 @@ pub fn indexes(
             is_exclusion: i.indisexclusion,
             is_valid: i.indisvalid,
             nulls_not_distinct: i.indnullsnotdistinct,
+            is_replica_identity: i.indisreplident,
             indkey: unsafe { vector_values::<i16>(&i.indkey) },
             indcollation: vector(indcollation).map(|v| unsafe { vector_values::<u32>(v) }).unwrap_or_default(),
             indclass: vector(indclass).map(|v| unsafe { vector_values::<u32>(v) }).unwrap_or_default(),

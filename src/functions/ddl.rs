@@ -74,16 +74,24 @@ fn lens_ddl(tbl: RegClass) -> String {
     }
 }
 
-/// A whole schema's DDL in an order that runs in an empty database: schemas, enums, domains,
-/// standalone sequences, then every table and view (`lens_ddl` of each, parents before
-/// partitions and views last), then the FKs. Functions (that triggers or defaults call) are
-/// not included.
+/// A whole schema's DDL in an order that runs in an empty database (whose roles exist: the
+/// header names them): schemas with their owners, comments and privileges, extensions,
+/// enums, domains, standalone sequences, the functions that need no table, every table and
+/// view (`lens_ddl` of each, parents before partitions and views last), the functions that
+/// use tables, aggregates, the FKs, and default privileges last.
 #[pg_extern(stable)]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_ddl_script(schemas: default!(Option<Vec<Option<String>>>, "NULL")) -> String {
     let schemas = crate::functions::snapshot::name_list(schemas, "schemas");
     let snapshot = take_snapshot(&Scope::schemas(schemas));
     let oids: Vec<u32> = snapshot.tables.values().filter_map(|t| t.oid).map(|o| o as u32).collect();
-    let extras = ddl_extras(&oids);
+    let mut extras = ddl_extras(&oids);
+    let schema_oids: Vec<pg_sys::Oid> = snapshot.schemas.values().filter_map(|s| s.oid).map(|o| pg_sys::Oid::from(o as u32)).collect();
+    Spi::connect(|_| {
+        let rows = query("ddl_function_reads", include_str!("../../sql/ddl/function_reads.sql"), &[arg(schema_oids)]);
+        for r in 0..rows.len() {
+            extras.function_reads.entry(rows.string(r, 1)).or_default().push(rows.string(r, 2));
+        }
+    });
     lens_core::ddl::schema_ddl(&snapshot, &extras, &keywords())
 }

@@ -215,11 +215,18 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
                 _ => None,
             },
             statistics_target: col.statistics_target.filter(|&t| t >= 0),
-            options: col.options.clone(),
+            options: column_options(&col.options),
         };
         columns.push((key, column));
     }
     snap.columns = sorted_map(columns);
+}
+
+/// A column's `attoptions` but those the server keeps for itself: `pg_attver` (written by
+/// recent minor releases to version a column, different in every database) is not a
+/// definition.
+fn column_options(options: &[String]) -> Vec<String> {
+    options.iter().filter(|o| !o.starts_with("pg_attver=")).cloned().collect()
 }
 
 fn storage_name(storage: &str) -> &'static str {
@@ -266,6 +273,7 @@ fn build_indexes(
                 columns: cols,
                 include,
                 predicate: idx.predicate.clone(),
+                is_replica_identity: idx.is_replica_identity,
                 is_unique: idx.is_unique,
                 is_primary: idx.is_primary,
                 is_exclusion: idx.is_exclusion,

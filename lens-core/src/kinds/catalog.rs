@@ -188,6 +188,7 @@ pub struct RawIndex {
     pub is_exclusion: bool,
     pub is_valid: bool,
     pub nulls_not_distinct: bool,
+    pub is_replica_identity: bool,
     pub indkey: Vec<i16>,
     pub indoption: Vec<i16>,
     pub indclass: Vec<Oid>,

@@ -284,6 +284,8 @@ declare! {
         #[serde(default = "yes")]
         "isValid" is_valid: bool,
         "nullsNotDistinct" nulls_not_distinct: bool [optional],
+        /// The index `REPLICA IDENTITY USING INDEX` names.
+        "isReplicaIdentity" is_replica_identity: bool [optional],
         /// The constraint this index enforces (`schema.table:name`), if any.
         "constraintKey" constraint_key: Option<String> [optional],
         /// `pg_get_indexdef(oid)`.

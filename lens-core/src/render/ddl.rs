@@ -9,7 +9,7 @@
 //! FKs, row-level security and policies, triggers, comments.
 
 use crate::ident::{quote_ident, Keywords};
-use crate::model::{CheckConstraint, Column, ExclusionConstraint, Index, KeyConstraint, Policy, Relationship, Sequence, Snapshot, Table, Trigger};
+use crate::model::{CheckConstraint, Column, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Sequence, Snapshot, Table, Trigger};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -25,6 +25,9 @@ pub struct Extras {
     /// view or materialized view key -> keys of the relations its query reads (its rewrite
     /// rule's dependencies): it is created after them
     pub view_reads: HashMap<String, Vec<String>>,
+    /// function key -> keys of the relations it needs to exist (a row type among its
+    /// arguments or result, a table a `BEGIN ATOMIC` body reads): created after them
+    pub function_reads: HashMap<String, Vec<String>>,
 }
 
 /// A snapshot's entries grouped by the table they belong to, built once: a whole schema's
@@ -189,6 +192,7 @@ pub fn table_ddl_without_fks(by: &ByTable, key: &str, extras: &Extras, kw: &Keyw
         }
         _ => create_table(by, table, extras, kw, &mut out),
     }
+    relation_settings(by, table, kw, &mut out);
     if let Some(comment) = &table.comment {
         let what = match table.kind.as_str() {
             "view" => "VIEW",
@@ -203,7 +207,92 @@ pub fn table_ddl_without_fks(by: &ByTable, key: &str, extras: &Extras, kw: &Keyw
             let _ = writeln!(out, "COMMENT ON COLUMN {}.{} IS {};", table.key, quote_ident(&c.name, kw), literal(comment));
         }
     }
+    let what = relation_keyword(&table.kind);
+    crate::grants::owner(what, &table.key, table.owner.as_ref(), kw, &mut out);
+    for s in of(&by.owned_sequences, key) {
+        // (the table's new owner took its sequences along; a sequence may still differ)
+        if s.owner != table.owner {
+            crate::grants::owner("SEQUENCE", &s.key, s.owner.as_ref(), kw, &mut out);
+        }
+        crate::grants::object_privileges(&format!("SEQUENCE {}", s.key), s.privileges.as_ref(), s.owner.as_ref(), kw, &mut out);
+    }
+    crate::grants::object_privileges(&format!("TABLE {}", table.key), table.privileges.as_ref(), table.owner.as_ref(), kw, &mut out);
+    for c in of(&by.columns, key) {
+        crate::grants::column_privileges(&table.key, &quote_ident(&c.name, kw), c.privileges.as_ref(), kw, &mut out);
+    }
     Some(out)
+}
+
+/// The keyword ALTER takes for a relation of `kind`.
+fn relation_keyword(kind: &str) -> &'static str {
+    match kind {
+        "view" => "VIEW",
+        "materialized_view" => "MATERIALIZED VIEW",
+        "foreign_table" => "FOREIGN TABLE",
+        _ => "TABLE",
+    }
+}
+
+/// Storage options, tablespace, access method and replica identity of a relation, and the
+/// per-column settings (storage, compression, statistics target, options).
+fn relation_settings(by: &ByTable, table: &Table, kw: &Keywords, out: &mut String) {
+    let what = relation_keyword(&table.kind);
+    let key = &table.key;
+    if !table.options.is_empty() {
+        let _ = writeln!(out, "ALTER {what} {key} SET ({});", options_list(&table.options));
+    }
+    if let Some(method) = &table.access_method {
+        let _ = writeln!(out, "ALTER {what} {key} SET ACCESS METHOD {};", quote_ident(method, kw));
+    }
+    if let Some(space) = &table.tablespace {
+        let _ = writeln!(out, "ALTER {what} {key} SET TABLESPACE {};", quote_ident(space, kw));
+    }
+    match table.replica_identity.as_deref() {
+        Some("nothing") => {
+            let _ = writeln!(out, "ALTER TABLE {key} REPLICA IDENTITY NOTHING;");
+        }
+        Some("full") => {
+            let _ = writeln!(out, "ALTER TABLE {key} REPLICA IDENTITY FULL;");
+        }
+        Some("index") => {
+            if let Some(index) = of(&by.indexes, key).iter().find(|i| i.is_replica_identity) {
+                let _ = writeln!(out, "ALTER TABLE {key} REPLICA IDENTITY USING INDEX {};", quote_ident(&index.name, kw));
+            }
+        }
+        _ => {}
+    }
+    for c in of(&by.columns, key) {
+        let column = format!("ALTER {what} {key} ALTER COLUMN {}", quote_ident(&c.name, kw));
+        if let Some(storage) = &c.storage {
+            let _ = writeln!(out, "{column} SET STORAGE {};", storage.to_uppercase());
+        }
+        if let Some(compression) = &c.compression {
+            let _ = writeln!(out, "{column} SET COMPRESSION {compression};");
+        }
+        if let Some(target) = c.statistics_target {
+            let _ = writeln!(out, "{column} SET STATISTICS {target};");
+        }
+        if !c.options.is_empty() {
+            let _ = writeln!(out, "{column} SET ({});", options_list(&c.options));
+        }
+    }
+}
+
+/// `name=value` options as `SET (...)` takes them, each value a literal (never raw text).
+fn options_list(options: &[String]) -> String {
+    let items: Vec<String> = options
+        .iter()
+        .map(|o| match o.split_once('=') {
+            Some((name, value)) => format!("{} = {}", option_name(name), literal(value)),
+            None => option_name(o),
+        })
+        .collect();
+    items.join(", ")
+}
+
+/// An option's name, possibly `namespace.name` (`toast.fillfactor`): each part quoted.
+fn option_name(name: &str) -> String {
+    name.split('.').map(|part| format!("\"{}\"", part.replace('"', "\"\""))).collect::<Vec<_>>().join(".")
 }
 
 fn view(snap: &Snapshot, table: &Table, out: &mut String) {
@@ -348,6 +437,8 @@ pub fn types_ddl(snap: &Snapshot, kw: &Keywords) -> String {
         if let Some(comment) = &e.comment {
             let _ = writeln!(out, "COMMENT ON TYPE {} IS {};", e.key, literal(comment));
         }
+        crate::grants::owner("TYPE", &e.key, e.owner.as_ref(), kw, &mut out);
+        crate::grants::object_privileges(&format!("TYPE {}", e.key), e.privileges.as_ref(), e.owner.as_ref(), kw, &mut out);
     }
     for d in snap.domains.values() {
         let mut line = format!("CREATE DOMAIN {} AS {}", d.key, d.data_type);
@@ -367,24 +458,88 @@ pub fn types_ddl(snap: &Snapshot, kw: &Keywords) -> String {
         if let Some(comment) = &d.comment {
             let _ = writeln!(out, "COMMENT ON DOMAIN {} IS {};", d.key, literal(comment));
         }
+        crate::grants::owner("DOMAIN", &d.key, d.owner.as_ref(), kw, &mut out);
+        crate::grants::object_privileges(&format!("DOMAIN {}", d.key), d.privileges.as_ref(), d.owner.as_ref(), kw, &mut out);
     }
     for s in snap.sequences.values().filter(|s| s.owned_by.is_none()) {
         let _ = writeln!(out, "CREATE SEQUENCE {} {};", s.key, sequence_options(s));
         if let Some(comment) = &s.comment {
             let _ = writeln!(out, "COMMENT ON SEQUENCE {} IS {};", s.key, literal(comment));
         }
+        crate::grants::owner("SEQUENCE", &s.key, s.owner.as_ref(), kw, &mut out);
+        crate::grants::object_privileges(&format!("SEQUENCE {}", s.key), s.privileges.as_ref(), s.owner.as_ref(), kw, &mut out);
     }
     out
+}
+
+/// A function, procedure or aggregate: its definition, comment, owner and privileges.
+pub fn function_ddl(f: &Function, kw: &Keywords) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "-- {} {}", f.kind, crate::ident::comment_text(&f.key));
+    let definition = f.definition.trim_end();
+    let _ = writeln!(out, "{}{}", definition, if definition.ends_with(';') { "" } else { ";" });
+    // an aggregate is named with its full signature (ORDER BY included); the rest by key
+    let (what, name) = match f.kind.as_str() {
+        "aggregate" => {
+            let args = if f.identity_arguments.is_empty() { "*" } else { f.identity_arguments.as_str() };
+            ("AGGREGATE", format!("{}.{}({args})", quote_ident(&f.schema, kw), quote_ident(&f.name, kw)))
+        }
+        "procedure" => ("PROCEDURE", f.key.clone()),
+        _ => ("FUNCTION", f.key.clone()),
+    };
+    if let Some(comment) = &f.comment {
+        let _ = writeln!(out, "COMMENT ON {what} {name} IS {};", literal(comment));
+    }
+    crate::grants::owner(what, &name, f.owner.as_ref(), kw, &mut out);
+    crate::grants::object_privileges(&format!("ROUTINE {}", f.key), f.privileges.as_ref(), f.owner.as_ref(), kw, &mut out);
+    out
+}
+
+/// The script's head: what it covers, the roles that must exist, and the one setting it
+/// needs (function bodies are checked when called, not while tables are still missing).
+fn script_header(snap: &Snapshot, out: &mut String) {
+    let schemas: Vec<String> = snap.meta.schemas.iter().map(|s| crate::ident::comment_text(s)).collect();
+    let _ = writeln!(out, "-- pg_lens DDL script of schemas: {}", schemas.join(", "));
+    let roles: Vec<String> = crate::grants::roles(snap).iter().map(|r| crate::ident::comment_text(r)).collect();
+    if !roles.is_empty() {
+        let _ = writeln!(out, "-- Roles are the cluster's, not the database's: these must exist before it runs: {}", roles.join(", "));
+    }
+    out.push_str("SET check_function_bodies = false;\n");
 }
 
 /// A whole snapshot's DDL: schemas, types and standalone sequences, every table and view in
 /// `creation_order` without FKs, then the FKs.
 pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
     let mut out = String::new();
-    for schema in &snap.meta.schemas {
-        let _ = writeln!(out, "CREATE SCHEMA IF NOT EXISTS {};", quote_ident(schema, kw));
+    script_header(snap, &mut out);
+    for name in &snap.meta.schemas {
+        let key = quote_ident(name, kw);
+        let _ = writeln!(out, "CREATE SCHEMA IF NOT EXISTS {key};");
+        if let Some(schema) = snap.schemas.get(&key) {
+            crate::grants::owner("SCHEMA", &key, schema.owner.as_ref(), kw, &mut out);
+            if let Some(comment) = &schema.comment {
+                let _ = writeln!(out, "COMMENT ON SCHEMA {key} IS {};", literal(comment));
+            }
+            crate::grants::object_privileges(&format!("SCHEMA {key}"), schema.privileges.as_ref(), schema.owner.as_ref(), kw, &mut out);
+        }
+    }
+    for e in snap.extensions.values() {
+        let _ = writeln!(
+            out,
+            "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {} VERSION {};",
+            quote_ident(&e.name, kw),
+            quote_ident(&e.schema, kw),
+            literal(&e.version)
+        );
     }
     out.push_str(&types_ddl(snap, kw));
+    // functions that need no relation first (what defaults, checks, indexes and triggers
+    // call); those that use a table's row type or read tables after them; aggregates last
+    let needs_relations = |f: &&Function| extras.function_reads.get(&f.key).is_some_and(|r| !r.is_empty());
+    let functions: Vec<&Function> = snap.functions.values().collect();
+    for f in functions.iter().filter(|f| f.kind != "aggregate" && !needs_relations(f)) {
+        out.push_str(&function_ddl(f, kw));
+    }
     let by = ByTable::new(snap);
     let order = creation_order(snap, &extras.view_reads);
     for key in &order {
@@ -392,8 +547,18 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
             out.push_str(&ddl);
         }
     }
+    for f in functions.iter().filter(|f| f.kind != "aggregate" && needs_relations(f)) {
+        out.push_str(&function_ddl(f, kw));
+    }
+    for f in functions.iter().filter(|f| f.kind == "aggregate") {
+        out.push_str(&function_ddl(f, kw));
+    }
     for key in &order {
         out.push_str(&fk_ddl(&by, key, extras, kw));
+    }
+    // last: they would change the privileges of what the script itself creates
+    for d in snap.default_privileges.values() {
+        crate::grants::default_privileges(d, kw, &mut out);
     }
     out
 }

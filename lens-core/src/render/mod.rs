@@ -2,6 +2,7 @@
 //! statement text with secrets taken out (`redact`).
 
 pub mod ddl;
+pub mod grants;
 pub mod docs;
 pub mod erd;
 pub mod redact;

@@ -20,7 +20,7 @@ fn synthetic(tables: u32) -> RawCatalog {
     let types = [(20, -1, "bigint"), (25, -1, "text"), (1043, 124, "character varying(120)"), (1700, 786438, "numeric(12,2)"),
                  (1184, -1, "timestamp with time zone"), (1007, -1, "integer[]"), (3802, -1, "jsonb"), (16, -1, "boolean")];
     for (t, m, f) in types {
-        raw.types.insert((t, m), RawType { formatted: f.into(), collation: if t == 25 || t == 1043 { 100 } else { 0 } });
+        raw.types.insert((t, m), RawType { formatted: f.into(), collation: if t == 25 || t == 1043 { 100 } else { 0 }, storage: if t == 25 || t == 1043 { "x".into() } else { "p".into() } });
     }
     raw.default_opclasses.insert((403, 20), 1);
     raw.default_opclasses.insert((403, 25), 2);

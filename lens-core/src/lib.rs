@@ -16,7 +16,7 @@ pub mod render;
 pub use analyses::{checks, risk};
 pub use building::{build, expr_groups, index_def};
 pub use changes::{capture, diff};
-pub use encoding::{jsonb, jsonb_model, jsonb_read, signature, snapshot_io, stored_values};
+pub use encoding::{jsonb, jsonb_model, jsonb_read, parts, signature, snapshot_io, stored_values};
 pub(crate) use encoding::ser_util;
 pub use kinds::{catalog, ident, model, sections};
 pub use render::{ddl, docs, erd, grants, redact};

@@ -92,11 +92,18 @@ fn extensions_people_run_beside_ours() {
     assert_eq!(drift_rows(&mut db), before + 1);
     assert_history_is_live(&mut db);
 
-    // the user's schema rebuilds from its script where PostGIS is installed
+    // pg_cron lives in one database of the cluster (cron.database_name): the copy cannot have
+    // it, so the schema is compared without it (its drop is captured like any other)
+    let before = drift_rows(&mut db);
+    db.batch_execute("DROP EXTENSION pg_cron").unwrap();
+    assert_eq!(drift_rows(&mut db), before + 1);
+    let last = json(&mut db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)");
+    assert_eq!(last["extensions"]["removed"][0]["key"], "pg_cron", "{last}");
+    // the user's schema rebuilds from its script alone (which creates PostGIS itself)
     let script = text(&mut db, "SELECT lens_ddl_script()");
     let signature = text(&mut db, "SELECT lens_signature()");
+    assert!(script.contains("CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public VERSION '"), "{script}");
     let mut copy = fresh_db("lens_coexist_copy");
-    copy.batch_execute("CREATE EXTENSION postgis").unwrap();
     copy.batch_execute(&script).unwrap_or_else(|e| panic!("{}\n{script}", describe(&e)));
     assert_eq!(text(&mut copy, "SELECT lens_signature()"), signature);
 }

@@ -26,8 +26,8 @@ struct Case {
     expect: &'static [&'static str],
 }
 
-/// Functions the cases' triggers and defaults call: functions are not in snapshots yet, so
-/// both databases get them first, in a schema no case drops.
+/// Functions the cases' triggers and defaults call, made in both databases first, in a
+/// schema no case drops (they are in every snapshot, so the scripts rebuild them too).
 const PRELUDE: &str = "CREATE SCHEMA fns;
     CREATE FUNCTION fns.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     CREATE FUNCTION fns.other() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
@@ -36,12 +36,20 @@ const PRELUDE: &str = "CREATE SCHEMA fns;
 const SECTIONS: &[&str] = &[
     "tables", "columns", "constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions",
     "relationships", "indexes", "views", "enums", "domains", "sequences", "triggers", "policies",
+    "functions", "schemas", "extensions", "defaultPrivileges",
 ];
 
 fn database(name: &str) -> Client {
     let mut admin = connect("postgres");
     admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
     admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+    // roles are the cluster's: made once, kept (what a case grants them goes with its schema)
+    admin
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE lens_corpus_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+             DO $$ BEGIN CREATE ROLE \"Lens Corpus \u{e9}diteur\"; EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+        )
+        .unwrap();
     let mut db = connect(name);
     db.batch_execute("CREATE SCHEMA lens; CREATE EXTENSION pg_lens SCHEMA lens").unwrap();
     db.batch_execute(PRELUDE).unwrap();
@@ -372,6 +380,93 @@ const PARTITIONS: &[Case] = &[
         expect: &["tables + \"Parts\".h0", "columns + \"Parts\".h0.id"] },
 ];
 
+
+/// Functions, privileges, owners, extensions and schemas: a role is `lens_corpus_reader` or
+/// `"Lens Corpus \u{e9}diteur"` (made once for the cluster).
+const OBJECTS: &[Case] = &[
+    Case { name: "create function", before: "", change: "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a'",
+        expect: &["functions + public.f(integer)"] },
+    Case { name: "replace a function's body", before: "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a'",
+        change: "CREATE OR REPLACE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a + 1'", expect: &["functions ~ public.f(integer)"] },
+    Case { name: "overloads are two entries", before: "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a'",
+        change: "CREATE FUNCTION f(a text) RETURNS text LANGUAGE sql AS 'SELECT a'", expect: &["functions + public.f(text)"] },
+    Case { name: "awkward function name", before: "",
+        change: "CREATE FUNCTION \"Fn.\"\"x\"\"\n\u{e9}\"(\"select\" int DEFAULT 1) RETURNS SETOF int LANGUAGE sql ROWS 10 AS 'SELECT 1'",
+        expect: &["functions + public.\"Fn.\"\"x\"\"\n\u{e9}\"(integer)"] },
+    Case { name: "rename function", before: "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", change: "ALTER FUNCTION f() RENAME TO g",
+        expect: &["functions > public.f() => public.g()"] },
+    Case { name: "drop function", before: "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", change: "DROP FUNCTION f()",
+        expect: &["functions - public.f()"] },
+    Case { name: "function settings", before: "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+        change: "ALTER FUNCTION f() STABLE STRICT SECURITY DEFINER PARALLEL SAFE LEAKPROOF COST 5 SET search_path = pg_catalog, public",
+        expect: &["functions ~ public.f()"] },
+    Case { name: "function comment", before: "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+        change: "COMMENT ON FUNCTION f() IS 'one'", expect: &["functions ~ public.f()"] },
+    Case { name: "procedure", before: "", change: "CREATE PROCEDURE p(INOUT n int) LANGUAGE plpgsql AS $$ BEGIN n := n + 1; END $$",
+        expect: &["functions + public.p(integer)"] },
+    Case { name: "aggregate", before: "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a + b'",
+        change: "CREATE AGGREGATE total(int) (SFUNC = add, STYPE = int, INITCOND = '0', PARALLEL = SAFE)",
+        expect: &["functions + public.total(integer)"] },
+    Case { name: "function returning a table's rows", before: "CREATE TABLE t (a int)",
+        change: "CREATE FUNCTION rows_of_t() RETURNS SETOF t LANGUAGE sql STABLE AS 'SELECT * FROM t'",
+        expect: &["functions + public.rows_of_t()"] },
+    Case { name: "sql-standard body", before: "CREATE TABLE t (a int)",
+        change: "CREATE FUNCTION count_t() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM t; END",
+        expect: &["functions + public.count_t()"] },
+    Case { name: "grant on a table", before: "CREATE TABLE t (a int)", change: "GRANT SELECT, INSERT ON t TO lens_corpus_reader",
+        expect: &["tables ~ public.t"] },
+    Case { name: "grant with grant option", before: "CREATE TABLE t (a int)",
+        change: "GRANT UPDATE ON t TO \"Lens Corpus \u{e9}diteur\" WITH GRANT OPTION", expect: &["tables ~ public.t"] },
+    Case { name: "revoke", before: "CREATE TABLE t (a int); GRANT SELECT ON t TO lens_corpus_reader", change: "REVOKE SELECT ON t FROM lens_corpus_reader",
+        expect: &["tables ~ public.t"] },
+    Case { name: "grant and revoke back to the defaults", before: "CREATE TABLE t (a int)",
+        change: "GRANT SELECT ON t TO lens_corpus_reader; REVOKE SELECT ON t FROM lens_corpus_reader", expect: &[] },
+    Case { name: "column privileges", before: "CREATE TABLE t (a int, \"select\" int)", change: "GRANT SELECT (a), UPDATE (\"select\") ON t TO lens_corpus_reader",
+        expect: &["columns ~ public.t.a", "columns ~ public.t.\"select\""] },
+    Case { name: "grant on all tables in a schema", before: "CREATE TABLE t (a int); CREATE TABLE u (a int)",
+        change: "GRANT SELECT ON ALL TABLES IN SCHEMA public TO lens_corpus_reader", expect: &["tables ~ public.t", "tables ~ public.u"] },
+    Case { name: "grant on a sequence", before: "CREATE SEQUENCE s", change: "GRANT USAGE ON SEQUENCE s TO lens_corpus_reader",
+        expect: &["sequences ~ public.s"] },
+    Case { name: "grant on a function", before: "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+        change: "REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC; GRANT EXECUTE ON FUNCTION f() TO lens_corpus_reader", expect: &["functions ~ public.f()"] },
+    Case { name: "grant on a type", before: "CREATE TYPE mood AS ENUM ('ok')", change: "REVOKE USAGE ON TYPE mood FROM PUBLIC",
+        expect: &["enums ~ public.mood"] },
+    Case { name: "grant on a schema", before: "CREATE SCHEMA \"Sales Dept\"", change: "GRANT USAGE ON SCHEMA \"Sales Dept\" TO lens_corpus_reader",
+        expect: &["schemas ~ \"Sales Dept\""] },
+    Case { name: "table owner", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t OWNER TO lens_corpus_reader", expect: &["tables ~ public.t"] },
+    Case { name: "function owner", before: "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+        change: "ALTER FUNCTION f() OWNER TO \"Lens Corpus \u{e9}diteur\"", expect: &["functions ~ public.f()"] },
+    Case { name: "schema owner and comment", before: "CREATE SCHEMA s", change: "ALTER SCHEMA s OWNER TO lens_corpus_reader; COMMENT ON SCHEMA s IS 'the s'",
+        expect: &["schemas ~ s"] },
+    Case { name: "create schema", before: "", change: "CREATE SCHEMA \"New.Schema\"", expect: &["schemas + \"New.Schema\""] },
+    Case { name: "default privileges in a schema", before: "",
+        change: "ALTER DEFAULT PRIVILEGES FOR ROLE lens_corpus_reader IN SCHEMA public GRANT SELECT ON TABLES TO \"Lens Corpus \u{e9}diteur\"",
+        expect: &["defaultPrivileges + lens_corpus_reader IN SCHEMA public ON TABLES"] },
+    Case { name: "default privileges revoked", before: "ALTER DEFAULT PRIVILEGES FOR ROLE lens_corpus_reader IN SCHEMA public GRANT SELECT ON TABLES TO \"Lens Corpus \u{e9}diteur\"",
+        change: "ALTER DEFAULT PRIVILEGES FOR ROLE lens_corpus_reader IN SCHEMA public REVOKE SELECT ON TABLES FROM \"Lens Corpus \u{e9}diteur\"",
+        expect: &["defaultPrivileges - lens_corpus_reader IN SCHEMA public ON TABLES"] },
+    Case { name: "create extension", before: "", change: "CREATE EXTENSION citext", expect: &["extensions + citext"] },
+    Case { name: "update extension", before: "CREATE EXTENSION citext VERSION '1.5'", change: "ALTER EXTENSION citext UPDATE TO '1.6'",
+        expect: &["extensions ~ citext"] },
+    Case { name: "drop extension", before: "CREATE EXTENSION citext", change: "DROP EXTENSION citext", expect: &["extensions - citext"] },
+    Case { name: "table options", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t SET (fillfactor = 70, autovacuum_enabled = false)",
+        expect: &["tables ~ public.t"] },
+    Case { name: "view options", before: "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t",
+        change: "ALTER VIEW v SET (security_barrier = true, check_option = local)", expect: &["tables ~ public.v"] },
+    Case { name: "replica identity", before: "CREATE TABLE t (a int NOT NULL); CREATE UNIQUE INDEX t_a ON t (a)",
+        change: "ALTER TABLE t REPLICA IDENTITY USING INDEX t_a", expect: &["tables ~ public.t", "indexes ~ public.t.t_a"] },
+    Case { name: "column storage, compression and statistics", before: "CREATE TABLE t (a int, b text)",
+        change: "ALTER TABLE t ALTER COLUMN a SET STATISTICS 500, ALTER COLUMN b SET STORAGE EXTERNAL, ALTER COLUMN b SET COMPRESSION pglz",
+        expect: &["columns ~ public.t.a", "columns ~ public.t.b"] },
+    Case { name: "column options", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ALTER COLUMN a SET (n_distinct = 100)",
+        expect: &["columns ~ public.t.a"] },
+];
+
+#[test]
+fn corpus_objects() {
+    run_group("objects", OBJECTS);
+}
+
 #[test]
 fn corpus_tables() {
     run_group("tables", TABLES);
@@ -414,7 +509,7 @@ fn corpus_partitions() {
 
 #[test]
 fn the_corpus_is_large_enough() {
-    let all = [TABLES, COLUMNS, CONSTRAINTS, INDEXES, VIEWS, TYPES, TRIGGERS_AND_POLICIES, PARTITIONS];
+    let all = [TABLES, COLUMNS, CONSTRAINTS, INDEXES, VIEWS, TYPES, TRIGGERS_AND_POLICIES, PARTITIONS, OBJECTS];
     let total: usize = all.iter().map(|g| g.len()).sum();
     assert!(total >= 80, "{total} cases");
     // every section of the snapshot is covered by some case

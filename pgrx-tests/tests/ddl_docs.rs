@@ -5,7 +5,8 @@
 use pg_lens_e2e::*;
 use std::process::Command;
 
-/// The function the awkward schema's triggers call: not a table object, so not in lens_ddl.
+/// The function the awkward schema's triggers call, made first in the databases `lens_ddl` of
+/// each table rebuilds into (it is not a table's; the script makes it itself).
 const TRIGGER_FUNCTION: &str = "CREATE SCHEMA IF NOT EXISTS shop; \
     CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.placed_at := now(); RETURN NEW; END $$;";
 
@@ -30,12 +31,16 @@ fn round_trip(source: &str, prelude: &str) {
     dst.batch_execute(&script).unwrap_or_else(|e| panic!("lens_ddl_script() does not run: {}\n{script}", describe(&e)));
     assert_eq!(text(&mut dst, "SELECT lens_signature()"), signature, "lens_ddl_script() rebuilds {source}");
     // 2. lens_ddl of every table in dependency order (the order the script uses), after
-    //    the types the script creates first
-    let types_part: String = script.lines().take_while(|l| !l.starts_with("-- ")).map(|l| format!("{l}\n")).collect();
+    //    what the script creates before its relations (schemas, extensions, types, functions
+    //    that need no table), and with what comes after them but the FKs (lens_ddl has those)
+    let relation_kinds = ["table ", "partitioned ", "view ", "materialized view ", "foreign table "];
+    let is_relation = |l: &str| l.strip_prefix("-- ").is_some_and(|l| relation_kinds.iter().any(|k| l.starts_with(k)));
+    let types_part: String = script.lines().take_while(|l| !is_relation(l)).map(|l| format!("{l}\n")).collect();
+    let sections = sections_after_relations(&script);
     let order: Vec<String> = script
         .lines()
         .filter_map(|l| l.strip_prefix("-- "))
-        .filter_map(|l| ["table ", "partitioned ", "view ", "materialized view ", "foreign table "].iter().find_map(|k| l.strip_prefix(k)))
+        .filter_map(|l| relation_kinds.iter().find_map(|k| l.strip_prefix(k)))
         .map(str::to_string)
         .collect();
     assert!(!order.is_empty());
@@ -47,13 +52,33 @@ fn round_trip(source: &str, prelude: &str) {
         let ddl = text(&mut src, &format!("SELECT lens_ddl('{}'::regclass)", key.replace('\'', "''")));
         each.batch_execute(&ddl).unwrap_or_else(|e| panic!("lens_ddl({key}) does not run: {}\n{ddl}", describe(&e)));
     }
+    for (name, part) in &sections {
+        if name != "foreign keys" {
+            each.batch_execute(part).unwrap_or_else(|e| panic!("the script's {name} do not run: {}\n{part}", describe(&e)));
+        }
+    }
     assert_eq!(text(&mut each, "SELECT lens_signature()"), signature, "lens_ddl of every table rebuilds {source}");
+}
+
+/// The parts of a script after its relations, by the `-- section:` line each starts with.
+fn sections_after_relations(script: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in script.lines() {
+        if let Some(name) = line.strip_prefix("-- section: ") {
+            out.push((name.to_string(), String::new()));
+        } else if let Some((_, part)) = out.last_mut() {
+            part.push_str(line);
+            part.push('\n');
+        }
+    }
+    out
 }
 
 #[test]
 fn ddl_rebuilds_the_awkward_schema() {
     let mut db = fresh_db("lens_ddl_awkward");
     db.batch_execute(&fixture("awkward.sql")).unwrap();
+    db.batch_execute(&fixture("awkward_objects.sql")).unwrap();
     drop(db);
     round_trip("lens_ddl_awkward", TRIGGER_FUNCTION);
     // one table's DDL reads as expected

@@ -449,7 +449,8 @@ fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> (Statement
         crate::errors::internal("lens_head has no row: the extension's history tables were tampered with")
     };
     let scope_schemas = gucs::capture_schemas();
-    let full = (head.needs_resync || head.schemas != scope_schemas) && !pending::with(|tx| tx.resynced(&scope_schemas));
+    let full = (head.needs_resync || head.schemas != scope_schemas || store::state_predates_format(schema))
+        && !pending::with(|tx| tx.resynced(&scope_schemas));
     let clock = crate::spi_read::PhaseClock::start();
     // The same small queries run for every statement: plan them once (their SQL avoids
     // shapes a generic plan would scan for). A full read keeps custom plans.

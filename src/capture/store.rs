@@ -188,6 +188,35 @@ pub fn owners_of(schema: &str, list: &[u32]) -> Vec<(u32, String)> {
     (0..rows.len()).map(|r| (rows.oid(r, 1), rows.string(r, 2))).collect()
 }
 
+thread_local! {
+    /// Set once this backend saw the stored state in the current format.
+    static STATE_CURRENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the stored state was written by a pg_lens of an older snapshot format (one
+/// without the sections formatVersion 3 brought: every captured database has a schema
+/// entry now). The first capture after an upgrade then re-reads everything, in one resync
+/// row, instead of reporting what the old format never saw as changed piece by piece.
+/// Asked once per backend, as one index probe.
+pub fn state_predates_format(schema: &str) -> bool {
+    if STATE_CURRENT.with(|c| c.get()) {
+        return false;
+    }
+    let rows = execute(
+        "state_format",
+        &format!(
+            "SELECT EXISTS (SELECT FROM {schema}.lens_state WHERE section = 'tables') \
+                    AND NOT EXISTS (SELECT FROM {schema}.lens_state WHERE section = 'schemas')"
+        ),
+        &[],
+    );
+    let old = rows.bool(0, 1);
+    if !old {
+        STATE_CURRENT.with(|c| c.set(true));
+    }
+    old
+}
+
 /// The groups that hold stored entries of `section`.
 pub fn owners_in_section(schema: &str, section: &str) -> Vec<u32> {
     let rows = execute(

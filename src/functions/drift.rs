@@ -16,26 +16,56 @@ fn check_snapshot(value: &Value, which: &str) {
     }
 }
 
-/// What changed from one snapshot to another: see `lens_core::diff`.
-#[pg_extern(immutable, strict, parallel_safe)]
+/// What changed from one snapshot to another: see `lens_core::diff`. `ignore` leaves parts
+/// out of both first (`lens_core::parts`: owners, privileges, comments, tablespaces,
+/// options, partitions); snapshots of two format versions are compared on the older one's
+/// terms.
+#[pg_extern(immutable, parallel_safe)]
 #[search_path(pg_catalog, pg_temp)]
-fn lens_diff(from: JsonbBytes, to: JsonbBytes) -> EncodedJsonb {
-    check_encoded_snapshot(&from, "from");
-    check_encoded_snapshot(&to, "to");
-    // Straight from the jsonb bytes: entries whose bytes are equal are never read.
-    match lens_core::diff::diff_encoded(from.0, to.0) {
-        Ok(diff) => EncodedJsonb::from_value(&diff),
+fn lens_diff(from: Option<JsonbBytes>, to: Option<JsonbBytes>, ignore: default!(Option<Vec<Option<String>>>, "NULL")) -> Option<EncodedJsonb> {
+    // NULL in, NULL out, as when the function was STRICT (before `ignore`)
+    let (from, to) = (from?, to?);
+    let parts = ignored_parts(ignore);
+    let from_version = check_encoded_snapshot(&from, "from");
+    let to_version = check_encoded_snapshot(&to, "to");
+    match diff_with(from.0, to.0, from_version != to_version, &parts) {
+        Ok(diff) => Some(EncodedJsonb::from_value(&diff)),
         Err(e) => bad_argument(e.to_string(), "Pass two snapshots that lens_snapshot() returned."),
     }
 }
 
-/// `check_snapshot` for a jsonb argument, reading only its meta.
-fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) {
+/// The parts an `ignore` argument names, or an ERROR that lists the known ones.
+pub fn ignored_parts(ignore: Option<Vec<Option<String>>>) -> Vec<lens_core::parts::Part> {
+    match name_list(ignore, "ignore").map(|names| lens_core::parts::parse_parts(&names)) {
+        None => Vec::new(),
+        Some(Ok(parts)) => parts,
+        Some(Err(e)) => bad_argument(e.message, e.hint),
+    }
+}
+
+/// The diff of two encoded snapshots: straight from their bytes (entries whose bytes are
+/// equal are never read), unless parts are left out or their formats differ.
+fn diff_with(from: &[u8], to: &[u8], formats_differ: bool, parts: &[lens_core::parts::Part]) -> Result<Value, lens_core::jsonb_read::ReadError> {
+    if parts.is_empty() && !formats_differ {
+        return lens_core::diff::diff_encoded(from, to);
+    }
+    let mut a = lens_core::jsonb_read::jsonb_to_value(from)?;
+    let mut b = lens_core::jsonb_read::jsonb_to_value(to)?;
+    lens_core::parts::align_formats(&mut a, &mut b);
+    lens_core::parts::leave_out(&mut a, parts);
+    lens_core::parts::leave_out(&mut b, parts);
+    Ok(lens_core::diff::diff(&a, &b))
+}
+
+/// `check_snapshot` for a jsonb argument, reading only its meta; its formatVersion.
+fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) -> i64 {
     if lens_core::jsonb_read::nests_too_deep(snapshot.0).unwrap_or(true) {
         let e = lens_core::snapshot_io::too_deep();
         bad_argument(format!("{which}: {}", e.message), e.hint);
     }
-    check_snapshot(&outline(snapshot.0, 0, true), which);
+    let shape = outline(snapshot.0, 0, true);
+    check_snapshot(&shape, which);
+    lens_core::parts::format_version(&shape)
 }
 
 /// What `check_snapshot_value` needs of an encoded snapshot: meta in full, and for the other
@@ -57,10 +87,12 @@ fn outline(bytes: &[u8], start: usize, top: bool) -> Value {
 
 /// For CI: the diff from an expected snapshot (kept in git) to the live schema of the same
 /// schemas. `changed` false means no drift.
-#[pg_extern(stable, strict)]
+#[pg_extern(stable)]
 #[search_path(pg_catalog, pg_temp)]
-fn lens_check_drift(expected: JsonbBytes) -> EncodedJsonb {
-    check_encoded_snapshot(&expected, "expected");
+fn lens_check_drift(expected: Option<JsonbBytes>, ignore: default!(Option<Vec<Option<String>>>, "NULL")) -> Option<EncodedJsonb> {
+    let expected = expected?;
+    let parts = ignored_parts(ignore);
+    let version = check_encoded_snapshot(&expected, "expected");
     let root = lens_core::jsonb_read::members(expected.0, 0).ok().flatten().unwrap_or_default();
     let meta = lens_core::jsonb_read::find(&root, b"meta").and_then(|m| m.to_value(expected.0).ok()).unwrap_or(Value::Null);
     // check_snapshot_value made both lists of names, when present
@@ -104,7 +136,7 @@ fn lens_check_drift(expected: JsonbBytes) -> EncodedJsonb {
         None if existing.is_empty() && !wanted.is_empty() => empty(),
         None => take_encoded_snapshot(&Scope::schemas(if wanted.is_empty() { None } else { Some(existing.clone()) })).0,
     };
-    let mut diff = match lens_core::diff::diff_encoded(expected.0, &live.0[4..]) {
+    let mut diff = match diff_with(expected.0, &live.0[4..], version != lens_core::model::FORMAT_VERSION, &parts) {
         Ok(diff) => diff,
         Err(e) => crate::errors::internal(e.to_string()),
     };
@@ -114,7 +146,7 @@ fn lens_check_drift(expected: JsonbBytes) -> EncodedJsonb {
         diff["schemasMissing"] = json!(gone);
         diff["changed"] = json!(true);
     }
-    EncodedJsonb::from_value(&diff)
+    Some(EncodedJsonb::from_value(&diff))
 }
 
 /// Seed 001's snapshot endpoint: `{snapshot, cache: {hit, source}, lastRefreshedAt,

@@ -324,8 +324,12 @@ fn verify(schema: &str) -> Value {
     let history_ok = history_signature == head_signature;
     let state_ok = state_sum == head.sum;
     let ok = history_ok && state_ok && difference_count == 0 && live_sum == head.sum && !head.needs_resync && crate::gucs::capture_schemas() == head.schemas;
+    // a state an older pg_lens wrote: what the new format sees shows as differences until
+    // the next DDL statement resyncs (capture::capture)
+    let older_format = store::state_predates_format(schema);
     json!({
         "ok": ok,
+        "stateFormatOlder": older_format,
         "liveSignature": live_sum.signature(),
         "historySignature": history_signature,
         "stateSignature": state_sum.signature(),

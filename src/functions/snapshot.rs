@@ -114,16 +114,35 @@ fn lens_snapshot(
 /// sha256 of the canonical form of the live schema.
 #[pg_extern(stable, name = "lens_signature")]
 #[search_path(pg_catalog, pg_temp)]
-fn lens_signature_live(schemas: default!(Option<Vec<Option<String>>>, "NULL")) -> String {
+fn lens_signature_live(schemas: default!(Option<Vec<Option<String>>>, "NULL"), ignore: default!(Option<Vec<Option<String>>>, "NULL")) -> String {
+    let parts = crate::functions::drift::ignored_parts(ignore);
     let scope = Scope::schemas(name_list(schemas, "schemas"));
-    take_snapshot(&scope).meta.signature
+    let snapshot = take_snapshot(&scope);
+    if parts.is_empty() {
+        return snapshot.meta.signature;
+    }
+    signature_without(serde_json::to_value(&snapshot).unwrap_or(serde_json::Value::Null), &parts)
+}
+
+/// The signature of a snapshot (as JSON) with `parts` left out.
+fn signature_without(mut value: serde_json::Value, parts: &[lens_core::parts::Part]) -> String {
+    lens_core::parts::leave_out(&mut value, parts);
+    match serde_json::from_value::<Snapshot>(value) {
+        Ok(snapshot) => lens_core::signature::signature(&snapshot),
+        Err(e) => crate::errors::internal(format!("a snapshot with parts left out could not be read back: {e}")),
+    }
 }
 
 /// sha256 of the canonical form of a snapshot taken earlier (recomputed, not read from meta).
-#[pg_extern(immutable, strict, name = "lens_signature")]
+#[pg_extern(immutable, name = "lens_signature")]
 #[search_path(pg_catalog, pg_temp)]
-fn lens_signature_of(snapshot: JsonbText) -> String {
-    parse_or_raise(&snapshot.0).meta.signature
+fn lens_signature_of(snapshot: Option<JsonbText>, ignore: default!(Option<Vec<Option<String>>>, "NULL")) -> Option<String> {
+    let parts = crate::functions::drift::ignored_parts(ignore);
+    let snapshot = parse_or_raise(&snapshot?.0);
+    if parts.is_empty() {
+        return Some(snapshot.meta.signature);
+    }
+    Some(signature_without(serde_json::to_value(&snapshot).unwrap_or(serde_json::Value::Null), &parts))
 }
 
 /// Parses a snapshot argument, or raises an ERROR with a hint.

@@ -50,6 +50,7 @@ pub fn build_unsigned(raw: &RawCatalog) -> Snapshot {
         sizes: if raw.exact_sizes { "exact" } else { "estimated" }.to_string(),
         tables: raw.table_filter.clone(),
         database_id: raw.database_id.clone(),
+        section_signatures: Map::new(),
     };
     snap
 }
@@ -137,7 +138,9 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
             options: rel.options.clone(),
             tablespace: rel.tablespace.clone(),
             access_method: rel.access_method.clone().filter(|m| m != "heap"),
+            // (views and foreign tables say `n`: only tables have one to set)
             replica_identity: match rel.replica_identity.as_str() {
+                _ if !matches!(rel.relkind.as_str(), "r" | "p") => None,
                 "n" => Some("nothing".to_string()),
                 "f" => Some("full".to_string()),
                 "i" => Some("index".to_string()),

@@ -5,6 +5,7 @@
 pub mod jsonb;
 pub mod jsonb_model;
 pub mod jsonb_read;
+pub mod parts;
 pub(crate) mod ser_util;
 pub mod signature;
 pub mod snapshot_io;

@@ -22,9 +22,26 @@ use std::fmt;
 /// leaves out the same ones.
 pub const VOLATILE_FIELDS: &[&str] = &["oid", "attnum", "rowEstimate", "totalBytes", "heapBytes", "indexBytes", "toastBytes"];
 
-/// Computes both signatures and writes them into `meta`.
+/// Computes both signatures and the sections' into `meta`.
 pub fn stamp(snap: &mut Snapshot) {
-    snap.meta.signature = signature(snap);
+    let mut sections = crate::model::Map::new();
+    let mut total = HashSum::default();
+    let mut buf = Vec::with_capacity(4096);
+    crate::sections::for_each_section(snap, &mut |section, entries| {
+        let mut sum = HashSum::default();
+        let mut any = false;
+        entries.for_each_entry(&mut |key, entry| {
+            let hash = entry.hash_into(&mut buf, section, key);
+            sum.add(&hash);
+            total.add(&hash);
+            any = true;
+        });
+        if any {
+            sections.insert(section.to_string(), sum.signature());
+        }
+    });
+    snap.meta.signature = total.signature();
+    snap.meta.section_signatures = sections;
     snap.meta.key_signature = key_signature(snap);
 }
 

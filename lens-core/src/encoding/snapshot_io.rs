@@ -109,7 +109,7 @@ pub fn check_snapshot_value(value: &serde_json::Value) -> Result<(), InputError>
             hint: "Upgrade pg_lens (ALTER EXTENSION pg_lens UPDATE) or take the snapshot with this version.".into(),
         });
     }
-    for path in crate::sections::SECTIONS {
+    for path in crate::sections::SECTIONS.iter().filter(|s| crate::sections::section_since(s) <= version) {
         let mut at = Some(value);
         for part in path.split('.') {
             at = at.and_then(|v| v.get(part));

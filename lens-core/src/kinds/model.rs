@@ -76,6 +76,9 @@ declare! {
         "databaseId" database_id: Option<String> [optional],
         /// The table keys asked for, when the snapshot was limited to some tables.
         "tables" tables: Option<Vec<String>> [optional],
+        /// The signature of each section that holds entries (a section's entries alone, summed
+        /// as the whole signature sums them all): which part of two schemas differs.
+        "sectionSignatures" section_signatures: Map<String> [optional],
     }
 
     pub struct Table {

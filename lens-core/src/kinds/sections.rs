@@ -9,9 +9,17 @@ use serde_json::{Map, Value};
 /// Declares the entry sections once: their paths into the snapshot object
 /// (`constraints.pks` is `snapshot.constraints.pks`) and the model field each one is.
 macro_rules! sections {
-    ($($path:literal => $($field:ident).+ in $group:ident),* $(,)?) => {
+    ($($path:literal => $($field:ident).+ in $group:ident since $since:literal),* $(,)?) => {
         /// Every entry section, as a path into the snapshot object.
         pub const SECTIONS: &[&str] = &[$($path),*];
+
+        /// The formatVersion that brought `section` (a snapshot of an older one has none).
+        pub fn section_since(section: &str) -> i64 {
+            match section {
+                $($path => $since,)*
+                _ => 1,
+            }
+        }
 
         /// The group (see `crate::capture`) an entry of `section` is stored and re-read with.
         pub fn group_of(section: &str) -> Group {
@@ -55,24 +63,24 @@ pub enum Group {
 }
 
 sections! {
-    "tables" => tables in Table,
-    "columns" => columns in TablePart,
-    "constraints.pks" => constraints.pks in TablePart,
-    "constraints.uniques" => constraints.uniques in TablePart,
-    "constraints.checks" => constraints.checks in TablePart,
-    "constraints.exclusions" => constraints.exclusions in TablePart,
-    "relationships" => relationships in Child,
-    "indexes" => indexes in TablePart,
-    "views" => views in Table,
-    "enums" => enums in Own,
-    "domains" => domains in Own,
-    "sequences" => sequences in Sequence,
-    "triggers" => triggers in TablePart,
-    "policies" => policies in TablePart,
-    "functions" => functions in Own,
-    "schemas" => schemas in Own,
-    "extensions" => extensions in Own,
-    "defaultPrivileges" => default_privileges in Own,
+    "tables" => tables in Table since 1,
+    "columns" => columns in TablePart since 1,
+    "constraints.pks" => constraints.pks in TablePart since 1,
+    "constraints.uniques" => constraints.uniques in TablePart since 1,
+    "constraints.checks" => constraints.checks in TablePart since 1,
+    "constraints.exclusions" => constraints.exclusions in TablePart since 1,
+    "relationships" => relationships in Child since 1,
+    "indexes" => indexes in TablePart since 1,
+    "views" => views in Table since 1,
+    "enums" => enums in Own since 1,
+    "domains" => domains in Own since 1,
+    "sequences" => sequences in Sequence since 1,
+    "triggers" => triggers in TablePart since 1,
+    "policies" => policies in TablePart since 1,
+    "functions" => functions in Own since 3,
+    "schemas" => schemas in Own since 3,
+    "extensions" => extensions in Own since 3,
+    "defaultPrivileges" => default_privileges in Own since 3,
 }
 
 /// The section `path` of a snapshot as JSON, if present.

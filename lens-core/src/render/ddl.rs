@@ -547,18 +547,29 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
             out.push_str(&ddl);
         }
     }
-    for f in functions.iter().filter(|f| f.kind != "aggregate" && needs_relations(f)) {
-        out.push_str(&function_ddl(f, kw));
+    // what follows the relations says where it starts (a reader, or a tool that runs the
+    // relations' own DDL instead, finds it by these lines)
+    let late: Vec<&&Function> = functions.iter().filter(|f| f.kind != "aggregate" && needs_relations(f)).collect();
+    if !late.is_empty() {
+        out.push_str("-- section: functions that use relations\n");
+        late.iter().for_each(|f| out.push_str(&function_ddl(f, kw)));
     }
-    for f in functions.iter().filter(|f| f.kind == "aggregate") {
-        out.push_str(&function_ddl(f, kw));
+    let aggregates: Vec<&&Function> = functions.iter().filter(|f| f.kind == "aggregate").collect();
+    if !aggregates.is_empty() {
+        out.push_str("-- section: aggregates\n");
+        aggregates.iter().for_each(|f| out.push_str(&function_ddl(f, kw)));
     }
-    for key in &order {
-        out.push_str(&fk_ddl(&by, key, extras, kw));
+    let fks: String = order.iter().map(|key| fk_ddl(&by, key, extras, kw)).collect();
+    if !fks.is_empty() {
+        out.push_str("-- section: foreign keys\n");
+        out.push_str(&fks);
     }
     // last: they would change the privileges of what the script itself creates
-    for d in snap.default_privileges.values() {
-        crate::grants::default_privileges(d, kw, &mut out);
+    if !snap.default_privileges.is_empty() {
+        out.push_str("-- section: default privileges\n");
+        for d in snap.default_privileges.values() {
+            crate::grants::default_privileges(d, kw, &mut out);
+        }
     }
     out
 }

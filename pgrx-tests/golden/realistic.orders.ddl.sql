@@ -10,4 +10,5 @@ CREATE TABLE shop.orders (
 ALTER SEQUENCE shop.orders_id_seq OWNED BY shop.orders.id;
 ALTER TABLE shop.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id, placed_at);
 CREATE INDEX orders_open ON ONLY shop.orders USING btree (customer_id) WHERE (state <> 'shipped'::shop.order_state);
+ALTER TABLE shop.orders OWNER TO postgres;
 ALTER TABLE shop.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES shop.customers(id) ON DELETE RESTRICT;

@@ -32,6 +32,16 @@ impl<K, V> Absent for std::collections::BTreeMap<K, V> {
     }
 }
 
+/// serde's `serialize_with` for a float that is often whole (a function's cost): whole values
+/// as integers, so that JSON text, jsonb and the signature all see `100`, never `100.0`.
+pub fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
+}
+
 /// serde's `skip_serializing_if` for `[optional]` fields.
 pub fn absent<T: Absent>(value: &T) -> bool {
     value.absent()

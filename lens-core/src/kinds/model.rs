@@ -429,8 +429,10 @@ declare! {
         "leakproof" leakproof: bool [optional],
         /// `safe`, `restricted` or `unsafe`.
         "parallel" parallel: String,
+        #[serde(serialize_with = "crate::kinds::declare::whole_as_integer")]
         "cost" cost: f64,
         /// Estimated rows of a set-returning function (0 otherwise).
+        #[serde(serialize_with = "crate::kinds::declare::whole_as_integer")]
         "rows" rows: f64,
         /// `SET` options (`search_path=pg_catalog, public`), as `proconfig` keeps them.
         "config" config: Vec<String> [optional],

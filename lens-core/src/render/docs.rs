@@ -5,7 +5,7 @@
 
 use crate::ddl::{of, table_ddl_with, ByTable, Extras};
 use crate::ident::Keywords;
-use crate::model::{Relationship, Snapshot, Table};
+use crate::model::{Function, Privileges, Relationship, Snapshot, Table};
 use crate::risk::Graph;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -107,8 +107,26 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
             let _ = writeln!(index, "- {} (lens_drift id {id}): {}.sql, {}.md", cell(key), file_stem(key), file_stem(key));
         }
     }
+    let functions: Vec<&Function> = snap.functions.values().filter(|f| schemas.map_or(true, |s| s.contains(&f.schema))).collect();
+    if !functions.is_empty() {
+        index.push_str("\n## Functions\n\n| function | kind | returns | language |\n|---|---|---|---|\n");
+        for f in &functions {
+            let _ = writeln!(
+                index,
+                "| [{}]({}) | {} | {} | {} |",
+                cell(&f.key),
+                link(&file_stem(&f.key), ".function.md"),
+                f.kind,
+                cell(f.returns.as_deref().unwrap_or("")),
+                cell(&f.language)
+            );
+        }
+    }
     files.push(("_index.md".into(), index));
     files.push(("_table_list.txt".into(), tables.iter().map(|t| format!("{}\n", t.key)).collect()));
+    for f in &functions {
+        files.push((format!("{}.function.md", file_stem(&f.key)), function_page(f)));
+    }
 
     for t in &tables {
         let stem = file_stem(&t.key);
@@ -159,6 +177,7 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
                 let _ = writeln!(md, "- `{}`", i.definition);
             }
         }
+        privileges_part(&mut md, t.owner.as_deref(), t.privileges.as_ref(), &of(&by.columns, &t.key).iter().filter_map(|c| Some((c.name.as_str(), c.privileges.as_ref()?))).collect::<Vec<_>>());
         if matches!(t.kind.as_str(), "table" | "partitioned" | "foreign_table") {
             let risk = graph.risk(&t.key);
             let _ = writeln!(md, "\n## Risk\n\n{} ({}/100): {}", risk.level, risk.score, risk.reasons.join("; "));
@@ -167,6 +186,70 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+/// Who owns an object and who may do what with it: its own privileges, and its columns'.
+fn privileges_part(md: &mut String, owner: Option<&str>, privileges: Option<&Privileges>, columns: &[(&str, &Privileges)]) {
+    if owner.is_none() && privileges.is_none() && columns.is_empty() {
+        return;
+    }
+    md.push_str("\n## Owner and privileges\n\n");
+    if let Some(owner) = owner {
+        let _ = writeln!(md, "Owner: {}\n", cell(owner));
+    }
+    match privileges {
+        None => md.push_str("Privileges: the defaults (the owner's).\n"),
+        Some(p) if p.is_empty() => md.push_str("Privileges: none (all revoked).\n"),
+        Some(p) => {
+            md.push_str("| grantee | privileges |\n|---|---|\n");
+            for (grantee, list) in p {
+                let _ = writeln!(md, "| {} | {} |", cell(grantee), cell(&list.join(", ")));
+            }
+        }
+    }
+    if !columns.is_empty() {
+        md.push_str("\n| column | grantee | privileges |\n|---|---|---|\n");
+        for (column, p) in columns {
+            for (grantee, list) in p.iter() {
+                let _ = writeln!(md, "| {} | {} | {} |", cell(column), cell(grantee), cell(&list.join(", ")));
+            }
+        }
+    }
+}
+
+/// A fenced code block that no backtick run of `text` can close early.
+fn code_block(text: &str, lang: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{lang}\n{}\n{fence}\n", text.trim_end())
+}
+
+/// A function's page: what it is, how it behaves, who may call it, its definition.
+fn function_page(f: &Function) -> String {
+    let mut md = format!("# {}\n\n", f.key);
+    let _ = writeln!(md, "{} in {}{}\n", f.kind, f.language, f.returns.as_ref().map(|r| format!(", returns {r}")).unwrap_or_default());
+    if let Some(comment) = &f.comment {
+        let _ = writeln!(md, "{comment}\n");
+    }
+    md.push_str("| property | value |\n|---|---|\n");
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    for (name, value) in [
+        ("arguments", cell(&f.arguments)),
+        ("volatility", f.volatility.clone()),
+        ("strict", yes_no(f.strict).to_string()),
+        ("security definer", yes_no(f.security_definer).to_string()),
+        ("leakproof", yes_no(f.leakproof).to_string()),
+        ("parallel", f.parallel.clone()),
+        ("cost", f.cost.to_string()),
+        ("rows", f.rows.to_string()),
+        ("settings", cell(&f.config.join(", "))),
+    ] {
+        let _ = writeln!(md, "| {name} | {value} |");
+    }
+    privileges_part(&mut md, f.owner.as_deref(), f.privileges.as_ref(), &[]);
+    md.push_str("\n## Definition\n\n");
+    md.push_str(&code_block(&f.definition, "sql"));
+    md
 }
 
 #[cfg(test)]
@@ -183,5 +266,20 @@ mod tests {
         assert_eq!(link("%22a%22.b", ".md"), "%2522a%2522.b.md");
         assert_eq!(pretty_bytes(8192), "8192 bytes");
         assert_eq!(pretty_bytes(16384), "16 kB");
+    }
+
+    #[test]
+    fn a_function_page_keeps_its_definition_whole() {
+        let f = Function {
+            key: "public.f()".into(),
+            kind: "function".into(),
+            language: "sql".into(),
+            definition: "CREATE FUNCTION f() ... $$ SELECT '```' $$".into(),
+            owner: Some("app".into()),
+            ..Default::default()
+        };
+        let page = function_page(&f);
+        assert!(page.contains("\n````sql\nCREATE FUNCTION f() ... $$ SELECT '```' $$\n````\n"), "{page}");
+        assert!(page.contains("Owner: app") && page.contains("Privileges: the defaults"), "{page}");
     }
 }

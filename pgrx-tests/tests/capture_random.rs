@@ -129,6 +129,14 @@ fn statement(rng: &mut Rng) -> (&'static str, String) {
         60 => format!("CREATE TYPE {s}.\"mood {}\" AS ENUM ('sad', 'ok')", n % 3),
         61 => format!("CREATE TABLE {s}.\"parted {}\" (id int, k int NOT NULL, PRIMARY KEY (id, k)) PARTITION BY RANGE (k)", n % 2),
         62 => format!("CREATE TABLE {t} (id int NOT NULL, k int NOT NULL, PRIMARY KEY (id, k))"),
+        63 => format!("CREATE TYPE {s}.\"pair {}\" AS (a int, b text)", n % 2),
+        64 => format!("ALTER TYPE {s}.\"pair {}\" ADD ATTRIBUTE {c} {ty}", n % 2),
+        65 => format!("CREATE STATISTICS {s}.\"st {}\" ON id, {c} FROM {t}", n % 3),
+        66 => format!("DROP STATISTICS {s}.\"st {}\"", n % 3),
+        67 => format!("CREATE RULE \"r {}\" AS ON UPDATE TO {t} DO ALSO NOTHING", n % 2),
+        68 => format!("CREATE COLLATION {s}.\"coll {}\" (provider = libc, locale = 'C')", n % 2),
+        69 => format!("ALTER INDEX {s}.\"ix {m}\" RENAME TO \"ix {}\"", rng.below(6)),
+        70 => format!("ALTER TYPE {s}.\"mood {}\" RENAME TO \"mood {}\"", n % 3, rng.below(3)),
         _ => format!("COMMENT ON SCHEMA {s} IS 'schema note {n}'"),
     };
     (KINDS[kind as usize], sql)
@@ -146,7 +154,9 @@ const KINDS: &[&str] = &[
     "create function", "create function", "replace function", "drop function", "rename function", "grant on table",
     "revoke on table", "grant on column", "grant or revoke on schema", "grant or revoke on function", "table owner",
     "function owner", "default privileges", "create extension", "update extension", "drop extension", "create index",
-    "create index", "create enum", "create partitioned table", "create table to attach", "comment on schema",
+    "create index", "create enum", "create partitioned table", "create table to attach", "create composite type",
+    "add type attribute", "create statistics", "drop statistics", "create rule", "create collation", "rename index",
+    "rename enum", "comment on schema",
 ];
 
 /// A diff without what legitimately differs between capture and an after-the-fact diff of

@@ -36,7 +36,7 @@ const PRELUDE: &str = "CREATE SCHEMA fns;
 const SECTIONS: &[&str] = &[
     "tables", "columns", "constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions",
     "relationships", "indexes", "views", "enums", "domains", "sequences", "triggers", "policies",
-    "functions", "schemas", "extensions", "defaultPrivileges",
+    "functions", "schemas", "extensions", "defaultPrivileges", "collations", "types", "statistics", "rules",
 ];
 
 fn database(name: &str) -> Client {
@@ -460,6 +460,32 @@ const OBJECTS: &[Case] = &[
         expect: &["columns ~ public.t.a", "columns ~ public.t.b"] },
     Case { name: "column options", before: "CREATE TABLE t (a int)", change: "ALTER TABLE t ALTER COLUMN a SET (n_distinct = 100)",
         expect: &["columns ~ public.t.a"] },
+    Case { name: "create collation", before: "", change: "CREATE COLLATION \"Case Blind\" (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+        expect: &["collations + public.\"Case Blind\""] },
+    Case { name: "collation comment and owner", before: "CREATE COLLATION c1 (provider = libc, locale = 'C')",
+        change: "COMMENT ON COLLATION c1 IS 'bytewise'; ALTER COLLATION c1 OWNER TO lens_corpus_reader", expect: &["collations ~ public.c1"] },
+    Case { name: "drop collation", before: "CREATE COLLATION c1 (provider = libc, locale = 'C')", change: "DROP COLLATION c1",
+        expect: &["collations - public.c1"] },
+    Case { name: "composite type", before: "", change: "CREATE TYPE pair AS (a int, \"B b\" text COLLATE \"C\")", expect: &["types + public.pair"] },
+    Case { name: "composite type attribute added", before: "CREATE TYPE pair AS (a int)", change: "ALTER TYPE pair ADD ATTRIBUTE b text",
+        expect: &["types ~ public.pair"] },
+    Case { name: "composite type attribute renamed", before: "CREATE TYPE pair AS (a int)", change: "ALTER TYPE pair RENAME ATTRIBUTE a TO z",
+        expect: &["types ~ public.pair"] },
+    Case { name: "range type", before: "", change: "CREATE TYPE numr AS RANGE (SUBTYPE = numeric)", expect: &["types + public.numr"] },
+    Case { name: "rename composite type", before: "CREATE TYPE pair AS (a int)", change: "ALTER TYPE pair RENAME TO couple",
+        expect: &["types > public.pair => public.couple"] },
+    Case { name: "create statistics", before: "CREATE TABLE t (a int, b int)", change: "CREATE STATISTICS s1 (ndistinct) ON a, b FROM t",
+        expect: &["statistics + public.s1"] },
+    Case { name: "statistics target", before: "CREATE TABLE t (a int, b int); CREATE STATISTICS s1 ON a, b FROM t",
+        change: "ALTER STATISTICS s1 SET STATISTICS 500", expect: &["statistics ~ public.s1"] },
+    Case { name: "drop statistics", before: "CREATE TABLE t (a int, b int); CREATE STATISTICS s1 ON a, b FROM t", change: "DROP STATISTICS s1",
+        expect: &["statistics - public.s1"] },
+    Case { name: "create rule", before: "CREATE TABLE t (a int); CREATE TABLE log (a int)",
+        change: "CREATE RULE keep AS ON DELETE TO t DO ALSO INSERT INTO log VALUES (OLD.a)", expect: &["rules + public.t:keep"] },
+    Case { name: "disable rule", before: "CREATE TABLE t (a int); CREATE RULE nothing_more AS ON UPDATE TO t DO INSTEAD NOTHING",
+        change: "ALTER TABLE t DISABLE RULE nothing_more", expect: &["rules ~ public.t:nothing_more"] },
+    Case { name: "drop rule", before: "CREATE TABLE t (a int); CREATE RULE nothing_more AS ON UPDATE TO t DO INSTEAD NOTHING",
+        change: "DROP RULE nothing_more ON t", expect: &["rules - public.t:nothing_more"] },
 ];
 
 #[test]

@@ -108,7 +108,7 @@ fn every_field_of_functions_privileges_owners_and_settings_matches_the_catalog()
     let expected = json(&mut db, "SELECT expected FROM oracle_objects");
     let mut checked = 0;
     // sections the oracle lists whole: the same keys
-    for name in ["functions", "schemas", "extensions", "defaultPrivileges"] {
+    for name in ["functions", "schemas", "extensions", "defaultPrivileges", "collations", "types", "statistics", "rules"] {
         let mut want: Vec<&String> = expected[name].as_object().unwrap().keys().collect();
         let mut got: Vec<&String> = snap[name].as_object().unwrap().keys().collect();
         want.sort();
@@ -121,6 +121,10 @@ fn every_field_of_functions_privileges_owners_and_settings_matches_the_catalog()
         ("schemas", &["name", "comment", "owner"][..]),
         ("extensions", &["name", "version", "schema"][..]),
         ("defaultPrivileges", &["role", "schema"][..]),
+        ("collations", &["schema", "name", "provider", "locale", "lcCollate", "lcCtype", "deterministic", "comment", "owner"][..]),
+        ("types", &["schema", "name", "kind", "subtype", "multirange", "comment", "owner"][..]),
+        ("statistics", &["schema", "name", "tableKey", "definition", "statisticsTarget", "comment"][..]),
+        ("rules", &["name", "tableKey", "definition", "enabled", "comment"][..]),
         ("tables", &["owner", "options", "replicaIdentity", "privileges"][..]),
         ("columns", &["statisticsTarget", "storage", "options", "privileges"][..]),
         ("sequences", &["owner"][..]),
@@ -170,6 +174,14 @@ fn every_field_of_functions_privileges_owners_and_settings_matches_the_catalog()
     assert_eq!(snap["sequences"]["shop.invoice_no"]["privileges"], serde_json::json!({"Lens \"Auditor\".ü": ["USAGE"], "postgres": ["SELECT", "UPDATE", "USAGE"]}));
     assert_eq!(snap["defaultPrivileges"]["\"lens owner\" ON FUNCTIONS"]["privileges"], serde_json::json!({"lens owner": ["EXECUTE"]}));
     assert_eq!(snap["tables"]["shop.customers"]["replicaIdentity"], "full");
+    // composite attributes in order, with their collations where they are not the type's
+    assert_eq!(
+        snap["types"]["shop.\"Money \"\"Pair\"\"\""]["attributes"],
+        serde_json::json!([{"name": "amount", "dataType": "numeric(12,2)"}, {"name": "currency code", "dataType": "text", "collation": "pg_catalog.\"C\""},
+                           {"name": "mood", "dataType": "shop.\"Mood Ring\""}])
+    );
+    assert_eq!(snap["types"]["\"Fn Space.ü\".\"num range\""]["subtypeDiff"], "\"Fn Space.ü\".num_diff");
+    assert!(snap["functions"].get("\"Fn Space.ü\".\"num range\"(numeric, numeric)").is_none(), "a range's constructors are the type's");
     // a table nobody granted anything on keeps its default privileges: none listed
     assert!(snap["tables"]["shop.cart_cache"].get("privileges").is_none());
     // a change moves the signature of its own section only

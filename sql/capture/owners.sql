@@ -27,8 +27,13 @@ WITH RECURSIVE touched(classid, objid) AS (
         WHEN 'pg_catalog.pg_namespace'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_extension'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_default_acl'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_collation'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass THEN (
+            SELECT st.stxrelid FROM pg_catalog.pg_statistic_ext st WHERE st.oid = o.objid)
         WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (
-            SELECT COALESCE(i.indrelid, seq_owner.refobjid, CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') THEN c.oid END)
+            -- (a composite type's relation stands for its type: ALTER TYPE ... ADD ATTRIBUTE)
+            SELECT COALESCE(i.indrelid, seq_owner.refobjid, CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') THEN c.oid
+                                                                 WHEN c.relkind = 'c' THEN c.reltype END)
             FROM pg_catalog.pg_class c
             LEFT JOIN pg_catalog.pg_index i ON c.relkind IN ('i', 'I') AND i.indexrelid = c.oid
             LEFT JOIN pg_catalog.pg_depend seq_owner
@@ -47,11 +52,19 @@ WITH RECURSIVE touched(classid, objid) AS (
         WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (
             SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = o.objid)
         WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN (
-            SELECT ty.oid FROM pg_catalog.pg_type ty WHERE ty.oid = o.objid AND ty.typtype IN ('e', 'd'))
+            -- enums, domains, ranges (a multirange stands for its range), composite types
+            -- that are not a table's row type
+            SELECT CASE WHEN ty.typtype IN ('e', 'd', 'r') THEN ty.oid
+                        WHEN ty.typtype = 'm' THEN (SELECT rg.rngtypid FROM pg_catalog.pg_range rg WHERE rg.rngmultitypid = ty.oid)
+                        WHEN ty.typtype = 'c' AND (SELECT rc.relkind FROM pg_catalog.pg_class rc WHERE rc.oid = ty.typrelid) = 'c' THEN ty.oid END
+            FROM pg_catalog.pg_type ty WHERE ty.oid = o.objid)
     END,
     CASE WHEN o.classid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_namespace'::pg_catalog.regclass,
-                            'pg_catalog.pg_extension'::pg_catalog.regclass, 'pg_catalog.pg_default_acl'::pg_catalog.regclass)
-         THEN 'o' END
+                            'pg_catalog.pg_extension'::pg_catalog.regclass, 'pg_catalog.pg_default_acl'::pg_catalog.regclass,
+                            'pg_catalog.pg_collation'::pg_catalog.regclass)
+         THEN 'o'
+         WHEN o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND (SELECT cc.relkind FROM pg_catalog.pg_class cc WHERE cc.oid = o.objid) = 'c' THEN 't' END
     FROM objects o
 ), with_children(owner, kind) AS (
     SELECT owner, kind FROM owner_of WHERE owner IS NOT NULL
@@ -65,4 +78,4 @@ LEFT JOIN pg_catalog.pg_class c ON w.kind IS NULL AND c.oid = w.owner
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.objid = w.owner AND e.deptype = 'e'
                     AND e.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass,
-                                      'pg_catalog.pg_proc'::pg_catalog.regclass))
+                                      'pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_collation'::pg_catalog.regclass))

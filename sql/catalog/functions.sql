@@ -2,7 +2,7 @@
 -- entry (lens_core::model::Function; privileges come from privileges.sql), keyed by name
 -- and argument types (the types that tell overloads apart; names do not). $1: schema oids;
 -- $2: function oids, or NULL for all of them (capture re-reads some). Members of
--- extensions are left out. pg_get_functiondef() refuses aggregates: their CREATE
+-- extensions, and what a type made for itself (a range's constructors), are left out. pg_get_functiondef() refuses aggregates: their CREATE
 -- AGGREGATE is printed here from pg_aggregate, with the options pg_dump prints.
 SELECT p.oid::int8 AS oid,
        pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
@@ -65,5 +65,6 @@ LEFT JOIN LATERAL (
 ) agg ON p.prokind = 'a'
 WHERE p.pronamespace = ANY($1::oid[])
   AND ($2::oid[] IS NULL OR p.oid = ANY($2::oid[]))
+  -- an extension's, or made with a type (a range's constructors): not the user's own
   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
-                  WHERE e.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND e.objid = p.oid AND e.deptype = 'e')
+                  WHERE e.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))

@@ -568,8 +568,8 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
         match section.as_str() {
             "tables" => owners.relations.push(oid),
             "sequences" => owners.sequences.push(oid),
-            "enums" | "domains" => owners.types.push(oid),
-            "functions" | "schemas" | "extensions" | "defaultPrivileges" => owners.objects.push(oid),
+            "enums" | "domains" | "types" => owners.types.push(oid),
+            "functions" | "schemas" | "extensions" | "defaultPrivileges" | "collations" => owners.objects.push(oid),
             _ => {
                 owners.relations.push(oid);
                 owners.sequences.push(oid);

@@ -94,6 +94,8 @@ fn relation_owners(touched: &[Touched]) -> Option<Owners> {
         let (group, is_sequence) = match facts.kind {
             b'i' | b'I' => (unsafe { pg_sys::IndexGetRelation(pg_sys::Oid::from(t.objid), true) }.to_u32(), false),
             b'r' | b'p' | b'v' | b'm' | b'f' => (t.objid, false),
+            // a composite type's relation: its type's group (owners.sql knows it)
+            b'c' => return None,
             b'S' => match sequence_table(t.objid) {
                 Some(table) => (table, false),
                 None => (t.objid, true),

@@ -241,7 +241,17 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     // The kinds that stand alone: a snapshot limited to some tables holds none of them.
     if table_filter.is_none() {
         read_standalone(&mut raw, &schema_oids, scope.owners.as_ref().map(|o| o.objects.as_slice()));
-        clock.lap("functions, schemas, extensions, default privileges");
+        if type_filter.as_ref().map_or(true, |t| !t.is_empty()) {
+            raw.user_types = read_printed("user_types", &query("user_types", catalog_sql!("user_types"), &[arg(schema_oids.clone()), optional(&type_filter)]));
+        }
+        clock.lap("functions, schemas, extensions, default privileges, collations, types");
+    }
+    // What hangs off the relations read, printed whole by its query.
+    let parts_args = || [arg(schema_oids.clone()), optional(&rel_filter), arg(extension_members.clone())];
+    if rel_filter.as_ref().map_or(true, |r| !r.is_empty()) {
+        raw.statistics = read_printed("statistics", &query("statistics", catalog_sql!("statistics"), &parts_args()));
+        raw.rules = read_printed("rules", &query("rules", catalog_sql!("rules"), &parts_args()));
+        clock.lap("statistics, rules");
     }
     read_privileges(&mut raw, with_acl);
     clock.lap("privileges");
@@ -952,8 +962,8 @@ fn read_printed<T: for<'de> lens_core::model::Deserialize<'de>>(name: &'static s
         .collect()
 }
 
-/// Functions, schemas, extensions and default privileges: all of those of the schemas, or
-/// (`objects`, capture) those among the objects given.
+/// Functions, schemas, extensions, default privileges and collations: all of those of the
+/// schemas, or (`objects`, capture) those among the objects given.
 fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: Option<&[u32]>) {
     if objects.is_some_and(|o| o.is_empty()) {
         return;
@@ -967,6 +977,7 @@ fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: O
     raw.schema_objects = read_printed("schema_objects", &query("schema_objects", catalog_sql!("schema_objects"), &args()));
     raw.extensions = read_printed("extensions", &query("extensions", catalog_sql!("extensions"), &args()));
     raw.default_privileges = read_printed("default_privileges", &query("default_privileges", catalog_sql!("default_privileges"), &args()));
+    raw.collation_objects = read_printed("collations_objects", &query("collations_objects", catalog_sql!("collations_objects"), &args()));
 }
 
 /// The explicit privileges of everything read that can have them: the relations and
@@ -978,6 +989,7 @@ fn read_privileges(raw: &mut RawCatalog, relations_with_acl: HashSet<u32>) {
     asked.extend(raw.functions.iter().filter_map(|f| f.oid).map(|o| (PROC_CATALOG, o as u32)));
     asked.extend(raw.enums.iter().map(|e| (TYPE_CATALOG, e.oid)));
     asked.extend(raw.domains.iter().map(|d| (TYPE_CATALOG, d.oid)));
+    asked.extend(raw.user_types.iter().filter_map(|t| t.oid).map(|o| (TYPE_CATALOG, o as u32)));
     asked.extend(raw.schema_objects.iter().filter_map(|s| s.oid).map(|o| (NAMESPACE_CATALOG, o as u32)));
     asked.extend(raw.default_privileges.iter().filter_map(|d| d.oid).map(|o| (DEFAULT_ACL_CATALOG, o as u32)));
     if asked.is_empty() {

@@ -619,4 +619,17 @@ fn build_standalone(raw: &RawCatalog, snap: &mut Snapshot) {
     for d in &raw.default_privileges {
         snap.default_privileges.insert(d.key.clone(), d.clone());
     }
+    for c in &raw.collation_objects {
+        snap.collations.insert(c.key.clone(), c.clone());
+    }
+    for t in &raw.user_types {
+        let entry = UserType { privileges: privileges(TYPE_CATALOG, t.oid), ..t.clone() };
+        snap.types.insert(t.key.clone(), entry);
+    }
+    for s in &raw.statistics {
+        snap.statistics.insert(s.key.clone(), s.clone());
+    }
+    for r in &raw.rules {
+        snap.rules.insert(r.key.clone(), r.clone());
+    }
 }

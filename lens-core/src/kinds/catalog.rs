@@ -4,7 +4,7 @@
 //! `crate::build` turns them into a `Snapshot`. Oids only link rows to each other here: none
 //! reaches the snapshot or its signature.
 
-use crate::model::{DefaultPrivileges, Extension, Function, Privileges, Schema};
+use crate::model::{Collation, DefaultPrivileges, Extension, Function, Privileges, Rule, Schema, Statistics, UserType};
 use std::collections::HashMap;
 
 pub type Oid = u32;
@@ -50,6 +50,10 @@ pub struct RawCatalog {
     pub schema_objects: Vec<Schema>,
     pub extensions: Vec<Extension>,
     pub default_privileges: Vec<DefaultPrivileges>,
+    pub collation_objects: Vec<Collation>,
+    pub user_types: Vec<UserType>,
+    pub statistics: Vec<Statistics>,
+    pub rules: Vec<Rule>,
 }
 
 /// Catalog ids, for `RawCatalog::privileges`.

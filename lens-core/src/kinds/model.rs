@@ -52,6 +52,17 @@ declare! {
         "extensions" extensions: Map<Extension>,
         #[serde(default)]
         "defaultPrivileges" default_privileges: Map<DefaultPrivileges>,
+        #[serde(default)]
+        "collations" collations: Map<Collation>,
+        /// Composite and range types (enums and domains have their own sections).
+        #[serde(default)]
+        "types" types: Map<UserType>,
+        /// Extended statistics (`CREATE STATISTICS`).
+        #[serde(default)]
+        "statistics" statistics: Map<Statistics>,
+        /// Rules (`CREATE RULE`; a view's own `_RETURN` rule is its definition).
+        #[serde(default)]
+        "rules" rules: Map<Rule>,
     }
 
     pub struct Meta {
@@ -486,6 +497,90 @@ declare! {
         /// The privileges new objects get, as a table's `privileges`.
         #[serde(default)]
         "privileges" privileges: Privileges,
+    }
+
+
+    /// A collation of the snapshot's schemas.
+    pub struct Collation {
+        "oid" oid: Option<i64> [optional],
+        /// `schema.name`, quoted.
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        /// `libc`, `icu` or `default`.
+        "provider" provider: String,
+        /// `LC_COLLATE` and `LC_CTYPE` (libc).
+        "lcCollate" lc_collate: Option<String> [optional],
+        "lcCtype" lc_ctype: Option<String> [optional],
+        /// The ICU locale.
+        "locale" locale: Option<String> [optional],
+        #[serde(default = "yes")]
+        "deterministic" deterministic: bool,
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+    }
+
+    /// A composite or range type.
+    pub struct UserType {
+        "oid" oid: Option<i64> [optional],
+        /// `schema.name`, quoted.
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        /// `composite` or `range`.
+        "kind" kind: String,
+        /// A composite type's attributes, in order.
+        "attributes" attributes: Vec<TypeAttribute> [optional],
+        /// A range's subtype, its operator class and functions, its multirange's name.
+        "subtype" subtype: Option<String> [optional],
+        "subtypeOpclass" subtype_opclass: Option<String> [optional],
+        "collation" collation: Option<String> [optional],
+        "canonical" canonical: Option<String> [optional],
+        "subtypeDiff" subtype_diff: Option<String> [optional],
+        "multirange" multirange: Option<String> [optional],
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+        /// As a table's `privileges`.
+        "privileges" privileges: Option<Privileges> [optional],
+    }
+
+    /// One attribute of a composite type.
+    pub struct TypeAttribute {
+        "name" name: String,
+        /// `format_type()`, schema-qualified.
+        "dataType" data_type: String,
+        /// Set only when it differs from the type's default collation, qualified and quoted.
+        "collation" collation: Option<String> [optional],
+    }
+
+    /// Extended statistics on a table's columns or expressions.
+    pub struct Statistics {
+        "oid" oid: Option<i64> [optional],
+        /// `schema.name`, quoted (statistics live in a schema, not in their table).
+        "key" key: String,
+        "tableKey" table_key: String,
+        "schema" schema: String,
+        "name" name: String,
+        /// `pg_get_statisticsobjdef()`: `CREATE STATISTICS s (ndistinct) ON a, b FROM t`.
+        "definition" definition: String,
+        /// `ALTER STATISTICS ... SET STATISTICS`, when set.
+        "statisticsTarget" statistics_target: Option<i64> [optional],
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+    }
+
+    /// A rule on a table or view.
+    pub struct Rule {
+        "oid" oid: Option<i64> [optional],
+        /// `schema.table:rule`.
+        "key" key: String,
+        "tableKey" table_key: String,
+        "name" name: String,
+        /// `pg_get_ruledef()`.
+        "definition" definition: String,
+        /// `origin` (enabled), `disabled`, `replica` or `always`.
+        "enabled" enabled: String,
+        "comment" comment: Option<String> [optional],
     }
 
 }

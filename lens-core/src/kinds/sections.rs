@@ -81,6 +81,10 @@ sections! {
     "schemas" => schemas in Own since 3,
     "extensions" => extensions in Own since 3,
     "defaultPrivileges" => default_privileges in Own since 3,
+    "collations" => collations in Own since 3,
+    "types" => types in Own since 3,
+    "statistics" => statistics in TablePart since 3,
+    "rules" => rules in TablePart since 3,
 }
 
 /// The section `path` of a snapshot as JSON, if present.

@@ -9,7 +9,7 @@
 //! FKs, row-level security and policies, triggers, comments.
 
 use crate::ident::{quote_ident, Keywords};
-use crate::model::{CheckConstraint, Column, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Sequence, Snapshot, Table, Trigger};
+use crate::model::{CheckConstraint, Collation, Column, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Rule, Sequence, Snapshot, Statistics, Table, Trigger, UserType};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -45,6 +45,8 @@ pub struct ByTable<'a> {
     pub policies: HashMap<&'a str, Vec<&'a Policy>>,
     pub triggers: HashMap<&'a str, Vec<&'a Trigger>>,
     pub owned_sequences: HashMap<&'a str, Vec<&'a Sequence>>,
+    pub statistics: HashMap<&'a str, Vec<&'a Statistics>>,
+    pub rules: HashMap<&'a str, Vec<&'a Rule>>,
 }
 
 fn group<'a, T>(items: impl Iterator<Item = &'a T>, key: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, Vec<&'a T>> {
@@ -87,6 +89,8 @@ impl<'a> ByTable<'a> {
             policies: group(snap.policies.values(), |p| p.table_key.as_str()),
             triggers: group(snap.triggers.values(), |t| t.table_key.as_str()),
             owned_sequences,
+            statistics: group(snap.statistics.values(), |s| s.table_key.as_str()),
+            rules: group(snap.rules.values(), |r| r.table_key.as_str()),
         }
     }
 }
@@ -160,7 +164,49 @@ pub fn table_ddl(snap: &Snapshot, key: &str, extras: &Extras, kw: &Keywords) -> 
 pub fn table_ddl_with(by: &ByTable, key: &str, extras: &Extras, kw: &Keywords) -> Option<String> {
     let mut out = table_ddl_without_fks(by, key, extras, kw)?;
     out.push_str(&fk_ddl(by, key, extras, kw));
+    out.push_str(&rules_ddl(by, key, kw));
     Some(out)
+}
+
+/// The rules of a relation (a rule may read other tables: a script adds them after all).
+pub fn rules_ddl(by: &ByTable, key: &str, kw: &Keywords) -> String {
+    let mut out = String::new();
+    let mut rules: Vec<&&Rule> = of(&by.rules, key).iter().collect();
+    rules.sort_by(|a, b| a.name.cmp(&b.name));
+    for r in rules {
+        let definition = r.definition.trim_end();
+        let _ = writeln!(out, "{}{}", definition, if definition.ends_with(';') { "" } else { ";" });
+        let name = quote_ident(&r.name, kw);
+        let state = match r.enabled.as_str() {
+            "disabled" => Some("DISABLE RULE"),
+            "replica" => Some("ENABLE REPLICA RULE"),
+            "always" => Some("ENABLE ALWAYS RULE"),
+            _ => None,
+        };
+        if let Some(state) = state {
+            let _ = writeln!(out, "ALTER TABLE {key} {state} {name};");
+        }
+        if let Some(comment) = &r.comment {
+            let _ = writeln!(out, "COMMENT ON RULE {name} ON {key} IS {};", literal(comment));
+        }
+    }
+    out
+}
+
+/// Extended statistics of a relation, with their target, comment and owner.
+fn statistics_ddl(by: &ByTable, key: &str, kw: &Keywords, out: &mut String) {
+    let mut list: Vec<&&Statistics> = of(&by.statistics, key).iter().collect();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    for st in list {
+        let _ = writeln!(out, "{};", st.definition.trim_end().trim_end_matches(';'));
+        if let Some(target) = st.statistics_target {
+            let _ = writeln!(out, "ALTER STATISTICS {} SET STATISTICS {target};", st.key);
+        }
+        if let Some(comment) = &st.comment {
+            let _ = writeln!(out, "COMMENT ON STATISTICS {} IS {};", st.key, literal(comment));
+        }
+        crate::grants::owner("STATISTICS", &st.key, st.owner.as_ref(), kw, out);
+    }
 }
 
 /// The FKs `key` holds, as ALTER TABLE statements.
@@ -193,6 +239,7 @@ pub fn table_ddl_without_fks(by: &ByTable, key: &str, extras: &Extras, kw: &Keyw
         _ => create_table(by, table, extras, kw, &mut out),
     }
     relation_settings(by, table, kw, &mut out);
+    statistics_ddl(by, key, kw, &mut out);
     if let Some(comment) = &table.comment {
         let what = match table.kind.as_str() {
             "view" => "VIEW",
@@ -461,6 +508,18 @@ pub fn types_ddl(snap: &Snapshot, kw: &Keywords) -> String {
         crate::grants::owner("DOMAIN", &d.key, d.owner.as_ref(), kw, &mut out);
         crate::grants::object_privileges(&format!("DOMAIN {}", d.key), d.privileges.as_ref(), d.owner.as_ref(), kw, &mut out);
     }
+    for t in snap.types.values().filter(|t| t.kind == "composite") {
+        let attributes: Vec<String> = t
+            .attributes
+            .iter()
+            .map(|a| {
+                let collate = a.collation.as_ref().map(|c| format!(" COLLATE {c}")).unwrap_or_default();
+                format!("{} {}{collate}", quote_ident(&a.name, kw), a.data_type)
+            })
+            .collect();
+        let _ = writeln!(out, "CREATE TYPE {} AS ({});", t.key, attributes.join(", "));
+        type_extras(t, kw, &mut out);
+    }
     for s in snap.sequences.values().filter(|s| s.owned_by.is_none()) {
         let _ = writeln!(out, "CREATE SEQUENCE {} {};", s.key, sequence_options(s));
         if let Some(comment) = &s.comment {
@@ -469,6 +528,63 @@ pub fn types_ddl(snap: &Snapshot, kw: &Keywords) -> String {
         crate::grants::owner("SEQUENCE", &s.key, s.owner.as_ref(), kw, &mut out);
         crate::grants::object_privileges(&format!("SEQUENCE {}", s.key), s.privileges.as_ref(), s.owner.as_ref(), kw, &mut out);
     }
+    out
+}
+
+/// A type's comment, owner and privileges.
+fn type_extras(t: &UserType, kw: &Keywords, out: &mut String) {
+    if let Some(comment) = &t.comment {
+        let _ = writeln!(out, "COMMENT ON TYPE {} IS {};", t.key, literal(comment));
+    }
+    crate::grants::owner("TYPE", &t.key, t.owner.as_ref(), kw, out);
+    crate::grants::object_privileges(&format!("TYPE {}", t.key), t.privileges.as_ref(), t.owner.as_ref(), kw, out);
+}
+
+/// Range types (after the functions: a range's subtype difference is one).
+pub fn ranges_ddl(snap: &Snapshot, kw: &Keywords) -> String {
+    let mut out = String::new();
+    for t in snap.types.values().filter(|t| t.kind == "range") {
+        let mut options = vec![format!("SUBTYPE = {}", t.subtype.clone().unwrap_or_default())];
+        let named = [
+            ("SUBTYPE_OPCLASS", &t.subtype_opclass),
+            ("COLLATION", &t.collation),
+            ("SUBTYPE_DIFF", &t.subtype_diff),
+            ("MULTIRANGE_TYPE_NAME", &t.multirange),
+        ];
+        options.extend(named.iter().filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} = {v}"))));
+        let _ = writeln!(out, "CREATE TYPE {} AS RANGE ({});", t.key, options.join(", "));
+        type_extras(t, kw, &mut out);
+    }
+    out
+}
+
+/// Collations (before the types and tables that use them).
+pub fn collations_ddl(snap: &Snapshot, kw: &Keywords) -> String {
+    let mut out = String::new();
+    for c in snap.collations.values() {
+        out.push_str(&collation_ddl(c, kw));
+    }
+    out
+}
+
+fn collation_ddl(c: &Collation, kw: &Keywords) -> String {
+    let mut out = String::new();
+    let mut options = vec![format!("provider = {}", c.provider)];
+    match c.provider.as_str() {
+        "icu" => options.extend(c.locale.as_ref().map(|l| format!("locale = {}", literal(l)))),
+        _ => {
+            options.extend(c.lc_collate.as_ref().map(|l| format!("lc_collate = {}", literal(l))));
+            options.extend(c.lc_ctype.as_ref().map(|l| format!("lc_ctype = {}", literal(l))));
+        }
+    }
+    if !c.deterministic {
+        options.push("deterministic = false".into());
+    }
+    let _ = writeln!(out, "CREATE COLLATION {} ({});", c.key, options.join(", "));
+    if let Some(comment) = &c.comment {
+        let _ = writeln!(out, "COMMENT ON COLLATION {} IS {};", c.key, literal(comment));
+    }
+    crate::grants::owner("COLLATION", &c.key, c.owner.as_ref(), kw, &mut out);
     out
 }
 
@@ -532,6 +648,7 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
             literal(&e.version)
         );
     }
+    out.push_str(&collations_ddl(snap, kw));
     out.push_str(&types_ddl(snap, kw));
     // functions that need no relation first (what defaults, checks, indexes and triggers
     // call); those that use a table's row type or read tables after them; aggregates last
@@ -540,6 +657,7 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
     for f in functions.iter().filter(|f| f.kind != "aggregate" && !needs_relations(f)) {
         out.push_str(&function_ddl(f, kw));
     }
+    out.push_str(&ranges_ddl(snap, kw));
     let by = ByTable::new(snap);
     let order = creation_order(snap, &extras.view_reads);
     for key in &order {
@@ -563,6 +681,11 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
     if !fks.is_empty() {
         out.push_str("-- section: foreign keys\n");
         out.push_str(&fks);
+    }
+    let rules: String = order.iter().map(|key| rules_ddl(&by, key, kw)).collect();
+    if !rules.is_empty() {
+        out.push_str("-- section: rules\n");
+        out.push_str(&rules);
     }
     // last: they would change the privileges of what the script itself creates
     if !snap.default_privileges.is_empty() {

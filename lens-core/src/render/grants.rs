@@ -126,6 +126,15 @@ pub fn roles(snap: &Snapshot) -> BTreeSet<String> {
     for d in snap.default_privileges.values() {
         add(&Some(d.role.clone()), Some(&d.privileges));
     }
+    for t in snap.types.values() {
+        add(&t.owner, t.privileges.as_ref());
+    }
+    for c in snap.collations.values() {
+        add(&c.owner, None);
+    }
+    for s in snap.statistics.values() {
+        add(&s.owner, None);
+    }
     for p in snap.policies.values() {
         out.extend(p.roles.iter().filter(|r| *r != "public").cloned());
     }

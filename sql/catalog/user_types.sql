@@ -1,6 +1,8 @@
 -- Composite types (CREATE TYPE ... AS (...); not the row types of tables) and range types
 -- of the snapshot's schemas (lens_core::model::UserType). $1: schema oids; $2: the types
--- capture re-reads, or NULL for all. Members of extensions are left out. Types print with
+-- capture re-reads, or NULL for all; $3: the relations of the composite types (a snapshot's
+-- pg_class scan found them: a table's row type is composite too, and checking each of
+-- those costs more than the rest of the query), or NULL to check. Members of extensions are left out. Types print with
 -- format_type() under search_path pg_catalog: user types schema-qualified.
 SELECT t.oid::int8 AS oid,
        pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
@@ -38,7 +40,10 @@ LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0
 WHERE t.typnamespace = ANY($1::oid[])
-  AND (t.typtype = 'r' OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c'))
+  AND (t.typtype = 'r'
+       OR (t.typtype = 'c' AND CASE WHEN $3::oid[] IS NULL
+                                    THEN (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c'
+                                    ELSE t.typrelid = ANY($3::oid[]) END))
   AND ($2::oid[] IS NULL OR t.oid = ANY($2::oid[]))
   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e
                   WHERE e.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND e.objid = t.oid AND e.deptype = 'e')

@@ -242,7 +242,10 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     if table_filter.is_none() {
         read_standalone(&mut raw, &schema_oids, scope.owners.as_ref().map(|o| o.objects.as_slice()));
         if type_filter.as_ref().map_or(true, |t| !t.is_empty()) {
-            raw.user_types = read_printed("user_types", &query("user_types", catalog_sql!("user_types"), &[arg(schema_oids.clone()), optional(&type_filter)]));
+            // a whole scan of pg_class found the composite types' relations: only those are asked
+            let composites = keyed.is_none().then(|| classes.composites.iter().map(|&o| pg_sys::Oid::from(o)).collect::<Vec<_>>());
+            let args = [arg(schema_oids.clone()), optional(&type_filter), optional(&composites)];
+            raw.user_types = read_printed("user_types", &query("user_types", catalog_sql!("user_types"), &args));
         }
         clock.lap("functions, schemas, extensions, default privileges, collations, types");
     }

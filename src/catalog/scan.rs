@@ -474,6 +474,8 @@ pub struct Classes {
     pub roles: HashMap<Oid, Option<String>>,
     /// Relations and sequences whose ACL is set (default privileges or not: privileges.sql says).
     pub with_acl: HashSet<Oid>,
+    /// The relations of composite types (`CREATE TYPE ... AS (...)`) in the schemas read.
+    pub composites: Vec<Oid>,
     /// Where every relation with storage keeps its files, for exact sizes.
     pub storage: HashMap<Oid, Storage>,
     /// Index relations by oid.
@@ -515,6 +517,7 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     let mut roles = HashMap::new();
     let mut with_acl = HashSet::new();
     let mut role_names = RoleNames::default();
+    let mut composites = Vec::new();
     let mut own = |c: &pg_sys::FormData_pg_class, tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc| {
         let oid = c.oid.to_u32();
         roles.insert(oid, role_names.name(c.relowner.to_u32()));
@@ -564,6 +567,11 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
                     }
                 }
             }
+            b'c' => {
+                if schema_names.contains_key(&c.relnamespace.to_u32()) {
+                    composites.push(oid);
+                }
+            }
             b'r' | b'p' | b'v' | b'm' | b'f' => {
                 let Some(schema) = schema_names.get(&c.relnamespace.to_u32()) else { return };
                 if excluded.contains(&oid) || only.is_some_and(|only| !only.contains(&oid)) {
@@ -611,7 +619,7 @@ pub fn classes(schemas: &[RawSchema], only: Option<&HashSet<Oid>>, excluded: &Ha
     for rel in &mut relations {
         rel.owner = roles.get(&rel.oid).cloned().flatten();
     }
-    Classes { relations, sequences, storage, indexes, roles, with_acl }
+    Classes { relations, sequences, storage, indexes, roles, with_acl, composites }
 }
 
 /// The column that owns a sequence (serial: dependency 'a'; identity: 'i'), looked up through

@@ -2,15 +2,16 @@
 -- and their columns (pg_class), functions (pg_proc), types (pg_type), schemas
 -- (pg_namespace) and default privileges (pg_default_acl). Per object (and column, subid),
 -- grantee to its privileges, sorted bytewise; the grantor is left out.
--- An ACL equal to the server's built-in default (acldefault) grants what none does, and is
--- left out; an ACL emptied by REVOKE comes back as an empty map.
+-- An ACL that holds the same items as the server's built-in default (acldefault), in any
+-- order, grants what none does, and is left out; an ACL emptied by REVOKE comes back as an
+-- empty map.
 WITH asked(classid, objid) AS (
     SELECT * FROM unnest($1::oid[], $2::oid[])
 ), acls(classid, objid, subid, acl) AS (
     SELECT a.classid, c.oid, 0, c.relacl
     FROM asked a JOIN pg_catalog.pg_class c ON c.oid = a.objid
     WHERE a.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relacl IS NOT NULL
-      AND c.relacl OPERATOR(pg_catalog.<>) pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)
+      AND NOT (c.relacl OPERATOR(pg_catalog.@>) pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AND c.relacl OPERATOR(pg_catalog.<@) pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))
     UNION ALL
     SELECT a.classid, att.attrelid, att.attnum, att.attacl
     FROM asked a JOIN pg_catalog.pg_attribute att ON att.attrelid = a.objid
@@ -20,17 +21,17 @@ WITH asked(classid, objid) AS (
     SELECT a.classid, p.oid, 0, p.proacl
     FROM asked a JOIN pg_catalog.pg_proc p ON p.oid = a.objid
     WHERE a.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND p.proacl IS NOT NULL
-      AND p.proacl OPERATOR(pg_catalog.<>) pg_catalog.acldefault('f', p.proowner)
+      AND NOT (p.proacl OPERATOR(pg_catalog.@>) pg_catalog.acldefault('f', p.proowner) AND p.proacl OPERATOR(pg_catalog.<@) pg_catalog.acldefault('f', p.proowner))
     UNION ALL
     SELECT a.classid, t.oid, 0, t.typacl
     FROM asked a JOIN pg_catalog.pg_type t ON t.oid = a.objid
     WHERE a.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND t.typacl IS NOT NULL
-      AND t.typacl OPERATOR(pg_catalog.<>) pg_catalog.acldefault('T', t.typowner)
+      AND NOT (t.typacl OPERATOR(pg_catalog.@>) pg_catalog.acldefault('T', t.typowner) AND t.typacl OPERATOR(pg_catalog.<@) pg_catalog.acldefault('T', t.typowner))
     UNION ALL
     SELECT a.classid, n.oid, 0, n.nspacl
     FROM asked a JOIN pg_catalog.pg_namespace n ON n.oid = a.objid
     WHERE a.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND n.nspacl IS NOT NULL
-      AND n.nspacl OPERATOR(pg_catalog.<>) pg_catalog.acldefault('n', n.nspowner)
+      AND NOT (n.nspacl OPERATOR(pg_catalog.@>) pg_catalog.acldefault('n', n.nspowner) AND n.nspacl OPERATOR(pg_catalog.<@) pg_catalog.acldefault('n', n.nspowner))
     UNION ALL
     SELECT a.classid, d.oid, 0, d.defaclacl
     FROM asked a JOIN pg_catalog.pg_default_acl d ON d.oid = a.objid

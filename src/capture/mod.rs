@@ -565,20 +565,20 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
         owners.objects.extend(pending::with(|tx| tx.overlay.owners_in("defaultPrivileges")));
     }
     for (oid, section) in stored {
+        // the stored group's own entry says what it is (sections::group_heads)
+        use lens_core::sections::{group_of, Group};
         match section.as_str() {
             "tables" => owners.relations.push(oid),
-            "sequences" => owners.sequences.push(oid),
-            "enums" | "domains" | "types" => owners.types.push(oid),
-            "functions" | "schemas" | "extensions" | "defaultPrivileges" | "collations" => owners.objects.push(oid),
-            _ => {
+            "" => {
                 owners.relations.push(oid);
                 owners.sequences.push(oid);
-                owners.types.push(oid);
                 owners.objects.push(oid);
             }
+            other if group_of(other) == Group::Sequence => owners.sequences.push(oid),
+            _ => owners.objects.push(oid),
         }
     }
-    for list in [&mut owners.relations, &mut owners.sequences, &mut owners.types, &mut owners.objects] {
+    for list in [&mut owners.relations, &mut owners.sequences, &mut owners.objects] {
         list.sort_unstable();
         list.dedup();
     }
@@ -587,7 +587,7 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
 
 fn owner_list(owners: &Owners) -> Vec<u32> {
     let mut list: Vec<u32> =
-        owners.relations.iter().chain(&owners.sequences).chain(&owners.types).chain(&owners.objects).copied().collect();
+        owners.relations.iter().chain(&owners.sequences).chain(&owners.objects).copied().collect();
     list.sort_unstable();
     list.dedup();
     list

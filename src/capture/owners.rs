@@ -50,8 +50,7 @@ pub fn live_owners(touched: &[Touched], with_dependents: bool, schema_altered: b
         let oid = rows.oid(r, 1);
         match rows.string(r, 2).as_str() {
             "S" => owners.sequences.push(oid),
-            "t" => owners.types.push(oid),
-            "o" => owners.objects.push(oid),
+            "t" | "o" => owners.objects.push(oid),
             _ => owners.relations.push(oid),
         }
     }

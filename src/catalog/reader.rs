@@ -39,20 +39,19 @@ impl Scope {
     }
 }
 
-/// The groups capture re-reads: relations, sequences nobody owns, types, and the objects
-/// that stand alone in other catalogs (functions, schemas, extensions, default privileges;
-/// oids do not repeat across them).
+/// The groups capture re-reads: relations, sequences nobody owns, and the objects that stand
+/// alone (types, functions, schemas, extensions, collations, default privileges: each
+/// kind's query filters its own catalog by this one list; oids do not repeat across them).
 #[derive(Default, Debug)]
 pub struct Owners {
     pub relations: Vec<u32>,
     pub sequences: Vec<u32>,
-    pub types: Vec<u32>,
     pub objects: Vec<u32>,
 }
 
 impl Owners {
     pub fn is_empty(&self) -> bool {
-        self.relations.is_empty() && self.sequences.is_empty() && self.types.is_empty() && self.objects.is_empty()
+        self.relations.is_empty() && self.sequences.is_empty() && self.objects.is_empty()
     }
 }
 
@@ -136,7 +135,7 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
         None => table_filter.as_ref().map(|t| t.iter().map(|t| pg_sys::Oid::from(t.oid)).collect()),
     };
     let type_filter: Option<Vec<pg_sys::Oid>> =
-        scope.owners.as_ref().map(|o| o.types.iter().map(|&t| pg_sys::Oid::from(t)).collect());
+        scope.owners.as_ref().map(|o| o.objects.iter().map(|&t| pg_sys::Oid::from(t)).collect());
     // Capture's groups never include an extension's objects (owners.sql leaves them out).
     let extension_members: Vec<pg_sys::Oid> = if scope.owners.is_some() {
         Vec::new()
@@ -251,9 +250,15 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     }
     // What hangs off the relations read, printed whole by its query.
     let parts_args = || [arg(schema_oids.clone()), optional(&rel_filter), arg(extension_members.clone())];
+    // (capture's few relations seldom have either: index probes say so without a query)
+    let probed = |any: fn(&[u32]) -> bool| keyed.is_none() || any(&relation_keys);
     if rel_filter.as_ref().map_or(true, |r| !r.is_empty()) {
-        raw.statistics = read_printed("statistics", &query("statistics", catalog_sql!("statistics"), &parts_args()));
-        raw.rules = read_printed("rules", &query("rules", catalog_sql!("rules"), &parts_args()));
+        if probed(crate::catalog::scan::any_statistics) {
+            raw.statistics = read_printed("statistics", &query("statistics", catalog_sql!("statistics"), &parts_args()));
+        }
+        if probed(crate::catalog::scan::any_rule) {
+            raw.rules = read_printed("rules", &query("rules", catalog_sql!("rules"), &parts_args()));
+        }
         clock.lap("statistics, rules");
     }
     read_privileges(&mut raw, with_acl);

@@ -765,6 +765,35 @@ pub fn any_policy(relations: &[Oid]) -> bool {
     found
 }
 
+const STATISTIC_EXT_RELATION: u32 = 3381; // pg_statistic_ext
+const STATISTIC_EXT_RELID_INDEX: Probe = (3379, "stxrelid"); // pg_statistic_ext (stxrelid)
+const REWRITE_RELATION: u32 = 2618; // pg_rewrite
+const REWRITE_RELID_INDEX: Probe = (2693, "ev_class"); // pg_rewrite (ev_class, rulename)
+
+/// The fixed part of a pg_rewrite tuple up to the rule's name (pgrx does not generate it).
+#[repr(C)]
+struct RewriteForm {
+    oid: pg_sys::Oid,
+    rulename: pg_sys::NameData,
+}
+
+/// Whether any of `relations` has extended statistics.
+pub fn any_statistics(relations: &[Oid]) -> bool {
+    let mut found = false;
+    scan(STATISTIC_EXT_RELATION, STATISTIC_EXT_RELID_INDEX, Some(relations), |_, _| found = true);
+    found
+}
+
+/// Whether any of `relations` has a rule of its own (a view's `_RETURN` rule is its body).
+pub fn any_rule(relations: &[Oid]) -> bool {
+    let mut found = false;
+    scan(REWRITE_RELATION, REWRITE_RELID_INDEX, Some(relations), |tuple, _| {
+        let r = unsafe { &*pg_sys::heap_tuple_get_struct::<RewriteForm>(tuple) };
+        found |= name_of(&r.rulename) != "_RETURN";
+    });
+    found
+}
+
 const INHERITS_RELATION: u32 = 2611; // pg_inherits
 const INHERITS_RELID_INDEX: Probe = (2680, "inhrelid"); // pg_inherits (inhrelid, inhseqno)
 

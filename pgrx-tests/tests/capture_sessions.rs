@@ -158,3 +158,43 @@ fn history_survives_pg_dump_and_pg_restore() {
     let next_id: i64 = restored.query_one("SELECT max(id) FROM lens_drift", &[]).unwrap().get(0);
     assert!(history.matches('|').count() as i64 + 1 < next_id, "ids continue after the restored ones");
 }
+
+#[test]
+fn history_written_by_the_previous_release_replays_after_a_restore() {
+    // format2_history.sql: pg_dump of a database whose history pg_lens 0.1.0 wrote
+    // (formatVersion 2: no owners, functions or privileges in its snapshots), restored here
+    let mut admin = connect("postgres");
+    admin.batch_execute("DROP DATABASE IF EXISTS lens_history_v2 WITH (FORCE)").unwrap();
+    admin.batch_execute("CREATE DATABASE lens_history_v2").unwrap();
+    let path = format!("{}/fixtures/format2_history.sql", env!("CARGO_MANIFEST_DIR"));
+    let output = pg_tool("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "lens_history_v2", "-f", &path]).output().unwrap();
+    assert!(output.status.success(), "psql: {}", String::from_utf8_lossy(&output.stderr));
+    let mut db = connect("lens_history_v2");
+    let replays = |db: &mut postgres::Client| -> (i64, i64) {
+        let row = db
+            .query_one(
+                "SELECT count(*) FILTER (WHERE signature_after = lens_signature(lens_snapshot_at(id))), count(*) FROM lens_drift",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    // every row written by the previous release rebuilds the schema it recorded
+    let (good, all) = replays(&mut db);
+    assert_eq!((good, all), (15, 15));
+    // the restore rebuilt the state in today's format: lens_verify records the step from
+    // where history ends to it (owners, privileges, the function 0.1.0 could not see)
+    let report = json(&mut db, "lens_verify()");
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["bridged"], true, "{report}");
+    let bridge = json(&mut db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)");
+    assert_eq!(bridge["functions"]["added"][0]["key"], "public.shop_count()", "{bridge}");
+    assert!(bridge["tables"]["changed"].as_array().unwrap().iter().any(|c| c["changes"]["owner"]["before"].is_null()), "{bridge}");
+    // capture goes on, and every row, old and new, still rebuilds its schema
+    db.batch_execute("CREATE TABLE after_restore (id int); GRANT SELECT ON after_restore TO PUBLIC").unwrap();
+    let (good, all) = replays(&mut db);
+    assert_eq!((good, all), (18, 18));
+    let again = json(&mut db, "lens_verify()");
+    assert_eq!(again["ok"], true, "{again}");
+    assert!(again.get("bridged").is_none(), "nothing left to bridge: {again}");
+}

@@ -198,8 +198,19 @@ pub unsafe extern "C-unwind" fn lens_on_ddl_command_start(fcinfo: pg_sys::Functi
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn lens_on_sql_drop(_fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    if in_extension_script() {
+        return pg_sys::Datum::from(0);
+    }
     crate::spi_read::with_transaction_owner(stash_dropped);
     pg_sys::Datum::from(0)
+}
+
+/// Inside an extension's script (CREATE or ALTER EXTENSION running it): what it creates and
+/// drops is the extension's own, never an entry; the CREATE or ALTER EXTENSION statement is
+/// captured once, when it ends.
+fn in_extension_script() -> bool {
+    // SAFETY: a plain read of a backend global.
+    unsafe { pg_sys::creating_extension }
 }
 
 /// The `ddl_command_end` event trigger function.
@@ -207,8 +218,11 @@ pub unsafe extern "C-unwind" fn lens_on_sql_drop(_fcinfo: pg_sys::FunctionCallIn
 #[pg_guard]
 pub unsafe extern "C-unwind" fn lens_on_ddl_command_end(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     let tag = unsafe { event_tag(fcinfo, "lens_on_ddl_command_end") };
-    let dependents = unsafe { changes_dependents((*((*fcinfo).context as *mut pg_sys::EventTriggerData)).parsetree) };
     RUNNING.with(|r| r.borrow_mut().take());
+    if in_extension_script() {
+        return pg_sys::Datum::from(0);
+    }
+    let dependents = unsafe { changes_dependents((*((*fcinfo).context as *mut pg_sys::EventTriggerData)).parsetree) };
     crate::spi_read::with_transaction_owner(|| capture_statement(&tag, dependents));
     pg_sys::Datum::from(0)
 }

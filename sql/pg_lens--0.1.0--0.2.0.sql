@@ -1,0 +1,29 @@
+-- pg_lens 0.1.0 -> 0.2.0 (ALTER EXTENSION pg_lens UPDATE): snapshots of formatVersion 3
+-- (functions, schemas, extensions, default privileges, collations, types, statistics,
+-- rules, owners, privileges and settings), and `ignore` on the functions that compare.
+-- History kept by 0.1.0 replays as it was; the first DDL statement after the update
+-- re-reads the whole schema, in one resync row (lens_verify() says stateFormatOlder until).
+-- The comparing functions take `ignore`; NULL snapshots still give NULL.
+DROP FUNCTION lens_diff(jsonb, jsonb);
+CREATE FUNCTION lens_diff("from" jsonb, "to" jsonb, "ignore" text[] DEFAULT NULL) RETURNS jsonb
+IMMUTABLE PARALLEL SAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_diff_wrapper';
+
+DROP FUNCTION lens_check_drift(jsonb);
+CREATE FUNCTION lens_check_drift("expected" jsonb, "ignore" text[] DEFAULT NULL) RETURNS jsonb
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_check_drift_wrapper';
+
+DROP FUNCTION lens_signature(text[]);
+CREATE FUNCTION lens_signature("schemas" text[] DEFAULT NULL, "ignore" text[] DEFAULT NULL) RETURNS text
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_signature_live_wrapper';
+
+DROP FUNCTION lens_signature(jsonb);
+CREATE FUNCTION lens_signature("snapshot" jsonb, "ignore" text[] DEFAULT NULL) RETURNS text
+IMMUTABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_signature_of_wrapper';

@@ -130,3 +130,44 @@ fn schema_statements_touch_only_what_is_in_the_schema() {
     assert!(diff["views"]["changed"][0]["changes"]["definition"]["after"].as_str().unwrap().contains("s2.t"), "{diff}");
     assert!(rebuilds_live(&mut db));
 }
+
+#[test]
+fn event_triggers_are_found_by_verify_and_rebuilt_by_the_script() {
+    let mut db = fresh_db("lens_event_triggers");
+    db.batch_execute(
+        "CREATE FUNCTION public.\"note ddl\"() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN NULL; END $$;
+         CREATE TABLE before_it (id int);",
+    )
+    .unwrap();
+    assert!(json(&mut db, "lens_verify()")["ok"] == serde_json::json!(true));
+    // PostgreSQL fires no event trigger for event triggers' own DDL
+    db.batch_execute(
+        "CREATE EVENT TRIGGER \"Note DDL\" ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION public.\"note ddl\"();
+         ALTER EVENT TRIGGER \"Note DDL\" DISABLE; COMMENT ON EVENT TRIGGER \"Note DDL\" IS 'notes'",
+    )
+    .unwrap();
+    let snap = json(&mut db, "lens_snapshot()");
+    let t = &snap["eventTriggers"]["\"Note DDL\""];
+    assert_eq!(t["event"], "ddl_command_end");
+    assert_eq!(t["tags"], serde_json::json!(["CREATE TABLE", "ALTER TABLE"]));
+    assert_eq!(t["function"], "public.\"note ddl\"");
+    assert_eq!(t["enabled"], "disabled");
+    assert_eq!(snap["eventTriggers"].as_object().unwrap().len(), 1, "pg_lens's own are the extension's: {}", snap["eventTriggers"]);
+    // lens_verify finds what no statement recorded, and the next statement's resync records it
+    let report = json(&mut db, "lens_verify()");
+    assert_eq!(report["ok"], false);
+    assert!(report["differences"].as_array().unwrap().iter().any(|d| d["section"] == "eventTriggers"), "{report}");
+    db.batch_execute("CREATE TABLE after_it (id int)").unwrap();
+    let row = db.query_one("SELECT resync, diff::text FROM lens_drift ORDER BY id DESC LIMIT 1", &[]).unwrap();
+    assert!(row.get::<_, bool>(0), "a resync");
+    let diff: serde_json::Value = serde_json::from_str(&row.get::<_, String>(1)).unwrap();
+    assert_eq!(diff["eventTriggers"]["added"][0]["key"], "\"Note DDL\"", "{diff}");
+    assert_eq!(json(&mut db, "lens_verify()")["ok"], true);
+    // the script makes it last (earlier it would fire on the script's own statements)
+    let script = text(&mut db, "SELECT lens_ddl_script()");
+    let signature = text(&mut db, "SELECT lens_signature()");
+    assert!(script.trim_end().ends_with("COMMENT ON EVENT TRIGGER \"Note DDL\" IS 'notes';\nALTER EVENT TRIGGER \"Note DDL\" OWNER TO postgres;"), "{script}");
+    let mut copy = fresh_db("lens_event_triggers_copy");
+    copy.batch_execute(&script).unwrap_or_else(|e| panic!("{}\n{script}", describe(&e)));
+    assert_eq!(text(&mut copy, "SELECT lens_signature()"), signature);
+}

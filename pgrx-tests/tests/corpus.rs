@@ -37,6 +37,7 @@ const SECTIONS: &[&str] = &[
     "tables", "columns", "constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions",
     "relationships", "indexes", "views", "enums", "domains", "sequences", "triggers", "policies",
     "functions", "schemas", "extensions", "defaultPrivileges", "collations", "types", "statistics", "rules",
+    "publications", "casts",
 ];
 
 fn database(name: &str) -> Client {
@@ -66,6 +67,9 @@ fn reset(db: &mut Client) {
                       AND nspname !~ '^pg_(toast|temp_|toast_temp_)' LOOP
              EXECUTE format('DROP SCHEMA %I CASCADE', s);
            END LOOP;
+         END $$;
+         DO $$ DECLARE p text; BEGIN
+           FOR p IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', p); END LOOP;
          END $$;
          CREATE SCHEMA public;",
     )
@@ -486,6 +490,21 @@ const OBJECTS: &[Case] = &[
         change: "ALTER TABLE t DISABLE RULE nothing_more", expect: &["rules ~ public.t:nothing_more"] },
     Case { name: "drop rule", before: "CREATE TABLE t (a int); CREATE RULE nothing_more AS ON UPDATE TO t DO INSTEAD NOTHING",
         change: "DROP RULE nothing_more ON t", expect: &["rules - public.t:nothing_more"] },
+    Case { name: "create publication", before: "CREATE TABLE t (a int PRIMARY KEY, b text)",
+        change: "CREATE PUBLICATION \"Pub One\" FOR TABLE t (a, b) WHERE (a > 0) WITH (publish = 'insert, update')",
+        expect: &["publications + \"Pub One\""] },
+    Case { name: "publication gains a table", before: "CREATE TABLE t (a int); CREATE TABLE u (a int); CREATE PUBLICATION p FOR TABLE t",
+        change: "ALTER PUBLICATION p ADD TABLE u", expect: &["publications ~ p"] },
+    Case { name: "a published table dropped", before: "CREATE TABLE t (a int); CREATE TABLE u (a int); CREATE PUBLICATION p FOR TABLE t, u",
+        change: "DROP TABLE u", expect: &["tables - public.u", "columns - public.u.a", "publications ~ p"] },
+    Case { name: "a published table renamed", before: "CREATE TABLE t (a int); CREATE PUBLICATION p FOR TABLE t",
+        change: "ALTER TABLE t RENAME TO t2", expect: &["tables > public.t => public.t2", "columns > public.t.a => public.t2.a", "publications ~ p"] },
+    Case { name: "publication of a schema", before: "CREATE SCHEMA s; CREATE TABLE s.t (a int)",
+        change: "CREATE PUBLICATION ps FOR TABLES IN SCHEMA s WITH (publish_via_partition_root = true)", expect: &["publications + ps"] },
+    Case { name: "create cast", before: "CREATE TYPE mood AS ENUM ('ok')", change: "CREATE CAST (mood AS text) WITH INOUT AS ASSIGNMENT",
+        expect: &["casts + (public.mood AS text)"] },
+    Case { name: "drop cast", before: "CREATE TYPE mood AS ENUM ('ok'); CREATE CAST (mood AS text) WITH INOUT",
+        change: "DROP CAST (mood AS text)", expect: &["casts - (public.mood AS text)"] },
 ];
 
 #[test]

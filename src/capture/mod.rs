@@ -572,6 +572,14 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
         (detached, stored)
     });
     owners.relations.extend(detached);
+    // a table dropped from a publication (with the table, or its schema) leaves no trace the
+    // publication's stored entry can be found by: the few publications are all re-read
+    const PUBLICATION_MEMBERS: [u32; 2] = [6106, 6237]; // pg_publication_rel, pg_publication_namespace
+    if ddl.dropped.iter().any(|t| PUBLICATION_MEMBERS.contains(&t.classid)) {
+        owners.objects.extend(owners::publications());
+        owners.objects.extend(store::owners_in_section(schema, "publications"));
+        owners.objects.extend(pending::with(|tx| tx.overlay.owners_in("publications")));
+    }
     if ddl.tags.iter().any(|t| t == "ALTER DEFAULT PRIVILEGES") {
         // an entry emptied by the statement is gone from the catalog: its stored group says so
         owners.objects.extend(owners::default_privileges_entries());

@@ -137,6 +137,12 @@ const PROC_RELATION: u32 = 1255; // pg_proc
 const TYPE_RELATION: u32 = 1247; // pg_type
 const CLASS_RELATION: u32 = 1259; // pg_class
 
+/// Every publication there is (a handful), read under the statement's own changes.
+pub fn publications() -> Vec<u32> {
+    let rows = query("publications_all", "SELECT oid::int8 FROM pg_catalog.pg_publication", &[]);
+    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
+}
+
 /// What ALTER DEFAULT PRIVILEGES may have changed: every default privileges entry there is
 /// (a handful), read under the statement's own changes.
 pub fn default_privileges_entries() -> Vec<u32> {

@@ -970,8 +970,9 @@ fn read_printed<T: for<'de> lens_core::model::Deserialize<'de>>(name: &'static s
         .collect()
 }
 
-/// Functions, schemas, extensions, default privileges and collations: all of those of the
-/// schemas, or (`objects`, capture) those among the objects given.
+/// Functions, schemas, extensions, default privileges, collations, and the database's
+/// publications, event triggers and casts: all of them, or (`objects`, capture) those among
+/// the objects given.
 fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: Option<&[u32]>) {
     if objects.is_some_and(|o| o.is_empty()) {
         return;
@@ -986,6 +987,9 @@ fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: O
     raw.extensions = read_printed("extensions", &query("extensions", catalog_sql!("extensions"), &args()));
     raw.default_privileges = read_printed("default_privileges", &query("default_privileges", catalog_sql!("default_privileges"), &args()));
     raw.collation_objects = read_printed("collations_objects", &query("collations_objects", catalog_sql!("collations_objects"), &args()));
+    raw.publications = read_printed("publications", &query("publications", catalog_sql!("publications"), &args()));
+    raw.event_triggers = read_printed("event_triggers", &query("event_triggers", catalog_sql!("event_triggers"), &args()));
+    raw.casts = read_printed("casts", &query("casts", catalog_sql!("casts"), &args()));
 }
 
 /// The explicit privileges of everything read that can have them: the relations and

@@ -632,4 +632,13 @@ fn build_standalone(raw: &RawCatalog, snap: &mut Snapshot) {
     for r in &raw.rules {
         snap.rules.insert(r.key.clone(), r.clone());
     }
+    for p in &raw.publications {
+        snap.publications.insert(p.key.clone(), p.clone());
+    }
+    for t in &raw.event_triggers {
+        snap.event_triggers.insert(t.key.clone(), t.clone());
+    }
+    for c in &raw.casts {
+        snap.casts.insert(c.key.clone(), c.clone());
+    }
 }

@@ -4,7 +4,7 @@
 //! `crate::build` turns them into a `Snapshot`. Oids only link rows to each other here: none
 //! reaches the snapshot or its signature.
 
-use crate::model::{Collation, DefaultPrivileges, Extension, Function, Privileges, Rule, Schema, Statistics, UserType};
+use crate::model::{Cast, Collation, DefaultPrivileges, EventTrigger, Extension, Function, Privileges, Publication, Rule, Schema, Statistics, UserType};
 use std::collections::HashMap;
 
 pub type Oid = u32;
@@ -54,6 +54,9 @@ pub struct RawCatalog {
     pub user_types: Vec<UserType>,
     pub statistics: Vec<Statistics>,
     pub rules: Vec<Rule>,
+    pub publications: Vec<Publication>,
+    pub event_triggers: Vec<EventTrigger>,
+    pub casts: Vec<Cast>,
 }
 
 /// Catalog ids, for `RawCatalog::privileges`.

@@ -63,6 +63,15 @@ declare! {
         /// Rules (`CREATE RULE`; a view's own `_RETURN` rule is its definition).
         #[serde(default)]
         "rules" rules: Map<Rule>,
+        /// Logical replication publications (of the whole database).
+        #[serde(default)]
+        "publications" publications: Map<Publication>,
+        /// Event triggers of the user's (of the whole database; pg_lens's own are its).
+        #[serde(default)]
+        "eventTriggers" event_triggers: Map<EventTrigger>,
+        /// User-defined casts.
+        #[serde(default)]
+        "casts" casts: Map<Cast>,
     }
 
     pub struct Meta {
@@ -580,6 +589,67 @@ declare! {
         "definition" definition: String,
         /// `origin` (enabled), `disabled`, `replica` or `always`.
         "enabled" enabled: String,
+        "comment" comment: Option<String> [optional],
+    }
+
+
+    /// A publication: what a logical replication subscriber receives.
+    pub struct Publication {
+        "oid" oid: Option<i64> [optional],
+        /// The publication's name, quoted.
+        "key" key: String,
+        "name" name: String,
+        "allTables" all_tables: bool [optional],
+        /// What it publishes: `insert`, `update`, `delete`, `truncate`.
+        "operations" operations: Vec<String>,
+        "viaRoot" via_root: bool [optional],
+        /// Table key to what of it is published (all columns and rows when empty).
+        "tables" tables: Map<PublishedTable> [optional],
+        /// `TABLES IN SCHEMA`: schema names.
+        "schemas" schemas: Vec<String> [optional],
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+    }
+
+    /// What a publication publishes of one table.
+    pub struct PublishedTable {
+        /// The columns, when not all of them.
+        "columns" columns: Option<Vec<String>> [optional],
+        /// The row filter (`WHERE (...)`), as `pg_get_expr()` prints it.
+        "rowFilter" row_filter: Option<String> [optional],
+    }
+
+    /// An event trigger.
+    pub struct EventTrigger {
+        "oid" oid: Option<i64> [optional],
+        /// The trigger's name, quoted.
+        "key" key: String,
+        "name" name: String,
+        /// `ddl_command_start`, `ddl_command_end`, `sql_drop`, `table_rewrite`.
+        "event" event: String,
+        /// `WHEN TAG IN (...)`.
+        "tags" tags: Vec<String> [optional],
+        /// The function it runs, schema-qualified.
+        "function" function: String,
+        /// `origin` (enabled), `disabled`, `replica` or `always`.
+        "enabled" enabled: String,
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+    }
+
+    /// A user-defined cast.
+    pub struct Cast {
+        "oid" oid: Option<i64> [optional],
+        /// `(source AS target)`, both types as `format_type()` prints them.
+        "key" key: String,
+        "source" source: String,
+        "target" target: String,
+        /// The function's identity (`schema.f(integer)`), for a cast `WITH FUNCTION`.
+        "function" function: Option<String> [optional],
+        /// `function`, `inout` or `binary`.
+        "method" method: String,
+        /// `explicit`, `assignment` or `implicit`.
+        "context" context: String,
         "comment" comment: Option<String> [optional],
     }
 

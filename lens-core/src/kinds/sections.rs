@@ -85,6 +85,9 @@ sections! {
     "types" => types in Own since 3,
     "statistics" => statistics in TablePart since 3,
     "rules" => rules in TablePart since 3,
+    "publications" => publications in Own since 3,
+    "eventTriggers" => event_triggers in Own since 3,
+    "casts" => casts in Own since 3,
 }
 
 /// The section `path` of a snapshot as JSON, if present.

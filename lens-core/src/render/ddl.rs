@@ -9,7 +9,7 @@
 //! FKs, row-level security and policies, triggers, comments.
 
 use crate::ident::{quote_ident, Keywords};
-use crate::model::{CheckConstraint, Collation, Column, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Rule, Sequence, Snapshot, Statistics, Table, Trigger, UserType};
+use crate::model::{Cast, CheckConstraint, Collation, Column, EventTrigger, Publication, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Rule, Sequence, Snapshot, Statistics, Table, Trigger, UserType};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -658,6 +658,9 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
         out.push_str(&function_ddl(f, kw));
     }
     out.push_str(&ranges_ddl(snap, kw));
+    for c in snap.casts.values() {
+        out.push_str(&cast_ddl(c));
+    }
     let by = ByTable::new(snap);
     let order = creation_order(snap, &extras.view_reads);
     for key in &order {
@@ -687,6 +690,12 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
         out.push_str("-- section: rules\n");
         out.push_str(&rules);
     }
+    if !snap.publications.is_empty() {
+        out.push_str("-- section: publications\n");
+        for p in snap.publications.values() {
+            out.push_str(&publication_ddl(p, kw));
+        }
+    }
     // last: they would change the privileges of what the script itself creates
     if !snap.default_privileges.is_empty() {
         out.push_str("-- section: default privileges\n");
@@ -694,6 +703,88 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
             crate::grants::default_privileges(d, kw, &mut out);
         }
     }
+    // and after them, the event triggers (earlier, they would fire on the script's own DDL)
+    if !snap.event_triggers.is_empty() {
+        out.push_str("-- section: event triggers\n");
+        for t in snap.event_triggers.values() {
+            out.push_str(&event_trigger_ddl(t, kw));
+        }
+    }
+    out
+}
+
+/// `CREATE CAST`, as its method and context say.
+fn cast_ddl(c: &Cast) -> String {
+    let how = match (c.method.as_str(), &c.function) {
+        ("function", Some(f)) => format!("WITH FUNCTION {f}"),
+        ("inout", _) => "WITH INOUT".to_string(),
+        _ => "WITHOUT FUNCTION".to_string(),
+    };
+    let context = match c.context.as_str() {
+        "assignment" => " AS ASSIGNMENT",
+        "implicit" => " AS IMPLICIT",
+        _ => "",
+    };
+    let mut out = format!("CREATE CAST {} {how}{context};\n", c.key);
+    if let Some(comment) = &c.comment {
+        let _ = writeln!(out, "COMMENT ON CAST {} IS {};", c.key, literal(comment));
+    }
+    out
+}
+
+/// `CREATE PUBLICATION`: its tables (with their columns and row filters) and schemas, what it
+/// publishes, its owner and comment.
+fn publication_ddl(p: &Publication, kw: &Keywords) -> String {
+    let mut targets: Vec<String> = Vec::new();
+    if p.all_tables {
+        targets.push("ALL TABLES".to_string());
+    } else {
+        let tables: Vec<String> = p
+            .tables
+            .iter()
+            .map(|(key, t)| {
+                let columns = t.columns.as_ref().map(|c| format!(" ({})", c.iter().map(|n| quote_ident(n, kw)).collect::<Vec<_>>().join(", "))).unwrap_or_default();
+                let filter = t.row_filter.as_ref().map(|f| format!(" WHERE ({f})")).unwrap_or_default();
+                format!("{key}{columns}{filter}")
+            })
+            .collect();
+        if !tables.is_empty() {
+            targets.push(format!("TABLE {}", tables.join(", ")));
+        }
+        if !p.schemas.is_empty() {
+            targets.push(format!("TABLES IN SCHEMA {}", p.schemas.iter().map(|s| quote_ident(s, kw)).collect::<Vec<_>>().join(", ")));
+        }
+    }
+    let target = if targets.is_empty() { String::new() } else { format!(" FOR {}", targets.join(", ")) };
+    let mut options = vec![format!("publish = {}", literal(&p.operations.join(", ")))];
+    if p.via_root {
+        options.push("publish_via_partition_root = true".into());
+    }
+    let mut out = format!("CREATE PUBLICATION {}{target} WITH ({});\n", p.key, options.join(", "));
+    if let Some(comment) = &p.comment {
+        let _ = writeln!(out, "COMMENT ON PUBLICATION {} IS {};", p.key, literal(comment));
+    }
+    crate::grants::owner("PUBLICATION", &p.key, p.owner.as_ref(), kw, &mut out);
+    out
+}
+
+/// `CREATE EVENT TRIGGER`, with its enabled state, comment and owner.
+fn event_trigger_ddl(t: &EventTrigger, kw: &Keywords) -> String {
+    let tags = if t.tags.is_empty() { String::new() } else { format!(" WHEN TAG IN ({})", t.tags.iter().map(|x| literal(x)).collect::<Vec<_>>().join(", ")) };
+    let mut out = format!("CREATE EVENT TRIGGER {} ON {}{tags} EXECUTE FUNCTION {}();\n", t.key, quote_ident(&t.event, kw), t.function);
+    let state = match t.enabled.as_str() {
+        "disabled" => Some("DISABLE"),
+        "replica" => Some("ENABLE REPLICA"),
+        "always" => Some("ENABLE ALWAYS"),
+        _ => None,
+    };
+    if let Some(state) = state {
+        let _ = writeln!(out, "ALTER EVENT TRIGGER {} {state};", t.key);
+    }
+    if let Some(comment) = &t.comment {
+        let _ = writeln!(out, "COMMENT ON EVENT TRIGGER {} IS {};", t.key, literal(comment));
+    }
+    crate::grants::owner("EVENT TRIGGER", &t.key, t.owner.as_ref(), kw, &mut out);
     out
 }
 

@@ -135,6 +135,12 @@ pub fn roles(snap: &Snapshot) -> BTreeSet<String> {
     for s in snap.statistics.values() {
         add(&s.owner, None);
     }
+    for p in snap.publications.values() {
+        add(&p.owner, None);
+    }
+    for t in snap.event_triggers.values() {
+        add(&t.owner, None);
+    }
     for p in snap.policies.values() {
         out.extend(p.roles.iter().filter(|r| *r != "public").cloned());
     }

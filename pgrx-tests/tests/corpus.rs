@@ -37,7 +37,7 @@ const SECTIONS: &[&str] = &[
     "tables", "columns", "constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions",
     "relationships", "indexes", "views", "enums", "domains", "sequences", "triggers", "policies",
     "functions", "schemas", "extensions", "defaultPrivileges", "collations", "types", "statistics", "rules",
-    "publications", "casts",
+    "publications", "casts", "foreignDataWrappers", "foreignServers",
 ];
 
 fn database(name: &str) -> Client {
@@ -70,6 +70,10 @@ fn reset(db: &mut Client) {
          END $$;
          DO $$ DECLARE p text; BEGIN
            FOR p IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', p); END LOOP;
+           FOR p IN SELECT fdwname FROM pg_foreign_data_wrapper w
+                    WHERE NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_foreign_data_wrapper'::regclass AND d.objid = w.oid AND d.deptype = 'e') LOOP
+             EXECUTE format('DROP FOREIGN DATA WRAPPER %I CASCADE', p);
+           END LOOP;
          END $$;
          CREATE SCHEMA public;",
     )
@@ -505,6 +509,21 @@ const OBJECTS: &[Case] = &[
         expect: &["casts + (public.mood AS text)"] },
     Case { name: "drop cast", before: "CREATE TYPE mood AS ENUM ('ok'); CREATE CAST (mood AS text) WITH INOUT",
         change: "DROP CAST (mood AS text)", expect: &["casts - (public.mood AS text)"] },
+    Case { name: "foreign data wrapper", before: "", change: "CREATE FOREIGN DATA WRAPPER \"plain fdw\" OPTIONS (debug 'true')",
+        expect: &["foreignDataWrappers + \"plain fdw\""] },
+    Case { name: "foreign server with a secret", before: "CREATE FOREIGN DATA WRAPPER plain",
+        change: "CREATE SERVER \"Remote.1\" TYPE 'rest' FOREIGN DATA WRAPPER plain OPTIONS (host 'api.example', api_token 's3cr3t')",
+        expect: &["foreignServers + \"Remote.1\""] },
+    Case { name: "server options and usage", before: "CREATE EXTENSION postgres_fdw; CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'a')",
+        change: "ALTER SERVER s OPTIONS (SET host 'b', ADD dbname 'app'); GRANT USAGE ON FOREIGN SERVER s TO lens_corpus_reader",
+        expect: &["foreignServers ~ s"] },
+    Case { name: "foreign table", before: "CREATE EXTENSION postgres_fdw; CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw",
+        change: "CREATE FOREIGN TABLE ft (a int OPTIONS (column_name 'b'), c text NOT NULL) SERVER s OPTIONS (schema_name 'remote', table_name 't')",
+        expect: &["tables + public.ft", "columns + public.ft.a", "columns + public.ft.c"] },
+    Case { name: "foreign table options", before: "CREATE EXTENSION postgres_fdw; CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw; \
+                                                  CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (table_name 't')",
+        change: "ALTER FOREIGN TABLE ft OPTIONS (SET table_name 'u'); ALTER FOREIGN TABLE ft ALTER COLUMN a OPTIONS (ADD column_name 'z')",
+        expect: &["tables ~ public.ft", "columns ~ public.ft.a"] },
 ];
 
 #[test]

@@ -182,6 +182,12 @@ fn every_field_of_functions_privileges_owners_and_settings_matches_the_catalog()
     );
     assert_eq!(snap["types"]["\"Fn Space.ü\".\"num range\""]["subtypeDiff"], "\"Fn Space.ü\".num_diff");
     assert!(snap["functions"].get("\"Fn Space.ü\".\"num range\"(numeric, numeric)").is_none(), "a range's constructors are the type's");
+    // a foreign server's secret stays out of the snapshot, its name does not
+    assert_eq!(snap["foreignServers"]["\"api ü\""]["options"], serde_json::json!(["host=api.example", "api Token=(redacted)"]));
+    assert!(!snap.to_string().contains("do-not-leak"));
+    let remote = &snap["tables"]["shop.\"remote orders\""];
+    assert_eq!((&remote["kind"], &remote["server"], &remote["foreignOptions"]), (&serde_json::json!("foreign_table"), &serde_json::json!("api ü"), &serde_json::json!(["path=/orders"])));
+    assert_eq!(snap["columns"]["shop.\"remote orders\".id"]["foreignOptions"], serde_json::json!(["column_name=ID"]));
     // a table nobody granted anything on keeps its default privileges: none listed
     assert!(snap["tables"]["shop.cart_cache"].get("privileges").is_none());
     // a change moves the signature of its own section only

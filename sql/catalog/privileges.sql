@@ -1,6 +1,6 @@
 -- Explicit privileges of the objects asked for ($1 catalog ids, $2 object ids): relations
 -- and their columns (pg_class), functions (pg_proc), types (pg_type), schemas
--- (pg_namespace) and default privileges (pg_default_acl). Per object (and column, subid),
+-- (pg_namespace), foreign servers (pg_foreign_server) and default privileges (pg_default_acl). Per object (and column, subid),
 -- grantee to its privileges, sorted bytewise; the grantor is left out.
 -- An ACL that holds the same items as the server's built-in default (acldefault), in any
 -- order, grants what none does, and is left out; an ACL emptied by REVOKE comes back as an
@@ -32,6 +32,11 @@ WITH asked(classid, objid) AS (
     FROM asked a JOIN pg_catalog.pg_namespace n ON n.oid = a.objid
     WHERE a.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND n.nspacl IS NOT NULL
       AND NOT (n.nspacl OPERATOR(pg_catalog.@>) pg_catalog.acldefault('n', n.nspowner) AND n.nspacl OPERATOR(pg_catalog.<@) pg_catalog.acldefault('n', n.nspowner))
+    UNION ALL
+    SELECT a.classid, fs.oid, 0, fs.srvacl
+    FROM asked a JOIN pg_catalog.pg_foreign_server fs ON fs.oid = a.objid
+    WHERE a.classid = 'pg_catalog.pg_foreign_server'::pg_catalog.regclass AND fs.srvacl IS NOT NULL
+      AND NOT (fs.srvacl OPERATOR(pg_catalog.@>) pg_catalog.acldefault('S', fs.srvowner) AND fs.srvacl OPERATOR(pg_catalog.<@) pg_catalog.acldefault('S', fs.srvowner))
     UNION ALL
     SELECT a.classid, d.oid, 0, d.defaclacl
     FROM asked a JOIN pg_catalog.pg_default_acl d ON d.oid = a.objid

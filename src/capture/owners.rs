@@ -136,6 +136,7 @@ fn sequence_table(sequence: u32) -> Option<u32> {
 const PROC_RELATION: u32 = 1255; // pg_proc
 const TYPE_RELATION: u32 = 1247; // pg_type
 const CLASS_RELATION: u32 = 1259; // pg_class
+const FOREIGN_SERVER_RELATION: u32 = 1417; // pg_foreign_server
 
 /// Every publication there is (a handful), read under the statement's own changes.
 pub fn publications() -> Vec<u32> {
@@ -169,7 +170,8 @@ pub unsafe fn objects_of_command(command: *const pg_sys::CollectedCommand) -> Ve
                     OBJECT_FUNCTION | OBJECT_PROCEDURE | OBJECT_ROUTINE => PROC_RELATION,
                     OBJECT_TYPE | OBJECT_DOMAIN => TYPE_RELATION,
                     OBJECT_SCHEMA => NAMESPACE_RELATION,
-                    // databases, tablespaces, languages, large objects, servers...: not in snapshots
+                    OBJECT_FOREIGN_SERVER => FOREIGN_SERVER_RELATION,
+                    // databases, tablespaces, languages, large objects, wrappers...: not in snapshots
                     _ => return Vec::new(),
                 };
                 let objects = pgrx::PgList::<std::ffi::c_void>::from_pg((*grant).objects);

@@ -504,7 +504,7 @@ fn resolve_schemas(names: Option<&[String]>) -> Vec<RawSchema> {
 fn describe_relations(relations: &mut [RawRelation]) {
     let wanted: Vec<pg_sys::Oid> = relations
         .iter()
-        .filter(|r| matches!(r.relkind.as_str(), "v" | "m" | "p") || r.is_partition)
+        .filter(|r| matches!(r.relkind.as_str(), "v" | "m" | "p" | "f") || r.is_partition)
         .map(|r| pg_sys::Oid::from(r.oid))
         .collect();
     if wanted.is_empty() {
@@ -524,6 +524,8 @@ fn describe_relations(relations: &mut [RawRelation]) {
         rel.partition_bound = rows.opt_string(r, 4);
         rel.partition_key = rows.opt_string(r, 5);
         rel.view_definition = rows.opt_string(r, 6);
+        rel.server = rows.opt_string(r, 7);
+        rel.foreign_options = rows.strings(r, 8);
     }
 }
 
@@ -990,6 +992,8 @@ fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: O
     raw.publications = read_printed("publications", &query("publications", catalog_sql!("publications"), &args()));
     raw.event_triggers = read_printed("event_triggers", &query("event_triggers", catalog_sql!("event_triggers"), &args()));
     raw.casts = read_printed("casts", &query("casts", catalog_sql!("casts"), &args()));
+    raw.foreign_data_wrappers = read_printed("foreign_data_wrappers", &query("foreign_data_wrappers", catalog_sql!("foreign_data_wrappers"), &args()));
+    raw.foreign_servers = read_printed("foreign_servers", &query("foreign_servers", catalog_sql!("foreign_servers"), &args()));
 }
 
 /// The explicit privileges of everything read that can have them: the relations and
@@ -1002,6 +1006,7 @@ fn read_privileges(raw: &mut RawCatalog, relations_with_acl: HashSet<u32>) {
     asked.extend(raw.enums.iter().map(|e| (TYPE_CATALOG, e.oid)));
     asked.extend(raw.domains.iter().map(|d| (TYPE_CATALOG, d.oid)));
     asked.extend(raw.user_types.iter().filter_map(|t| t.oid).map(|o| (TYPE_CATALOG, o as u32)));
+    asked.extend(raw.foreign_servers.iter().filter_map(|s| s.oid).map(|o| (FOREIGN_SERVER_CATALOG, o as u32)));
     asked.extend(raw.schema_objects.iter().filter_map(|s| s.oid).map(|o| (NAMESPACE_CATALOG, o as u32)));
     asked.extend(raw.default_privileges.iter().filter_map(|d| d.oid).map(|o| (DEFAULT_ACL_CATALOG, o as u32)));
     if asked.is_empty() {

@@ -308,15 +308,15 @@ pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, 
 /// `with_acl` gets the relations that have a column with privileges of its own.
 pub fn columns(relations: &HashSet<Oid>, comments: &Comments, keys: Keys, with_acl: &mut HashSet<Oid>) -> Vec<RawColumn> {
     let mut columns = Vec::new();
-    let mut numbers: Option<[i32; 3]> = None;
+    let mut numbers: Option<[i32; 4]> = None;
     scan(ATTRIBUTE_RELATION, ATTRIBUTE_RELID_INDEX, keys, |tuple, tupdesc| {
         let a = unsafe { &*pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_attribute>(tuple) };
         let relid = a.attrelid.to_u32();
         if a.attnum <= 0 || a.attisdropped || !relations.contains(&relid) {
             return;
         }
-        let [attacl, attoptions, attstattarget] =
-            *numbers.get_or_insert_with(|| ["attacl", "attoptions", "attstattarget"].map(|n| attnum(tupdesc, n)));
+        let [attacl, attoptions, attstattarget, attfdwoptions] =
+            *numbers.get_or_insert_with(|| ["attacl", "attoptions", "attstattarget", "attfdwoptions"].map(|n| attnum(tupdesc, n)));
         if !is_null_attr(tuple, tupdesc, attacl) {
             with_acl.insert(relid);
         }
@@ -325,6 +325,7 @@ pub fn columns(relations: &HashSet<Oid>, comments: &Comments, keys: Keys, with_a
             compression: char_field(a.attcompression),
             statistics_target: int_attr(tuple, tupdesc, attstattarget),
             options: if is_null_attr(tuple, tupdesc, attoptions) { Vec::new() } else { texts_attr(tuple, tupdesc, attoptions) },
+            foreign_options: if is_null_attr(tuple, tupdesc, attfdwoptions) { Vec::new() } else { texts_attr(tuple, tupdesc, attfdwoptions) },
             relid,
             attnum: a.attnum,
             name: name_of(&a.attname),

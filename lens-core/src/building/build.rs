@@ -146,6 +146,8 @@ fn build_tables(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap:
                 "i" => Some("index".to_string()),
                 _ => None,
             },
+            server: rel.server.clone(),
+            foreign_options: rel.foreign_options.clone(),
         };
         if let Some(definition) = &rel.view_definition {
             views.push((
@@ -219,6 +221,7 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
             },
             statistics_target: col.statistics_target.filter(|&t| t >= 0),
             options: column_options(&col.options),
+            foreign_options: col.foreign_options.clone(),
         };
         columns.push((key, column));
     }
@@ -640,5 +643,12 @@ fn build_standalone(raw: &RawCatalog, snap: &mut Snapshot) {
     }
     for c in &raw.casts {
         snap.casts.insert(c.key.clone(), c.clone());
+    }
+    for w in &raw.foreign_data_wrappers {
+        snap.foreign_data_wrappers.insert(w.key.clone(), w.clone());
+    }
+    for f in &raw.foreign_servers {
+        let entry = ForeignServer { privileges: privileges(FOREIGN_SERVER_CATALOG, f.oid), ..f.clone() };
+        snap.foreign_servers.insert(f.key.clone(), entry);
     }
 }

@@ -4,7 +4,7 @@
 //! `crate::build` turns them into a `Snapshot`. Oids only link rows to each other here: none
 //! reaches the snapshot or its signature.
 
-use crate::model::{Cast, Collation, DefaultPrivileges, EventTrigger, Extension, Function, Privileges, Publication, Rule, Schema, Statistics, UserType};
+use crate::model::{Cast, Collation, ForeignDataWrapper, ForeignServer, DefaultPrivileges, EventTrigger, Extension, Function, Privileges, Publication, Rule, Schema, Statistics, UserType};
 use std::collections::HashMap;
 
 pub type Oid = u32;
@@ -57,7 +57,12 @@ pub struct RawCatalog {
     pub publications: Vec<Publication>,
     pub event_triggers: Vec<EventTrigger>,
     pub casts: Vec<Cast>,
+    pub foreign_data_wrappers: Vec<ForeignDataWrapper>,
+    pub foreign_servers: Vec<ForeignServer>,
 }
+
+/// pg_foreign_server, for `RawCatalog::privileges`.
+pub const FOREIGN_SERVER_CATALOG: Oid = 1417;
 
 /// Catalog ids, for `RawCatalog::privileges`.
 pub const CLASS_CATALOG: Oid = 1259; // pg_class
@@ -105,6 +110,9 @@ pub struct RawRelation {
     pub access_method: Option<String>,
     /// `relreplident`: `d` default, `n` nothing, `f` full, `i` index.
     pub replica_identity: String,
+    /// A foreign table's server and options.
+    pub server: Option<String>,
+    pub foreign_options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -134,6 +142,7 @@ pub struct RawColumn {
     /// `attstattarget`, -1 (or NULL on newer majors) for the default.
     pub statistics_target: Option<i64>,
     pub options: Vec<String>,
+    pub foreign_options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -72,6 +72,11 @@ declare! {
         /// User-defined casts.
         #[serde(default)]
         "casts" casts: Map<Cast>,
+        #[serde(default)]
+        "foreignDataWrappers" foreign_data_wrappers: Map<ForeignDataWrapper>,
+        /// Foreign servers (their user mappings, which hold credentials, are left out).
+        #[serde(default)]
+        "foreignServers" foreign_servers: Map<ForeignServer>,
     }
 
     pub struct Meta {
@@ -151,6 +156,9 @@ declare! {
         "accessMethod" access_method: Option<String> [optional],
         /// `REPLICA IDENTITY`: `nothing`, `full` or `index`, when not the default.
         "replicaIdentity" replica_identity: Option<String> [optional],
+        /// A foreign table's server and options (`OPTIONS (table_name 't')`).
+        "server" server: Option<String> [optional],
+        "foreignOptions" foreign_options: Vec<String> [optional],
     }
 
     pub struct Column {
@@ -187,6 +195,8 @@ declare! {
         "statisticsTarget" statistics_target: Option<i64> [optional],
         /// `attoptions` (`n_distinct=100`).
         "options" options: Vec<String> [optional],
+        /// A foreign table column's options (`column_name=b`).
+        "foreignOptions" foreign_options: Vec<String> [optional],
     }
 
     pub struct Constraints {
@@ -651,6 +661,39 @@ declare! {
         /// `explicit`, `assignment` or `implicit`.
         "context" context: String,
         "comment" comment: Option<String> [optional],
+    }
+
+
+    /// A foreign-data wrapper of the user's (an extension's, postgres_fdw's, is the extension's).
+    pub struct ForeignDataWrapper {
+        "oid" oid: Option<i64> [optional],
+        /// The wrapper's name, quoted.
+        "key" key: String,
+        "name" name: String,
+        "handler" handler: Option<String> [optional],
+        "validator" validator: Option<String> [optional],
+        "options" options: Vec<String> [optional],
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+    }
+
+    /// A foreign server.
+    pub struct ForeignServer {
+        "oid" oid: Option<i64> [optional],
+        /// The server's name, quoted.
+        "key" key: String,
+        "name" name: String,
+        /// The foreign-data wrapper's name.
+        "wrapper" wrapper: String,
+        "type" server_type: Option<String> [optional],
+        "version" version: Option<String> [optional],
+        /// `name=value`; the value of an option whose name says it is a secret (password,
+        /// secret, token) reads `(redacted)`.
+        "options" options: Vec<String> [optional],
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+        /// As a table's `privileges` (`USAGE`).
+        "privileges" privileges: Option<Privileges> [optional],
     }
 
 }

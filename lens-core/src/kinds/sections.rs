@@ -88,6 +88,8 @@ sections! {
     "publications" => publications in Own since 3,
     "eventTriggers" => event_triggers in Own since 3,
     "casts" => casts in Own since 3,
+    "foreignDataWrappers" => foreign_data_wrappers in Own since 3,
+    "foreignServers" => foreign_servers in Own since 3,
 }
 
 /// The section `path` of a snapshot as JSON, if present.

@@ -9,7 +9,7 @@
 //! FKs, row-level security and policies, triggers, comments.
 
 use crate::ident::{quote_ident, Keywords};
-use crate::model::{Cast, CheckConstraint, Collation, Column, EventTrigger, Publication, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Rule, Sequence, Snapshot, Statistics, Table, Trigger, UserType};
+use crate::model::{Cast, CheckConstraint, ForeignDataWrapper, ForeignServer, Collation, Column, EventTrigger, Publication, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Rule, Sequence, Snapshot, Statistics, Table, Trigger, UserType};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -322,7 +322,60 @@ fn relation_settings(by: &ByTable, table: &Table, kw: &Keywords, out: &mut Strin
         if !c.options.is_empty() {
             let _ = writeln!(out, "{column} SET ({});", options_list(&c.options));
         }
+        if !c.foreign_options.is_empty() {
+            let _ = writeln!(out, "{column} OPTIONS ({});", foreign_options(&c.foreign_options, kw));
+        }
     }
+}
+
+/// `name=value` options as `OPTIONS (...)` takes them: `name 'value'`, each name quoted.
+fn foreign_options(options: &[String], kw: &Keywords) -> String {
+    let items: Vec<String> = options
+        .iter()
+        .map(|o| match o.split_once('=') {
+            Some((name, value)) => format!("{} {}", quote_ident(name, kw), literal(value)),
+            None => format!("{} ''", quote_ident(o, kw)),
+        })
+        .collect();
+    items.join(", ")
+}
+
+/// `CREATE FOREIGN DATA WRAPPER`, with its handler, validator, options, comment and owner.
+fn wrapper_ddl(w: &ForeignDataWrapper, kw: &Keywords) -> String {
+    let mut line = format!("CREATE FOREIGN DATA WRAPPER {}", w.key);
+    line.push_str(&w.handler.as_ref().map(|h| format!(" HANDLER {h}")).unwrap_or_else(|| " NO HANDLER".into()));
+    line.push_str(&w.validator.as_ref().map(|v| format!(" VALIDATOR {v}")).unwrap_or_else(|| " NO VALIDATOR".into()));
+    if !w.options.is_empty() {
+        let _ = write!(line, " OPTIONS ({})", foreign_options(&w.options, kw));
+    }
+    let mut out = format!("{line};\n");
+    if let Some(comment) = &w.comment {
+        let _ = writeln!(out, "COMMENT ON FOREIGN DATA WRAPPER {} IS {};", w.key, literal(comment));
+    }
+    crate::grants::owner("FOREIGN DATA WRAPPER", &w.key, w.owner.as_ref(), kw, &mut out);
+    out
+}
+
+/// `CREATE SERVER`: a redacted option is written as it reads, to be set by hand.
+fn server_ddl(f: &ForeignServer, kw: &Keywords) -> String {
+    let mut line = format!("CREATE SERVER {}", f.key);
+    if let Some(t) = &f.server_type {
+        let _ = write!(line, " TYPE {}", literal(t));
+    }
+    if let Some(v) = &f.version {
+        let _ = write!(line, " VERSION {}", literal(v));
+    }
+    let _ = write!(line, " FOREIGN DATA WRAPPER {}", quote_ident(&f.wrapper, kw));
+    if !f.options.is_empty() {
+        let _ = write!(line, " OPTIONS ({})", foreign_options(&f.options, kw));
+    }
+    let mut out = format!("{line};\n");
+    if let Some(comment) = &f.comment {
+        let _ = writeln!(out, "COMMENT ON SERVER {} IS {};", f.key, literal(comment));
+    }
+    crate::grants::owner("SERVER", &f.key, f.owner.as_ref(), kw, &mut out);
+    crate::grants::object_privileges(&format!("FOREIGN SERVER {}", f.key), f.privileges.as_ref(), f.owner.as_ref(), kw, &mut out);
+    out
 }
 
 /// `name=value` options as `SET (...)` takes them, each value a literal (never raw text).
@@ -361,9 +414,10 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
         let _ = writeln!(out, "CREATE SEQUENCE {} {};", s.key, sequence_options(s));
     }
     let unlogged = if table.persistence == "unlogged" { "UNLOGGED " } else { "" };
+    let table_word = if table.kind == "foreign_table" { "FOREIGN TABLE" } else { "TABLE" };
     match (&table.partition_of, &table.partition_bound) {
         (Some(parent), Some(bound)) => {
-            let _ = write!(out, "CREATE {unlogged}TABLE {key} PARTITION OF {parent}\n    {bound}");
+            let _ = write!(out, "CREATE {unlogged}{table_word} {key} PARTITION OF {parent}\n    {bound}");
         }
         _ => {
             let lines: Vec<String> = cols
@@ -373,7 +427,7 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
                     column_line(c, identity, kw)
                 })
                 .collect();
-            let _ = write!(out, "CREATE {unlogged}TABLE {key} (\n{}\n)", lines.join(",\n"));
+            let _ = write!(out, "CREATE {unlogged}{table_word} {key} (\n{}\n)", lines.join(",\n"));
             // columns named in both merge with the inherited ones, as pg_dump's do
             if let Some(parents) = table.inherits.as_ref().filter(|p| !p.is_empty()) {
                 let _ = write!(out, " INHERITS ({})", parents.join(", "));
@@ -382,6 +436,12 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
     }
     if let Some(partition_key) = &table.partition_key {
         let _ = write!(out, " PARTITION BY {partition_key}");
+    }
+    if let Some(server) = &table.server {
+        let _ = write!(out, "\n    SERVER {}", quote_ident(server, kw));
+        if !table.foreign_options.is_empty() {
+            let _ = write!(out, " OPTIONS ({})", foreign_options(&table.foreign_options, kw));
+        }
     }
     out.push_str(";\n");
     for s in owned.iter().filter(|s| !s.identity) {
@@ -647,6 +707,12 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
             quote_ident(&e.schema, kw),
             literal(&e.version)
         );
+    }
+    for w in snap.foreign_data_wrappers.values() {
+        out.push_str(&wrapper_ddl(w, kw));
+    }
+    for f in snap.foreign_servers.values() {
+        out.push_str(&server_ddl(f, kw));
     }
     out.push_str(&collations_ddl(snap, kw));
     out.push_str(&types_ddl(snap, kw));

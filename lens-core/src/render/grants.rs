@@ -141,6 +141,12 @@ pub fn roles(snap: &Snapshot) -> BTreeSet<String> {
     for t in snap.event_triggers.values() {
         add(&t.owner, None);
     }
+    for w in snap.foreign_data_wrappers.values() {
+        add(&w.owner, None);
+    }
+    for f in snap.foreign_servers.values() {
+        add(&f.owner, f.privileges.as_ref());
+    }
     for p in snap.policies.values() {
         out.extend(p.roles.iter().filter(|r| *r != "public").cloned());
     }

@@ -37,7 +37,7 @@ const SECTIONS: &[&str] = &[
     "tables", "columns", "constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions",
     "relationships", "indexes", "views", "enums", "domains", "sequences", "triggers", "policies",
     "functions", "schemas", "extensions", "defaultPrivileges", "collations", "types", "statistics", "rules",
-    "publications", "casts", "foreignDataWrappers", "foreignServers",
+    "publications", "casts", "foreignDataWrappers", "foreignServers", "operators", "operatorClasses",
 ];
 
 fn database(name: &str) -> Client {
@@ -524,6 +524,14 @@ const OBJECTS: &[Case] = &[
                                                   CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (table_name 't')",
         change: "ALTER FOREIGN TABLE ft OPTIONS (SET table_name 'u'); ALTER FOREIGN TABLE ft ALTER COLUMN a OPTIONS (ADD column_name 'z')",
         expect: &["tables ~ public.ft", "columns ~ public.ft.a"] },
+    Case { name: "create operator", before: "CREATE FUNCTION int_eq(a int, b int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT a = b'",
+        change: "CREATE OPERATOR === (FUNCTION = int_eq, LEFTARG = int, RIGHTARG = int, COMMUTATOR = ===, RESTRICT = eqsel)",
+        expect: &["operators + public.===(integer, integer)"] },
+    Case { name: "operator comment", before: "CREATE FUNCTION neg(a int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT -a'; CREATE OPERATOR ~~~ (FUNCTION = neg, RIGHTARG = int)",
+        change: "COMMENT ON OPERATOR ~~~ (NONE, int) IS 'negates'", expect: &["operators ~ public.~~~(NONE, integer)"] },
+    Case { name: "create operator class", before: "",
+        change: "CREATE OPERATOR CLASS \"int desc ops\" FOR TYPE int USING btree AS OPERATOR 1 >, OPERATOR 2 >=, OPERATOR 3 =, OPERATOR 4 <=, OPERATOR 5 <, FUNCTION 1 btint4cmp(int, int)",
+        expect: &["operatorClasses + public.\"int desc ops\" USING btree"] },
 ];
 
 #[test]

@@ -37,6 +37,10 @@ WITH RECURSIVE touched(classid, objid) AS (
         WHEN 'pg_catalog.pg_cast'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_foreign_server'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_operator'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_opclass'::pg_catalog.regclass THEN o.objid
+        WHEN 'pg_catalog.pg_opfamily'::pg_catalog.regclass THEN (
+            SELECT min(oc.oid) FROM pg_catalog.pg_opclass oc WHERE oc.opcfamily = o.objid)
         WHEN 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass THEN (
             SELECT st.stxrelid FROM pg_catalog.pg_statistic_ext st WHERE st.oid = o.objid)
         WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (
@@ -73,7 +77,9 @@ WITH RECURSIVE touched(classid, objid) AS (
                             'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_publication'::pg_catalog.regclass,
                             'pg_catalog.pg_publication_rel'::pg_catalog.regclass, 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass,
                             'pg_catalog.pg_event_trigger'::pg_catalog.regclass, 'pg_catalog.pg_cast'::pg_catalog.regclass,
-                            'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, 'pg_catalog.pg_foreign_server'::pg_catalog.regclass)
+                            'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, 'pg_catalog.pg_foreign_server'::pg_catalog.regclass,
+                            'pg_catalog.pg_operator'::pg_catalog.regclass, 'pg_catalog.pg_opclass'::pg_catalog.regclass,
+                            'pg_catalog.pg_opfamily'::pg_catalog.regclass)
          THEN 'o'
          WHEN o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
               AND (SELECT cc.relkind FROM pg_catalog.pg_class cc WHERE cc.oid = o.objid) = 'c' THEN 't' END

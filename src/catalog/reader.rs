@@ -994,6 +994,8 @@ fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: O
     raw.casts = read_printed("casts", &query("casts", catalog_sql!("casts"), &args()));
     raw.foreign_data_wrappers = read_printed("foreign_data_wrappers", &query("foreign_data_wrappers", catalog_sql!("foreign_data_wrappers"), &args()));
     raw.foreign_servers = read_printed("foreign_servers", &query("foreign_servers", catalog_sql!("foreign_servers"), &args()));
+    raw.operators = read_printed("operators", &query("operators", catalog_sql!("operators"), &args()));
+    raw.operator_classes = read_printed("operator_classes", &query("operator_classes", catalog_sql!("operator_classes"), &args()));
 }
 
 /// The explicit privileges of everything read that can have them: the relations and

@@ -644,6 +644,12 @@ fn build_standalone(raw: &RawCatalog, snap: &mut Snapshot) {
     for c in &raw.casts {
         snap.casts.insert(c.key.clone(), c.clone());
     }
+    for o in &raw.operators {
+        snap.operators.insert(o.key.clone(), o.clone());
+    }
+    for c in &raw.operator_classes {
+        snap.operator_classes.insert(c.key.clone(), c.clone());
+    }
     for w in &raw.foreign_data_wrappers {
         snap.foreign_data_wrappers.insert(w.key.clone(), w.clone());
     }

@@ -4,7 +4,7 @@
 //! `crate::build` turns them into a `Snapshot`. Oids only link rows to each other here: none
 //! reaches the snapshot or its signature.
 
-use crate::model::{Cast, Collation, ForeignDataWrapper, ForeignServer, DefaultPrivileges, EventTrigger, Extension, Function, Privileges, Publication, Rule, Schema, Statistics, UserType};
+use crate::model::{Cast, Collation, ForeignDataWrapper, ForeignServer, Operator, OperatorClass, DefaultPrivileges, EventTrigger, Extension, Function, Privileges, Publication, Rule, Schema, Statistics, UserType};
 use std::collections::HashMap;
 
 pub type Oid = u32;
@@ -59,6 +59,8 @@ pub struct RawCatalog {
     pub casts: Vec<Cast>,
     pub foreign_data_wrappers: Vec<ForeignDataWrapper>,
     pub foreign_servers: Vec<ForeignServer>,
+    pub operators: Vec<Operator>,
+    pub operator_classes: Vec<OperatorClass>,
 }
 
 /// pg_foreign_server, for `RawCatalog::privileges`.

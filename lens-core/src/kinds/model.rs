@@ -77,6 +77,11 @@ declare! {
         /// Foreign servers (their user mappings, which hold credentials, are left out).
         #[serde(default)]
         "foreignServers" foreign_servers: Map<ForeignServer>,
+        #[serde(default)]
+        "operators" operators: Map<Operator>,
+        /// Operator classes, with their operator families' members.
+        #[serde(default)]
+        "operatorClasses" operator_classes: Map<OperatorClass>,
     }
 
     pub struct Meta {
@@ -694,6 +699,50 @@ declare! {
         "owner" owner: Option<String> [optional],
         /// As a table's `privileges` (`USAGE`).
         "privileges" privileges: Option<Privileges> [optional],
+    }
+
+
+    /// A user-defined operator.
+    pub struct Operator {
+        "oid" oid: Option<i64> [optional],
+        /// `schema.op(left type, right type)`, `NONE` for a prefix operator's left.
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        "left" left: Option<String> [optional],
+        "right" right: String,
+        /// The function it calls, schema-qualified.
+        "function" function: String,
+        "commutator" commutator: Option<String> [optional],
+        "negator" negator: Option<String> [optional],
+        "restrict" restrict: Option<String> [optional],
+        "join" join: Option<String> [optional],
+        "hashes" hashes: bool [optional],
+        "merges" merges: bool [optional],
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
+    }
+
+    /// An operator class: how an index method handles a type.
+    pub struct OperatorClass {
+        "oid" oid: Option<i64> [optional],
+        /// `schema.name USING method`.
+        "key" key: String,
+        "schema" schema: String,
+        "name" name: String,
+        "method" method: String,
+        /// The indexed type, as `format_type()` prints it.
+        "type" data_type: String,
+        "default" is_default: bool [optional],
+        /// The operator family (`schema.name`), when not one of the class's own name.
+        "family" family: Option<String> [optional],
+        /// The stored type (`STORAGE`), when not the indexed type.
+        "storage" storage: Option<String> [optional],
+        /// `OPERATOR n op(types)` and `FUNCTION n f(types)`, as `CREATE OPERATOR CLASS` lists
+        /// them, in order: the family's members for the class's type.
+        "members" members: Vec<String>,
+        "comment" comment: Option<String> [optional],
+        "owner" owner: Option<String> [optional],
     }
 
 }

@@ -90,6 +90,8 @@ sections! {
     "casts" => casts in Own since 3,
     "foreignDataWrappers" => foreign_data_wrappers in Own since 3,
     "foreignServers" => foreign_servers in Own since 3,
+    "operators" => operators in Own since 3,
+    "operatorClasses" => operator_classes in Own since 3,
 }
 
 /// The section `path` of a snapshot as JSON, if present.

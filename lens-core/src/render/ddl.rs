@@ -9,7 +9,7 @@
 //! FKs, row-level security and policies, triggers, comments.
 
 use crate::ident::{quote_ident, Keywords};
-use crate::model::{Cast, CheckConstraint, ForeignDataWrapper, ForeignServer, Collation, Column, EventTrigger, Publication, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Rule, Sequence, Snapshot, Statistics, Table, Trigger, UserType};
+use crate::model::{Cast, CheckConstraint, ForeignDataWrapper, ForeignServer, Operator, OperatorClass, Collation, Column, EventTrigger, Publication, ExclusionConstraint, Function, Index, KeyConstraint, Policy, Relationship, Rule, Sequence, Snapshot, Statistics, Table, Trigger, UserType};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -727,6 +727,12 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
     for c in snap.casts.values() {
         out.push_str(&cast_ddl(c));
     }
+    for o in snap.operators.values() {
+        out.push_str(&operator_ddl(o, kw));
+    }
+    for c in snap.operator_classes.values() {
+        out.push_str(&operator_class_ddl(c, kw));
+    }
     let by = ByTable::new(snap);
     let order = creation_order(snap, &extras.view_reads);
     for key in &order {
@@ -776,6 +782,64 @@ pub fn schema_ddl(snap: &Snapshot, extras: &Extras, kw: &Keywords) -> String {
             out.push_str(&event_trigger_ddl(t, kw));
         }
     }
+    out
+}
+
+/// `CREATE OPERATOR`: a commutator or negator not made yet is made as a shell by the server.
+fn operator_ddl(o: &Operator, kw: &Keywords) -> String {
+    let name = format!("{}.{}", quote_ident(&o.schema, kw), o.name);
+    let mut options = vec![format!("FUNCTION = {}", o.function)];
+    if let Some(left) = &o.left {
+        options.push(format!("LEFTARG = {left}"));
+    }
+    options.push(format!("RIGHTARG = {}", o.right));
+    for (what, value) in [("COMMUTATOR", &o.commutator), ("NEGATOR", &o.negator)] {
+        if let Some(op) = value {
+            options.push(format!("{what} = OPERATOR({op})"));
+        }
+    }
+    for (what, value) in [("RESTRICT", &o.restrict), ("JOIN", &o.join)] {
+        if let Some(f) = value {
+            options.push(format!("{what} = {f}"));
+        }
+    }
+    if o.hashes {
+        options.push("HASHES".into());
+    }
+    if o.merges {
+        options.push("MERGES".into());
+    }
+    let mut out = format!("CREATE OPERATOR {name} ({});\n", options.join(", "));
+    let signature = format!("{name} ({}, {})", o.left.as_deref().unwrap_or("NONE"), o.right);
+    if let Some(comment) = &o.comment {
+        let _ = writeln!(out, "COMMENT ON OPERATOR {signature} IS {};", literal(comment));
+    }
+    crate::grants::owner("OPERATOR", &signature, o.owner.as_ref(), kw, &mut out);
+    out
+}
+
+/// `CREATE OPERATOR CLASS` with its members (its family is made with it unless named).
+fn operator_class_ddl(c: &OperatorClass, kw: &Keywords) -> String {
+    let name = format!("{}.{}", quote_ident(&c.schema, kw), quote_ident(&c.name, kw));
+    let mut out = String::new();
+    if let Some(family) = &c.family {
+        let _ = writeln!(
+            out,
+            "DO $lens$ BEGIN CREATE OPERATOR FAMILY {family} USING {}; EXCEPTION WHEN duplicate_object THEN NULL; END $lens$;",
+            quote_ident(&c.method, kw)
+        );
+    }
+    let default = if c.is_default { " DEFAULT" } else { "" };
+    let family = c.family.as_ref().map(|f| format!(" FAMILY {f}")).unwrap_or_default();
+    let mut items = c.members.clone();
+    if let Some(storage) = &c.storage {
+        items.push(format!("STORAGE {storage}"));
+    }
+    let _ = writeln!(out, "CREATE OPERATOR CLASS {name}{default} FOR TYPE {} USING {}{family} AS {};", c.data_type, quote_ident(&c.method, kw), items.join(", "));
+    if let Some(comment) = &c.comment {
+        let _ = writeln!(out, "COMMENT ON OPERATOR CLASS {} IS {};", c.key, literal(comment));
+    }
+    crate::grants::owner("OPERATOR CLASS", &c.key, c.owner.as_ref(), kw, &mut out);
     out
 }
 

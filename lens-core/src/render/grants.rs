@@ -144,6 +144,12 @@ pub fn roles(snap: &Snapshot) -> BTreeSet<String> {
     for w in snap.foreign_data_wrappers.values() {
         add(&w.owner, None);
     }
+    for o in snap.operators.values() {
+        add(&o.owner, None);
+    }
+    for c in snap.operator_classes.values() {
+        add(&c.owner, None);
+    }
     for f in snap.foreign_servers.values() {
         add(&f.owner, f.privileges.as_ref());
     }

@@ -153,15 +153,24 @@ fn event_triggers_are_found_by_verify_and_rebuilt_by_the_script() {
     assert_eq!(t["function"], "public.\"note ddl\"");
     assert_eq!(t["enabled"], "disabled");
     assert_eq!(snap["eventTriggers"].as_object().unwrap().len(), 1, "pg_lens's own are the extension's: {}", snap["eventTriggers"]);
-    // lens_verify finds what no statement recorded, and the next statement's resync records it
+    // no statement recorded it yet; the catalog's invalidation tells capture, and the next
+    // DDL statement records it with its own change
     let report = json(&mut db, "lens_verify()");
     assert_eq!(report["ok"], false);
     assert!(report["differences"].as_array().unwrap().iter().any(|d| d["section"] == "eventTriggers"), "{report}");
     db.batch_execute("CREATE TABLE after_it (id int)").unwrap();
-    let row = db.query_one("SELECT resync, diff::text FROM lens_drift ORDER BY id DESC LIMIT 1", &[]).unwrap();
-    assert!(row.get::<_, bool>(0), "a resync");
-    let diff: serde_json::Value = serde_json::from_str(&row.get::<_, String>(1)).unwrap();
+    let diff = json(&mut db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)");
     assert_eq!(diff["eventTriggers"]["added"][0]["key"], "\"Note DDL\"", "{diff}");
+    assert_eq!(diff["tables"]["added"][0]["key"], "public.after_it", "{diff}");
+    assert_eq!(json(&mut db, "lens_verify()")["ok"], true);
+    // also when another session changed it
+    let mut other = connect("lens_event_triggers");
+    other.batch_execute("ALTER EVENT TRIGGER \"Note DDL\" ENABLE ALWAYS").unwrap();
+    drop(other);
+    db.batch_execute("CREATE TABLE after_that (id int)").unwrap();
+    let diff = json(&mut db, "(SELECT diff FROM lens_drift ORDER BY id DESC LIMIT 1)");
+    assert_eq!(diff["eventTriggers"]["changed"][0]["changes"]["enabled"]["after"], "always", "{diff}");
+    db.batch_execute("ALTER EVENT TRIGGER \"Note DDL\" DISABLE; CREATE TABLE last_one (id int)").unwrap();
     assert_eq!(json(&mut db, "lens_verify()")["ok"], true);
     // the script makes it last (earlier it would fire on the script's own statements)
     let script = text(&mut db, "SELECT lens_ddl_script()");

@@ -71,6 +71,17 @@ unsafe extern "C-unwind" fn schemas_changed(_arg: pg_sys::Datum, _cache: i32, _h
     forget_schemas();
 }
 
+thread_local! {
+    /// Set when pg_event_trigger changed, here or (at this backend's next command) in another
+    /// session: PostgreSQL fires no event trigger for event triggers' own DDL, so the next
+    /// statement captured re-reads them and records what changed.
+    static EVENT_TRIGGERS_CHANGED: Cell<bool> = const { Cell::new(false) };
+}
+
+unsafe extern "C-unwind" fn event_triggers_changed(_arg: pg_sys::Datum, _cache: i32, _hash: u32) {
+    let _ = EVENT_TRIGGERS_CHANGED.try_with(|c| c.set(true));
+}
+
 /// Marks capture's own writes for as long as it lives, whatever way the scope is left.
 pub struct Capturing(bool);
 
@@ -106,6 +117,11 @@ pub fn register() {
         pg_sys::CacheRegisterSyscacheCallback(
             pg_sys::SysCacheIdentifier::NAMESPACEOID as i32,
             Some(schemas_changed),
+            pg_sys::Datum::from(0),
+        );
+        pg_sys::CacheRegisterSyscacheCallback(
+            pg_sys::SysCacheIdentifier::EVENTTRIGGEROID as i32,
+            Some(event_triggers_changed),
             pg_sys::Datum::from(0),
         );
     }
@@ -572,6 +588,11 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
         (detached, stored)
     });
     owners.relations.extend(detached);
+    if EVENT_TRIGGERS_CHANGED.with(|c| c.replace(false)) {
+        owners.objects.extend(owners::event_triggers());
+        owners.objects.extend(store::owners_in_section(schema, "eventTriggers"));
+        owners.objects.extend(pending::with(|tx| tx.overlay.owners_in("eventTriggers")));
+    }
     // a table dropped from a publication (with the table, or its schema) leaves no trace the
     // publication's stored entry can be found by: the few publications are all re-read
     const PUBLICATION_MEMBERS: [u32; 2] = [6106, 6237]; // pg_publication_rel, pg_publication_namespace

@@ -138,6 +138,12 @@ const TYPE_RELATION: u32 = 1247; // pg_type
 const CLASS_RELATION: u32 = 1259; // pg_class
 const FOREIGN_SERVER_RELATION: u32 = 1417; // pg_foreign_server
 
+/// Every event trigger there is (a handful).
+pub fn event_triggers() -> Vec<u32> {
+    let rows = query("event_triggers_all", "SELECT oid::int8 FROM pg_catalog.pg_event_trigger", &[]);
+    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
+}
+
 /// Every publication there is (a handful), read under the statement's own changes.
 pub fn publications() -> Vec<u32> {
     let rows = query("publications_all", "SELECT oid::int8 FROM pg_catalog.pg_publication", &[]);

@@ -44,11 +44,12 @@ fn database(name: &str) -> Client {
     let mut admin = connect("postgres");
     admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
     admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
-    // roles are the cluster's: made once, kept (what a case grants them goes with its schema)
+    // roles are the cluster's: made once, kept (what a case grants them goes with its schema);
+    // groups run at once, so two may make a role at the same moment (unique_violation)
     admin
         .batch_execute(
-            "DO $$ BEGIN CREATE ROLE lens_corpus_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-             DO $$ BEGIN CREATE ROLE \"Lens Corpus \u{e9}diteur\"; EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+            "DO $$ BEGIN CREATE ROLE lens_corpus_reader; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+             DO $$ BEGIN CREATE ROLE \"Lens Corpus \u{e9}diteur\"; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
         )
         .unwrap();
     let mut db = connect(name);

@@ -588,24 +588,21 @@ fn touched_owners(schema: &str, ddl: &Ddl) -> Owners {
         (detached, stored)
     });
     owners.relations.extend(detached);
-    if EVENT_TRIGGERS_CHANGED.with(|c| c.replace(false)) {
-        owners.objects.extend(owners::event_triggers());
-        owners.objects.extend(store::owners_in_section(schema, "eventTriggers"));
-        owners.objects.extend(pending::with(|tx| tx.overlay.owners_in("eventTriggers")));
-    }
-    // a table dropped from a publication (with the table, or its schema) leaves no trace the
-    // publication's stored entry can be found by: the few publications are all re-read
+    // What a statement can change without naming it: every group of the section, live and
+    // stored (an entry emptied or dropped is gone from the catalog, its stored group is not).
+    // PostgreSQL fires no event trigger for event triggers (the syscache callback tells); a
+    // table dropped from a publication (with the table, or its schema) leaves no trace the
+    // publication's entry can be found by; ALTER DEFAULT PRIVILEGES names no object.
     const PUBLICATION_MEMBERS: [u32; 2] = [6106, 6237]; // pg_publication_rel, pg_publication_namespace
-    if ddl.dropped.iter().any(|t| PUBLICATION_MEMBERS.contains(&t.classid)) {
-        owners.objects.extend(owners::publications());
-        owners.objects.extend(store::owners_in_section(schema, "publications"));
-        owners.objects.extend(pending::with(|tx| tx.overlay.owners_in("publications")));
-    }
-    if ddl.tags.iter().any(|t| t == "ALTER DEFAULT PRIVILEGES") {
-        // an entry emptied by the statement is gone from the catalog: its stored group says so
-        owners.objects.extend(owners::default_privileges_entries());
-        owners.objects.extend(store::owners_in_section(schema, "defaultPrivileges"));
-        owners.objects.extend(pending::with(|tx| tx.overlay.owners_in("defaultPrivileges")));
+    let whole_sections = [
+        (EVENT_TRIGGERS_CHANGED.with(|c| c.replace(false)), "eventTriggers", "pg_event_trigger"),
+        (ddl.dropped.iter().any(|t| PUBLICATION_MEMBERS.contains(&t.classid)), "publications", "pg_publication"),
+        (ddl.tags.iter().any(|t| t == "ALTER DEFAULT PRIVILEGES"), "defaultPrivileges", "pg_default_acl"),
+    ];
+    for (_, section, catalog) in whole_sections.into_iter().filter(|(wanted, _, _)| *wanted) {
+        owners.objects.extend(owners::all_of(catalog));
+        owners.objects.extend(store::owners_in_section(schema, section));
+        owners.objects.extend(pending::with(|tx| tx.overlay.owners_in(section)));
     }
     for (oid, section) in stored {
         // the stored group's own entry says what it is (sections::group_heads)

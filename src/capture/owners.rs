@@ -1,6 +1,7 @@
 //! Which groups of entries a DDL statement touched (see `lens_core::capture`).
 
 use crate::catalog::reader::Owners;
+use lens_core::catalog::{CLASS_CATALOG, FOREIGN_SERVER_CATALOG, NAMESPACE_CATALOG, PROC_CATALOG, TYPE_CATALOG};
 use crate::spi_read::{arg, query};
 use pgrx::prelude::*;
 
@@ -14,13 +15,12 @@ pub struct Touched {
 
 /// The groups of the objects that still exist (and their dependents and children), from the
 /// catalog; the groups of dropped objects come from the stored state (`store::owners_of`).
-const NAMESPACE_RELATION: u32 = 2615; // pg_namespace
 
 /// A schema that ALTER SCHEMA touched (`altered`) stands for everything in it, besides
 /// itself; the rest as it is. (GRANT, COMMENT and the like change the schema's own entry.)
 fn expand_schemas(touched: &[Touched], altered: bool) -> Vec<Touched> {
     let schemas: Vec<pg_sys::Oid> =
-        touched.iter().filter(|t| t.classid == NAMESPACE_RELATION).map(|t| pg_sys::Oid::from(t.objid)).collect();
+        touched.iter().filter(|t| t.classid == NAMESPACE_CATALOG).map(|t| pg_sys::Oid::from(t.objid)).collect();
     let mut out: Vec<Touched> = touched.to_vec();
     if schemas.is_empty() || !altered {
         return out;
@@ -83,10 +83,9 @@ pub fn relation_facts(oid: u32) -> Option<RelationFacts> {
 /// None when something needs owners.sql: other kinds of objects, or a relation with
 /// partitions or inheritance children (an index on a parent creates theirs too).
 fn relation_owners(touched: &[Touched]) -> Option<Owners> {
-    const RELATION: u32 = 1259; // pg_class
     let mut owners = Owners::default();
     for t in touched {
-        if t.classid != RELATION {
+        if t.classid != CLASS_CATALOG {
             return None;
         }
         let Some(facts) = relation_facts(t.objid) else { continue };
@@ -133,32 +132,15 @@ fn sequence_table(sequence: u32) -> Option<u32> {
     None
 }
 
-const PROC_RELATION: u32 = 1255; // pg_proc
-const TYPE_RELATION: u32 = 1247; // pg_type
-const CLASS_RELATION: u32 = 1259; // pg_class
-const FOREIGN_SERVER_RELATION: u32 = 1417; // pg_foreign_server
-
-/// Every event trigger there is (a handful).
-pub fn event_triggers() -> Vec<u32> {
-    let rows = query("event_triggers_all", "SELECT oid::int8 FROM pg_catalog.pg_event_trigger", &[]);
-    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
-}
-
-/// Every publication there is (a handful), read under the statement's own changes.
-pub fn publications() -> Vec<u32> {
-    let rows = query("publications_all", "SELECT oid::int8 FROM pg_catalog.pg_publication", &[]);
-    (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
-}
-
-/// What ALTER DEFAULT PRIVILEGES may have changed: every default privileges entry there is
-/// (a handful), read under the statement's own changes.
-pub fn default_privileges_entries() -> Vec<u32> {
-    let rows = query("default_acl_entries", "SELECT oid::int8 FROM pg_catalog.pg_default_acl", &[]);
+/// Every object of `catalog` (a system catalog with a handful of rows: pg_event_trigger,
+/// pg_publication, pg_default_acl), read under the statement's own changes.
+pub fn all_of(catalog: &'static str) -> Vec<u32> {
+    let rows = query("catalog_oids", &format!("SELECT oid::int8 FROM pg_catalog.{catalog}"), &[]);
     (0..rows.len()).map(|r| rows.oid(r, 1)).collect()
 }
 
 /// The objects a GRANT or REVOKE changed the privileges of: its collected command lists them
-/// by oid. (ALTER DEFAULT PRIVILEGES names none: `default_privileges_entries`.)
+/// by oid. (ALTER DEFAULT PRIVILEGES names none: `touched_owners` re-reads them all.)
 ///
 /// # Safety
 /// `command` is a collected command of the running event trigger.
@@ -172,11 +154,11 @@ pub unsafe fn objects_of_command(command: *const pg_sys::CollectedCommand) -> Ve
                     return Vec::new();
                 }
                 let classid = match (*grant).objtype {
-                    OBJECT_TABLE | OBJECT_SEQUENCE | OBJECT_VIEW | OBJECT_MATVIEW | OBJECT_FOREIGN_TABLE => CLASS_RELATION,
-                    OBJECT_FUNCTION | OBJECT_PROCEDURE | OBJECT_ROUTINE => PROC_RELATION,
-                    OBJECT_TYPE | OBJECT_DOMAIN => TYPE_RELATION,
-                    OBJECT_SCHEMA => NAMESPACE_RELATION,
-                    OBJECT_FOREIGN_SERVER => FOREIGN_SERVER_RELATION,
+                    OBJECT_TABLE | OBJECT_SEQUENCE | OBJECT_VIEW | OBJECT_MATVIEW | OBJECT_FOREIGN_TABLE => CLASS_CATALOG,
+                    OBJECT_FUNCTION | OBJECT_PROCEDURE | OBJECT_ROUTINE => PROC_CATALOG,
+                    OBJECT_TYPE | OBJECT_DOMAIN => TYPE_CATALOG,
+                    OBJECT_SCHEMA => NAMESPACE_CATALOG,
+                    OBJECT_FOREIGN_SERVER => FOREIGN_SERVER_CATALOG,
                     // databases, tablespaces, languages, large objects, wrappers...: not in snapshots
                     _ => return Vec::new(),
                 };

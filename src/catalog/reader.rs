@@ -984,25 +984,32 @@ fn read_standalone(raw: &mut RawCatalog, schema_oids: &[pg_sys::Oid], objects: O
         None => null_arg::<Vec<pg_sys::Oid>>(),
     };
     let args = || [arg(schema_oids.to_vec()), filter()];
-    raw.functions = read_printed("functions", &query("functions", catalog_sql!("functions"), &args()));
-    raw.schema_objects = read_printed("schema_objects", &query("schema_objects", catalog_sql!("schema_objects"), &args()));
-    raw.extensions = read_printed("extensions", &query("extensions", catalog_sql!("extensions"), &args()));
-    raw.default_privileges = read_printed("default_privileges", &query("default_privileges", catalog_sql!("default_privileges"), &args()));
-    raw.collation_objects = read_printed("collations_objects", &query("collations_objects", catalog_sql!("collations_objects"), &args()));
-    raw.publications = read_printed("publications", &query("publications", catalog_sql!("publications"), &args()));
-    raw.event_triggers = read_printed("event_triggers", &query("event_triggers", catalog_sql!("event_triggers"), &args()));
-    raw.casts = read_printed("casts", &query("casts", catalog_sql!("casts"), &args()));
-    raw.foreign_data_wrappers = read_printed("foreign_data_wrappers", &query("foreign_data_wrappers", catalog_sql!("foreign_data_wrappers"), &args()));
-    raw.foreign_servers = read_printed("foreign_servers", &query("foreign_servers", catalog_sql!("foreign_servers"), &args()));
-    raw.operators = read_printed("operators", &query("operators", catalog_sql!("operators"), &args()));
-    raw.operator_classes = read_printed("operator_classes", &query("operator_classes", catalog_sql!("operator_classes"), &args()));
+    // each kind's query is sql/catalog/<name>.sql, named so in errors
+    macro_rules! printed {
+        ($($field:ident <- $name:literal),* $(,)?) => {$(
+            raw.$field = read_printed($name, &query($name, catalog_sql!($name), &args()));
+        )*};
+    }
+    printed! {
+        functions <- "functions",
+        schema_objects <- "schema_objects",
+        extensions <- "extensions",
+        default_privileges <- "default_privileges",
+        collation_objects <- "collations_objects",
+        publications <- "publications",
+        event_triggers <- "event_triggers",
+        casts <- "casts",
+        foreign_data_wrappers <- "foreign_data_wrappers",
+        foreign_servers <- "foreign_servers",
+        operators <- "operators",
+        operator_classes <- "operator_classes",
+    }
 }
 
 /// The explicit privileges of everything read that can have them: the relations and
 /// sequences whose ACL (or a column's) is set, and every function, type, schema and default
 /// privileges entry. One query.
 fn read_privileges(raw: &mut RawCatalog, relations_with_acl: HashSet<u32>) {
-    const DEFAULT_ACL_CATALOG: u32 = 826; // pg_default_acl
     let mut asked: Vec<(u32, u32)> = relations_with_acl.into_iter().map(|o| (CLASS_CATALOG, o)).collect();
     asked.extend(raw.functions.iter().filter_map(|f| f.oid).map(|o| (PROC_CATALOG, o as u32)));
     asked.extend(raw.enums.iter().map(|e| (TYPE_CATALOG, e.oid)));

@@ -71,6 +71,7 @@ pub const CLASS_CATALOG: Oid = 1259; // pg_class
 pub const PROC_CATALOG: Oid = 1255; // pg_proc
 pub const TYPE_CATALOG: Oid = 1247; // pg_type
 pub const NAMESPACE_CATALOG: Oid = 2615; // pg_namespace
+pub const DEFAULT_ACL_CATALOG: Oid = 826; // pg_default_acl
 
 #[derive(Debug, Clone, Default)]
 pub struct RawSchema {

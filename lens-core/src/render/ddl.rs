@@ -174,17 +174,10 @@ pub fn rules_ddl(by: &ByTable, key: &str, kw: &Keywords) -> String {
     let mut rules: Vec<&&Rule> = of(&by.rules, key).iter().collect();
     rules.sort_by(|a, b| a.name.cmp(&b.name));
     for r in rules {
-        let definition = r.definition.trim_end();
-        let _ = writeln!(out, "{}{}", definition, if definition.ends_with(';') { "" } else { ";" });
+        out.push_str(&statement(&r.definition));
         let name = quote_ident(&r.name, kw);
-        let state = match r.enabled.as_str() {
-            "disabled" => Some("DISABLE RULE"),
-            "replica" => Some("ENABLE REPLICA RULE"),
-            "always" => Some("ENABLE ALWAYS RULE"),
-            _ => None,
-        };
-        if let Some(state) = state {
-            let _ = writeln!(out, "ALTER TABLE {key} {state} {name};");
+        if let Some(state) = enabled_state(&r.enabled) {
+            let _ = writeln!(out, "ALTER TABLE {key} {state} RULE {name};");
         }
         if let Some(comment) = &r.comment {
             let _ = writeln!(out, "COMMENT ON RULE {name} ON {key} IS {};", literal(comment));
@@ -198,7 +191,7 @@ fn statistics_ddl(by: &ByTable, key: &str, kw: &Keywords, out: &mut String) {
     let mut list: Vec<&&Statistics> = of(&by.statistics, key).iter().collect();
     list.sort_by(|a, b| a.key.cmp(&b.key));
     for st in list {
-        let _ = writeln!(out, "{};", st.definition.trim_end().trim_end_matches(';'));
+        out.push_str(&statement(&st.definition));
         if let Some(target) = st.statistics_target {
             let _ = writeln!(out, "ALTER STATISTICS {} SET STATISTICS {target};", st.key);
         }
@@ -522,16 +515,27 @@ fn triggers_ddl(by: &ByTable, table: &Table, kw: &Keywords, out: &mut String) {
     triggers.sort_by(|a, b| a.name.cmp(&b.name));
     for t in triggers {
         let _ = writeln!(out, "{};", t.definition);
-        let state = match t.enabled.as_str() {
-            "disabled" => Some("DISABLE TRIGGER"),
-            "replica" => Some("ENABLE REPLICA TRIGGER"),
-            "always" => Some("ENABLE ALWAYS TRIGGER"),
-            _ => None,
-        };
-        if let Some(state) = state {
-            let _ = writeln!(out, "ALTER TABLE {} {state} {};", table.key, quote_ident(&t.name, kw));
+        if let Some(state) = enabled_state(&t.enabled) {
+            let _ = writeln!(out, "ALTER TABLE {} {state} TRIGGER {};", table.key, quote_ident(&t.name, kw));
         }
     }
+}
+
+/// The `ALTER ...` words that give a trigger, rule or event trigger its `enabled` state;
+/// None for `origin`, the state it is created in.
+fn enabled_state(enabled: &str) -> Option<&'static str> {
+    match enabled {
+        "disabled" => Some("DISABLE"),
+        "replica" => Some("ENABLE REPLICA"),
+        "always" => Some("ENABLE ALWAYS"),
+        _ => None,
+    }
+}
+
+/// A definition the server printed, as one statement: its `;` added when it has none.
+fn statement(definition: &str) -> String {
+    let definition = definition.trim_end();
+    format!("{}{}\n", definition, if definition.ends_with(';') { "" } else { ";" })
 }
 
 /// CREATE statements for the types and standalone sequences of a snapshot (what tables
@@ -652,8 +656,7 @@ fn collation_ddl(c: &Collation, kw: &Keywords) -> String {
 pub fn function_ddl(f: &Function, kw: &Keywords) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "-- {} {}", f.kind, crate::ident::comment_text(&f.key));
-    let definition = f.definition.trim_end();
-    let _ = writeln!(out, "{}{}", definition, if definition.ends_with(';') { "" } else { ";" });
+    out.push_str(&statement(&f.definition));
     // an aggregate is named with its full signature (ORDER BY included); the rest by key
     let (what, name) = match f.kind.as_str() {
         "aggregate" => {
@@ -902,13 +905,7 @@ fn publication_ddl(p: &Publication, kw: &Keywords) -> String {
 fn event_trigger_ddl(t: &EventTrigger, kw: &Keywords) -> String {
     let tags = if t.tags.is_empty() { String::new() } else { format!(" WHEN TAG IN ({})", t.tags.iter().map(|x| literal(x)).collect::<Vec<_>>().join(", ")) };
     let mut out = format!("CREATE EVENT TRIGGER {} ON {}{tags} EXECUTE FUNCTION {}();\n", t.key, quote_ident(&t.event, kw), t.function);
-    let state = match t.enabled.as_str() {
-        "disabled" => Some("DISABLE"),
-        "replica" => Some("ENABLE REPLICA"),
-        "always" => Some("ENABLE ALWAYS"),
-        _ => None,
-    };
-    if let Some(state) = state {
+    if let Some(state) = enabled_state(&t.enabled) {
         let _ = writeln!(out, "ALTER EVENT TRIGGER {} {state};", t.key);
     }
     if let Some(comment) = &t.comment {

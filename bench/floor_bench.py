@@ -6,6 +6,10 @@ Both cases ship the snapshot to psql (output to /dev/null): jsonb_out prints the
 for both, so the ratio is what building the snapshot costs over handing it out. The stored
 copy is refreshed first, so both are the same bytes.
 
+A third case times the seed design's own catalog queries (../shared/bench/seed_queries.sql)
+without its size functions, each result printed to text in the server and not shipped: what
+reading the catalog costs a client before it builds anything, against the same floor.
+
 usage: bench/floor_bench.py [--size 5000] [--runs 9]
 Expects a running server (bench/run.sh starts one) reachable through PGHOST/PGPORT/PGUSER.
 """
@@ -18,7 +22,16 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from snapshot_bench import ensure_db, psql  # noqa: E402
+from snapshot_bench import SHARED, ensure_db, psql  # noqa: E402
+
+
+def seed_catalog_reads():
+    """The seed's catalog queries but the one of relation sizes, as one statement that prints
+    every row to text inside the server and returns a number."""
+    text = open(os.path.join(SHARED, "seed_queries.sql")).read().replace(":'schemas'", "'{app}'")
+    body = "\n".join(l for l in text.splitlines() if not l.startswith(("\\", "--")))
+    queries = [q.strip() for q in body.split(";") if "FROM" in q and "relation_size" not in q]
+    return "SELECT " + " + ".join(f"(SELECT sum(length(q::text)) FROM ({q}) q)" for q in queries)
 
 
 def main():
@@ -30,6 +43,7 @@ def main():
     queries = {
         "lens_snapshot(ARRAY['app'])": "SELECT lens_snapshot(ARRAY['app'])",
         "SELECT s FROM lens_bench_stored": "SELECT s FROM lens_bench_stored",
+        "seed catalog queries, no sizes": seed_catalog_reads(),
     }
     names = list(queries)
     order = random.Random(5)
@@ -56,6 +70,8 @@ def main():
         print(f"  {n:<36} {m[n]:9.1f}")
     ratio = m[names[0]] / m[names[1]]
     print(f"  lens_snapshot / stored SELECT        {ratio:9.2f}x  (target <= 2x, aim 1.5x)")
+    seed = m[names[2]] / m[names[1]]
+    print(f"  seed's catalog reads / stored SELECT {seed:9.2f}x  (reading alone, nothing built or shipped)")
 
 
 if __name__ == "__main__":

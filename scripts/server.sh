@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL 15 server for tests, benchmarks and the demo, run as the postgres
+# A throwaway PostgreSQL server for tests, benchmarks and the demo, run as the postgres
 # user (initdb refuses root). usage: server.sh start|stop DATA_DIR PORT
+# PG_LENS_PG: the major (14-18, default 15); a data directory remembers its own.
 # Sockets go into DATA_DIR/sock; connect with: psql -h DATA_DIR/sock -p PORT -U postgres
 # PG_LENS_SERVER_OPTS: more server options (the test server preloads pgaudit and pg_cron).
 set -euo pipefail
-action=$1; data=$2; port=$3
-BIN=/usr/lib/postgresql/15/bin
-as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else sudo -u postgres "$@"; fi; }
+action=$1; data=$(realpath -m "$2"); port=$3
+cd "$(dirname "$0")/.."
+if [ -f "$data/db/PG_VERSION" ]; then major=$(cat "$data/db/PG_VERSION"); else major=${PG_LENS_PG:-15}; fi
+BIN=$("$PWD/scripts/pg.sh" "$major" | xargs dirname)
+# a relocatable build's programs and modules (postgres_fdw) must find its own libpq, not the
+# system's older one; sudo drops LD_LIBRARY_PATH, so it goes through env
+LIBS=$("$BIN/pg_config" --libdir)
+as_postgres() {
+    if [ "$(id -un)" = postgres ]; then env LD_LIBRARY_PATH="$LIBS" "$@"; else sudo -u postgres env LD_LIBRARY_PATH="$LIBS" "$@"; fi
+}
 
 case "$action" in
 start)

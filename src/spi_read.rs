@@ -114,7 +114,9 @@ fn plan_for(name: &'static str, sql: &str, types: &mut [pg_sys::Oid]) -> pg_sys:
     if let Some(plan) = PLANS.with(|p| p.borrow().get(&key).copied()) {
         return plan as pg_sys::SPIPlanPtr;
     }
-    let Ok(text) = CString::new(sql) else { internal(format!("query {name} contains a NUL byte")) };
+    // the lines this server's major understands (the plan is kept: filtered once per backend)
+    let sql = lens_core::server_sql::for_major(sql, pg_sys::PG_VERSION_NUM / 10000);
+    let Ok(text) = CString::new(sql.as_ref()) else { internal(format!("query {name} contains a NUL byte")) };
     unsafe {
         // SAFETY: SPI is connected (caller contract); SPI_keepplan moves the plan out of the
         // SPI procedure's memory so that it outlives this call.

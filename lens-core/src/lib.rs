@@ -12,6 +12,7 @@ pub mod changes;
 pub mod encoding;
 pub mod kinds;
 pub mod render;
+pub mod server_sql;
 
 pub use analyses::{checks, risk};
 pub use building::{build, expr_groups, index_def};

@@ -76,3 +76,87 @@ pub fn error_of(client: &mut Client, sql: &str) -> (String, String, Option<Strin
 pub fn lit(v: &Value) -> String {
     format!("'{}'::jsonb", v.to_string().replace('\'', "''"))
 }
+
+/// The test server's installation, as its `pg_config` view reports it.
+pub struct Installation {
+    /// The major version: 14, 15, ... 18.
+    pub major: u32,
+    pub bindir: String,
+    /// Where its libpq is: the relocatable builds of majors other than 15 carry their own,
+    /// which their programs must find before the system's.
+    pub libdir: String,
+    pub pkglibdir: String,
+}
+
+/// The installation of the server the tests run against (asked once).
+pub fn installation() -> &'static Installation {
+    static INSTALLATION: std::sync::OnceLock<Installation> = std::sync::OnceLock::new();
+    INSTALLATION.get_or_init(|| {
+        let mut client = connect("postgres");
+        let setting = |client: &mut Client, name: &str| -> String {
+            client.query_one("SELECT setting FROM pg_config WHERE name = $1", &[&name]).unwrap().get(0)
+        };
+        let major: i32 = client.query_one("SELECT current_setting('server_version_num')::int / 10000", &[]).unwrap().get(0);
+        Installation {
+            major: major as u32,
+            bindir: setting(&mut client, "BINDIR"),
+            libdir: setting(&mut client, "LIBDIR"),
+            pkglibdir: setting(&mut client, "PKGLIBDIR"),
+        }
+    })
+}
+
+/// The test server's major version.
+pub fn server_major() -> u32 {
+    installation().major
+}
+
+/// A program of the server's own installation (pg_dump, pg_restore, pg_basebackup, ...),
+/// finding that installation's libraries.
+pub fn server_tool(name: &str) -> std::process::Command {
+    let i = installation();
+    let mut command = std::process::Command::new(format!("{}/{name}", i.bindir));
+    command.env("LD_LIBRARY_PATH", &i.libdir);
+    command
+}
+
+/// Whether the server can install every extension of `names`. The extensions people run
+/// beside pg_lens (PostGIS, pgaudit, pg_partman, pg_cron) are Debian's packages for
+/// PostgreSQL 15: a scenario that needs them runs on 15 (where their absence is a failure)
+/// and is skipped, saying so, on the other majors.
+pub fn has_extensions(names: &[&str]) -> bool {
+    let mut client = connect("postgres");
+    let wanted: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let found: i64 = client.query_one("SELECT count(*) FROM pg_available_extensions WHERE name = ANY($1)", &[&wanted]).unwrap().get(0);
+    if found as usize == names.len() {
+        return true;
+    }
+    assert!(server_major() != 15, "PostgreSQL 15 must have the extensions {names:?} (scripts/setup.sh installs them)");
+    eprintln!("skipped on PostgreSQL {}: the extensions {names:?} are packaged for PostgreSQL 15 only", server_major());
+    false
+}
+
+/// Whether the server was built with ICU (the relocatable builds of the other majors are not,
+/// though 16 and later list the predefined `unicode` collation anyway): an ICU collation made
+/// and rolled back, told by its SQLSTATE.
+pub fn has_icu() -> bool {
+    let mut client = connect("postgres");
+    let mut tx = client.transaction().unwrap();
+    match tx.batch_execute("CREATE COLLATION lens_icu_probe (provider = icu, locale = 'und')") {
+        Ok(()) => true,
+        Err(e) if e.code() == Some(&postgres::error::SqlState::FEATURE_NOT_SUPPORTED) => false,
+        Err(e) => panic!("probing for ICU: {}", describe(&e)),
+    }
+}
+
+/// The objects only newer majors make, added to the awkward schema where the server has them:
+/// `fixtures/pg18.sql` on 18 and later (after awkward.sql), and with `objects` (after
+/// awkward_objects.sql, whose roles it uses) `fixtures/pg17.sql` on 17 and later.
+pub fn add_newer_major_objects(client: &mut Client, objects: bool) {
+    if objects && server_major() >= 17 {
+        client.batch_execute(&fixture("pg17.sql")).unwrap_or_else(|e| panic!("pg17.sql: {}", describe(&e)));
+    }
+    if server_major() >= 18 {
+        client.batch_execute(&fixture("pg18.sql")).unwrap_or_else(|e| panic!("pg18.sql: {}", describe(&e)));
+    }
+}

@@ -117,7 +117,7 @@ fn ordinary_roles_cannot_tamper_with_history() {
 }
 
 fn pg_tool(tool: &str) -> Command {
-    let mut command = Command::new(format!("/usr/lib/postgresql/15/bin/{tool}"));
+    let mut command = server_tool(tool);
     command.args(["-h", &host(), "-p", &port().to_string(), "-U", "postgres"]);
     command
 }

@@ -79,6 +79,7 @@ fn ddl_rebuilds_the_awkward_schema() {
     let mut db = fresh_db("lens_ddl_awkward");
     db.batch_execute(&fixture("awkward.sql")).unwrap();
     db.batch_execute(&fixture("awkward_objects.sql")).unwrap();
+    add_newer_major_objects(&mut db, true);
     drop(db);
     round_trip("lens_ddl_awkward", TRIGGER_FUNCTION);
     // one table's DDL reads as expected

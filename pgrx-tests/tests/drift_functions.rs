@@ -2,7 +2,7 @@
 //! lens.capture_schemas narrows.
 
 use pg_lens_e2e::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[test]
 fn lens_diff_between_and_within_databases() {

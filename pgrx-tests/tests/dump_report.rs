@@ -6,9 +6,13 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A program run against the test server, with the server's own client programs (pg_dump,
+/// pg_restore, psql of its major) first on the PATH.
 fn tool(name: &str) -> Command {
+    let i = installation();
     let mut c = Command::new(name);
     c.env("PGHOST", host()).env("PGPORT", port().to_string()).env("PGUSER", "postgres");
+    c.env("PATH", format!("{}:{}", i.bindir, std::env::var("PATH").unwrap_or_default())).env("LD_LIBRARY_PATH", &i.libdir);
     c
 }
 
@@ -25,10 +29,10 @@ fn a_dump_becomes_a_report_and_two_dumps_a_diff() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let custom = dir.join("before.dump");
-    assert!(tool("/usr/lib/postgresql/15/bin/pg_dump").args(["-Fc", "-f"]).arg(&custom).arg("lens_dump_report").status().unwrap().success());
+    assert!(tool("pg_dump").args(["-Fc", "-f"]).arg(&custom).arg("lens_dump_report").status().unwrap().success());
     db.batch_execute("ALTER TABLE crm.deals ADD COLUMN closed_at timestamptz; DROP TABLE \"Billing & Co\".ledger").unwrap();
     let plain = dir.join("after.sql");
-    assert!(tool("/usr/lib/postgresql/15/bin/pg_dump").arg("-f").arg(&plain).arg("lens_dump_report").status().unwrap().success());
+    assert!(tool("pg_dump").arg("-f").arg(&plain).arg("lens_dump_report").status().unwrap().success());
 
     let script = format!("{}/../scripts/dump_report.sh", env!("CARGO_MANIFEST_DIR"));
     let out = dir.join("report");

@@ -5,7 +5,10 @@ use pg_lens_e2e::*;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = "/usr/lib/postgresql/15/bin";
+/// The test server's programs (pg_basebackup and pg_ctl of its major).
+fn bin(program: &str) -> String {
+    format!("{}/{program}", installation().bindir)
+}
 
 /// A standby of the test server, stopped and removed when dropped.
 struct Standby {
@@ -21,10 +24,10 @@ impl Standby {
         let _ = std::fs::remove_dir_all(&dir);
         run("mkdir", &["-p", &format!("{dir}/sock")]);
         run("chown", &["-R", "postgres", &dir]);
-        as_postgres(&format!("{BIN}/pg_basebackup"), &["-h", &host(), "-p", &primary_port.to_string(), "-U", "postgres", "-D", &format!("{dir}/db"), "-R", "-X", "stream"]);
+        as_postgres(&bin("pg_basebackup"), &["-h", &host(), "-p", &primary_port.to_string(), "-U", "postgres", "-D", &format!("{dir}/db"), "-R", "-X", "stream"]);
         // the standby needs at least the primary's lock table (scripts/server.sh)
         let options = format!("-p {port} -k {dir}/sock -c listen_addresses='' -c max_locks_per_transaction=1024 -c max_connections=100");
-        as_postgres(&format!("{BIN}/pg_ctl"), &["-D", &format!("{dir}/db"), "-l", &format!("{dir}/log"), "-w", "-o", &options, "start"]);
+        as_postgres(&bin("pg_ctl"), &["-D", &format!("{dir}/db"), "-l", &format!("{dir}/log"), "-w", "-o", &options, "start"]);
         Standby { dir, port }
     }
 
@@ -46,7 +49,7 @@ impl Standby {
 
 impl Drop for Standby {
     fn drop(&mut self) {
-        let _ = Command::new("sudo").args(["-u", "postgres", &format!("{BIN}/pg_ctl"), "-D", &format!("{}/db", self.dir), "-m", "immediate", "stop"]).output();
+        let _ = Command::new("sudo").args(["-u", "postgres", &bin("pg_ctl"), "-D", &format!("{}/db", self.dir), "-m", "immediate", "stop"]).output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -57,7 +60,8 @@ fn run(cmd: &str, args: &[&str]) {
 }
 
 fn as_postgres(cmd: &str, args: &[&str]) {
-    let mut all = vec!["-u", "postgres", cmd];
+    let libs = format!("LD_LIBRARY_PATH={}", installation().libdir);
+    let mut all = vec!["-u", "postgres", "env", &libs, cmd];
     all.extend_from_slice(args);
     run("sudo", &all);
 }

@@ -16,6 +16,7 @@ fn section<'a>(snap: &'a Value, name: &str) -> &'a serde_json::Map<String, Value
 fn every_field_matches_the_catalog() {
     let mut db = fresh_db("lens_fields");
     db.batch_execute(&fixture("awkward.sql")).unwrap();
+    add_newer_major_objects(&mut db, false);
     // an extension's own views and functions are the extension's, not the user's schema
     db.batch_execute("CREATE EXTENSION pg_stat_statements").unwrap();
     db.batch_execute("ANALYZE").unwrap();
@@ -88,6 +89,25 @@ fn every_field_matches_the_catalog() {
     assert_eq!(section(&snap, "sequences")["shop.invoice_no"]["cycle"], true);
     assert_eq!(section(&snap, "sequences")["\"Audit.Log\".events_id_seq"]["ownedBy"], "\"Audit.Log\".events.id");
 
+    if server_major() >= 18 {
+        let columns = section(&snap, "columns");
+        let rate = |c: &str| &columns[&format!("\"Audit.Log\".\"Room Rate\".{c}")];
+        assert_eq!(rate("rate")["notNullName"], "rate is set");
+        assert_eq!(rate("note")["notNullNoInherit"], true);
+        assert_eq!((&rate("later")["notNullNotValid"], &rate("later")["isNullable"]), (&serde_json::json!(true), &serde_json::json!(false)));
+        assert!(rate("room").get("notNullName").is_none(), "the name the server chose is not recorded");
+        assert_eq!(rate("\"rate+tax\"")["generatedVirtual"], true);
+        assert!(rate("\"rate, stored\"").get("generatedVirtual").is_none());
+        let archived = &columns["\"Audit.Log\".\"Room Rate, archived\".rate"];
+        assert!(archived.get("notNullName").is_none() && archived["isNullable"] == false, "inherited, with its parent's name: {archived}");
+        assert!(columns["\"Audit.Log\".\"Room Rate, archived\".note"]["isNullable"] == true, "NO INHERIT stays with the parent");
+        assert_eq!(section(&snap, "pks")["\"Audit.Log\".\"Room Rate\":\"Rate Key\""]["withoutOverlaps"], true);
+        let temporal = &rels["\"Audit.Log\".\"Rate Charge\"(room,\"charged during\") -> \"Audit.Log\".\"Room Rate\"(room,\"valid during\")"];
+        assert_eq!((&temporal["period"], &temporal["name"]), (&serde_json::json!(true), &serde_json::json!("charge→rate")));
+        assert_eq!(rels["\"Audit.Log\".\"Rate Charge\"(id) -> shop.customers(id)"]["notEnforced"], true);
+        assert_eq!(section(&snap, "checks")["\"Audit.Log\".\"Rate Charge\":\"amount positive\""]["notEnforced"], true);
+    }
+
     // meta
     assert_eq!(snap["meta"]["formatVersion"], 3);
     assert_eq!(snap["meta"]["sizes"], "estimated");
@@ -103,6 +123,7 @@ fn every_field_of_functions_privileges_owners_and_settings_matches_the_catalog()
     let mut db = fresh_db("lens_fields_objects");
     db.batch_execute(&fixture("awkward.sql")).unwrap();
     db.batch_execute(&fixture("awkward_objects.sql")).unwrap();
+    add_newer_major_objects(&mut db, true);
     let snap = json(&mut db, "lens_snapshot()");
     db.batch_execute(&fixture("oracle_objects.sql")).unwrap();
     let expected = json(&mut db, "SELECT expected FROM oracle_objects");
@@ -188,6 +209,12 @@ fn every_field_of_functions_privileges_owners_and_settings_matches_the_catalog()
     let remote = &snap["tables"]["shop.\"remote orders\""];
     assert_eq!((&remote["kind"], &remote["server"], &remote["foreignOptions"]), (&serde_json::json!("foreign_table"), &serde_json::json!("api ü"), &serde_json::json!(["path=/orders"])));
     assert_eq!(snap["columns"]["shop.\"remote orders\".id"]["foreignOptions"], serde_json::json!(["column_name=ID"]));
+    if server_major() >= 17 {
+        let public = snap["tables"]["shop.orders"]["privileges"]["public"].as_array().cloned().unwrap_or_default();
+        assert!(public.contains(&serde_json::json!("MAINTAIN")), "{public:?}");
+        let user = &snap["tables"]["\"Audit.Log\".\"user\""]["privileges"]["Lens \"Auditor\".ü"];
+        assert!(user.as_array().unwrap().contains(&serde_json::json!("MAINTAIN WITH GRANT OPTION")), "{user}");
+    }
     // a table nobody granted anything on keeps its default privileges: none listed
     assert!(snap["tables"]["shop.cart_cache"].get("privileges").is_none());
     // a change moves the signature of its own section only

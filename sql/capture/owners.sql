@@ -31,8 +31,8 @@ WITH RECURSIVE touched(classid, objid) AS (
         WHEN 'pg_catalog.pg_publication'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_publication_rel'::pg_catalog.regclass THEN (
             SELECT pr.prpubid FROM pg_catalog.pg_publication_rel pr WHERE pr.oid = o.objid)
-        WHEN 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass THEN (
-            SELECT pn.pnpubid FROM pg_catalog.pg_publication_namespace pn WHERE pn.oid = o.objid)
+        WHEN 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass THEN ( -- pg15+
+            SELECT pn.pnpubid FROM pg_catalog.pg_publication_namespace pn WHERE pn.oid = o.objid) -- pg15+
         WHEN 'pg_catalog.pg_event_trigger'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_cast'::pg_catalog.regclass THEN o.objid
         WHEN 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass THEN o.objid
@@ -75,7 +75,8 @@ WITH RECURSIVE touched(classid, objid) AS (
     CASE WHEN o.classid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_namespace'::pg_catalog.regclass,
                             'pg_catalog.pg_extension'::pg_catalog.regclass, 'pg_catalog.pg_default_acl'::pg_catalog.regclass,
                             'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_publication'::pg_catalog.regclass,
-                            'pg_catalog.pg_publication_rel'::pg_catalog.regclass, 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass,
+                            'pg_catalog.pg_publication_rel'::pg_catalog.regclass,
+                            'pg_catalog.pg_publication_namespace'::pg_catalog.regclass, -- pg15+
                             'pg_catalog.pg_event_trigger'::pg_catalog.regclass, 'pg_catalog.pg_cast'::pg_catalog.regclass,
                             'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, 'pg_catalog.pg_foreign_server'::pg_catalog.regclass,
                             'pg_catalog.pg_operator'::pg_catalog.regclass, 'pg_catalog.pg_opclass'::pg_catalog.regclass,

@@ -7,10 +7,12 @@ SELECT c.oid::int8 AS oid,
            'key', pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.collname),
            'schema', n.nspname::text,
            'name', c.collname::text,
-           'provider', CASE c.collprovider WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' ELSE 'default' END,
+           'provider', CASE c.collprovider WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin' ELSE 'default' END,
            'lcCollate', c.collcollate,
            'lcCtype', c.collctype,
-           'locale', c.colliculocale,
+           'locale', c.colliculocale, -- pg15-16
+           'locale', c.colllocale, -- pg17+
+           'icuRules', c.collicurules, -- pg16+
            'deterministic', c.collisdeterministic,
            'comment', d.description,
            'owner', pg_catalog.pg_get_userbyid(c.collowner)::text

@@ -10,9 +10,9 @@ SELECT n.nspname::text AS schema,
           FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
           WHERE co.oid = t.typcollation) END AS collation,
        ARRAY(SELECT c.conname::text FROM pg_catalog.pg_constraint c
-             WHERE c.contypid = t.oid ORDER BY c.conname) AS check_names,
+             WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_names,
        ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c
-             WHERE c.contypid = t.oid ORDER BY c.conname) AS check_defs,
+             WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_defs,
        d.description AS comment,
        t.oid::int8 AS oid,
        pg_catalog.pg_get_userbyid(t.typowner)::text AS owner

@@ -14,19 +14,20 @@ SELECT p.oid::int8 AS oid,
            'viaRoot', p.pubviaroot,
            'tables', (SELECT pg_catalog.jsonb_object_agg(
                           pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),
-                          pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                              'columns', CASE WHEN r.prattrs IS NOT NULL THEN
-                                  (SELECT pg_catalog.jsonb_agg(a.attname::text ORDER BY k.i)
-                                   FROM pg_catalog.unnest(r.prattrs::int2[]) WITH ORDINALITY k(attnum, i)
-                                   JOIN pg_catalog.pg_attribute a ON a.attrelid = r.prrelid AND a.attnum = k.attnum) END,
-                              'rowFilter', pg_catalog.pg_get_expr(r.prqual, r.prrelid))))
+                          pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object( -- pg15+
+                              'columns', CASE WHEN r.prattrs IS NOT NULL THEN -- pg15+
+                                  (SELECT pg_catalog.jsonb_agg(a.attname::text ORDER BY k.i) -- pg15+
+                                   FROM pg_catalog.unnest(r.prattrs::int2[]) WITH ORDINALITY k(attnum, i) -- pg15+
+                                   JOIN pg_catalog.pg_attribute a ON a.attrelid = r.prrelid AND a.attnum = k.attnum) END, -- pg15+
+                              'rowFilter', pg_catalog.pg_get_expr(r.prqual, r.prrelid)))) -- pg15+
+                          '{}'::pg_catalog.jsonb) -- pg14
                       FROM pg_catalog.pg_publication_rel r
                       JOIN pg_catalog.pg_class c ON c.oid = r.prrelid
                       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                       WHERE r.prpubid = p.oid),
-           'schemas', (SELECT pg_catalog.jsonb_agg(n.nspname::text ORDER BY n.nspname COLLATE "C")
-                       FROM pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid
-                       WHERE pn.pnpubid = p.oid),
+           'schemas', (SELECT pg_catalog.jsonb_agg(n.nspname::text ORDER BY n.nspname COLLATE "C") -- pg15+
+                       FROM pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid -- pg15+
+                       WHERE pn.pnpubid = p.oid), -- pg15+
            'comment', d.description,
            'owner', pg_catalog.pg_get_userbyid(p.pubowner)::text
        )) AS entry

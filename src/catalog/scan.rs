@@ -51,7 +51,9 @@ struct AttrDefaultForm {
     adnum: i16,
 }
 
-/// The fixed part of a pg_constraint tuple (PostgreSQL 15; pgrx does not generate it).
+/// The fixed part of a pg_constraint tuple (pgrx does not generate it), as each major lays it
+/// out (catalog/pg_constraint.h): 16 narrowed `coninhcount`, 18 added `conenforced` and
+/// `conperiod`.
 #[repr(C)]
 struct ConstraintForm {
     oid: pg_sys::Oid,
@@ -60,6 +62,8 @@ struct ConstraintForm {
     contype: std::ffi::c_char,
     condeferrable: bool,
     condeferred: bool,
+    #[cfg(feature = "pg18")]
+    conenforced: bool,
     convalidated: bool,
     conrelid: pg_sys::Oid,
     contypid: pg_sys::Oid,
@@ -70,8 +74,13 @@ struct ConstraintForm {
     confdeltype: std::ffi::c_char,
     confmatchtype: std::ffi::c_char,
     conislocal: bool,
+    #[cfg(any(feature = "pg14", feature = "pg15"))]
     coninhcount: i32,
+    #[cfg(not(any(feature = "pg14", feature = "pg15")))]
+    coninhcount: i16,
     connoinherit: bool,
+    #[cfg(feature = "pg18")]
+    conperiod: bool,
 }
 
 /// The fixed part of a pg_sequence tuple (pgrx does not generate this one).
@@ -145,16 +154,45 @@ fn scan(relid: u32, probe: Probe, keys: Keys, mut f: impl FnMut(pg_sys::HeapTupl
     }
 }
 
+/// Whether a constraint is enforced (`NOT ENFORCED` came with PostgreSQL 18).
+#[cfg(feature = "pg18")]
+fn enforced(c: &ConstraintForm) -> bool {
+    c.conenforced
+}
+#[cfg(not(feature = "pg18"))]
+fn enforced(_: &ConstraintForm) -> bool {
+    true
+}
+
+/// `WITHOUT OVERLAPS` of a key, `PERIOD` of an FK (PostgreSQL 18).
+#[cfg(feature = "pg18")]
+fn period(c: &ConstraintForm) -> bool {
+    c.conperiod
+}
+#[cfg(not(feature = "pg18"))]
+fn period(_: &ConstraintForm) -> bool {
+    false
+}
+
+/// NULLS NOT DISTINCT of a unique index (PostgreSQL 15 brought it).
+#[cfg(not(feature = "pg14"))]
+fn nulls_not_distinct(index: &pg_sys::FormData_pg_index) -> bool {
+    index.indnullsnotdistinct
+}
+#[cfg(feature = "pg14")]
+fn nulls_not_distinct(_: &pg_sys::FormData_pg_index) -> bool {
+    false
+}
+
 /// The 1-based number of column `name` of a catalog, looked up rather than hard-coded so that
 /// catalog layout changes between server versions cannot misplace a field.
 fn attnum(tupdesc: pg_sys::TupleDesc, name: &str) -> i32 {
     unsafe {
         // SAFETY: the descriptor belongs to an open relation.
-        let natts = (*tupdesc).natts;
-        for i in 0..natts {
-            let att = (*tupdesc).attrs.as_ptr().add(i as usize);
-            if CStr::from_ptr((*att).attname.data.as_ptr()).to_bytes() == name.as_bytes() {
-                return i + 1;
+        let columns = pgrx::PgTupleDesc::from_pg_unchecked(tupdesc);
+        for (i, att) in columns.iter().enumerate() {
+            if CStr::from_ptr(att.attname.data.as_ptr()).to_bytes() == name.as_bytes() {
+                return i as i32 + 1;
             }
         }
     }
@@ -267,7 +305,9 @@ pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, 
         let [conkey, confkey, confdelsetcols, conbin] = *columns
             .get_or_insert_with(|| ["conkey", "confkey", "confdelsetcols", "conbin"].map(|n| attnum(tupdesc, n)));
         let contype = c.contype as u8;
-        if !matches!(contype, b'p' | b'u' | b'f' | b'c' | b'x') {
+        // 'n': PostgreSQL 18's NOT NULL constraints (domains' NOT NULL, 17 and later, have no
+        // relation and are left out below)
+        if !matches!(contype, b'p' | b'u' | b'f' | b'c' | b'x' | b'n') {
             return;
         }
         let relid = c.conrelid.to_u32();
@@ -288,6 +328,9 @@ pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, 
             deferred: c.condeferred,
             validated: c.convalidated,
             no_inherit: c.connoinherit,
+            inherited: c.coninhcount > 0,
+            not_enforced: !enforced(c),
+            period: period(c),
             inherited_from_parent: contype == b'f' && c.conparentid.to_u32() != 0,
             parent_relid: parent,
             parent_attnums: if contype == b'f' { smallints_attr(tuple, tupdesc, confkey) } else { Vec::new() },
@@ -371,7 +414,10 @@ fn int_attr(tuple: pg_sys::HeapTuple, tupdesc: pg_sys::TupleDesc, attnum: i32) -
         if is_null {
             return None;
         }
-        let type_oid = (*(*tupdesc).attrs.as_ptr().add(attnum as usize - 1)).atttypid;
+        // pgrx's accessor knows where each major keeps the columns (18 moved them)
+        let Some(type_oid) = pgrx::PgTupleDesc::from_pg_unchecked(tupdesc).get(attnum as usize - 1).map(|a| a.atttypid) else {
+            return None;
+        };
         match type_oid {
             pg_sys::INT2OID => i16::from_datum(datum, false).map(i64::from),
             pg_sys::INT4OID => i32::from_datum(datum, false).map(i64::from),
@@ -440,7 +486,7 @@ pub fn indexes(
             is_primary: i.indisprimary,
             is_exclusion: i.indisexclusion,
             is_valid: i.indisvalid,
-            nulls_not_distinct: i.indnullsnotdistinct,
+            nulls_not_distinct: nulls_not_distinct(i),
             is_replica_identity: i.indisreplident,
             indkey: unsafe { vector_values::<i16>(&i.indkey) },
             indcollation: vector(indcollation).map(|v| unsafe { vector_values::<u32>(v) }).unwrap_or_default(),

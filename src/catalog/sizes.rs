@@ -54,19 +54,26 @@ fn relation_bytes(path: &str, forks: &Forks, segment_bytes: u64) -> i64 {
 
 /// The path of a relation's main fork, relative to the data directory, as the server names it.
 fn main_fork_path(storage: &Storage) -> String {
+    // SAFETY: GetRelationPath only formats a path from the numbers (no catalog access).
+    let tablespace = if storage.tablespace == 0 { unsafe { pg_sys::MyDatabaseTableSpace } } else { pg_sys::Oid::from(storage.tablespace) };
+    let (database, filenode) = (unsafe { pg_sys::MyDatabaseId }, pg_sys::Oid::from(storage.filenode));
+    // the backend of a temporary relation: none (a snapshot reads no temporary relations);
+    // PostgreSQL 17 renamed it, 18 returns the path in a fixed buffer instead of a palloc'd one
+    #[cfg(any(feature = "pg14", feature = "pg15", feature = "pg16"))]
+    let no_backend = pg_sys::InvalidBackendId;
+    #[cfg(any(feature = "pg17", feature = "pg18"))]
+    let no_backend = pg_sys::INVALID_PROC_NUMBER;
+    #[cfg(not(feature = "pg18"))]
     unsafe {
-        // SAFETY: GetRelationPath only formats a path from the numbers (no catalog access).
-        let tablespace = if storage.tablespace == 0 { pg_sys::MyDatabaseTableSpace } else { pg_sys::Oid::from(storage.tablespace) };
-        let path = pg_sys::GetRelationPath(
-            pg_sys::MyDatabaseId,
-            tablespace,
-            pg_sys::Oid::from(storage.filenode),
-            pg_sys::InvalidBackendId,
-            pg_sys::ForkNumber::MAIN_FORKNUM,
-        );
+        let path = pg_sys::GetRelationPath(database, tablespace, filenode, no_backend, pg_sys::ForkNumber::MAIN_FORKNUM);
         let owned = std::ffi::CStr::from_ptr(path).to_string_lossy().into_owned();
         pg_sys::pfree(path.cast());
         owned
+    }
+    #[cfg(feature = "pg18")]
+    unsafe {
+        let path = pg_sys::GetRelationPath(database, tablespace, filenode, no_backend, pg_sys::ForkNumber::MAIN_FORKNUM);
+        std::ffi::CStr::from_ptr(path.str_.as_ptr()).to_string_lossy().into_owned()
     }
 }
 

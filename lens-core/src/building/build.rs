@@ -180,9 +180,13 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
     let position_of = |relid: Oid, attnum: i16| {
         attnums.get(&relid).and_then(|list| list.binary_search(&attnum).ok()).map_or(attnum as i64, |i| i as i64 + 1)
     };
+    // PostgreSQL 18's NOT NULL constraints, by column
+    let not_nulls: HashMap<(Oid, i16), &RawConstraint> =
+        raw.constraints.iter().filter(|c| c.contype == "n").filter_map(|c| Some(((c.relid, *c.conkey.first()?), c))).collect();
     let mut columns = Vec::with_capacity(raw.columns.len());
     for col in &raw.columns {
         let Some(rel) = rels.get(&col.relid) else { continue };
+        let not_null = not_nulls.get(&(col.relid, col.attnum));
         let mut key = String::with_capacity(rel.key.len() + col.name.len() + 3);
         key.push_str(&rel.key);
         key.push('.');
@@ -192,7 +196,7 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
             Some(t) if col.collation != 0 && col.collation != t.collation => raw.collations.get(&col.collation).cloned(),
             _ => None,
         };
-        let generated = col.generated == "s";
+        let generated = !col.generated.is_empty();
         let column = Column {
             key: key.clone(),
             table_key: rel.key.clone(),
@@ -203,6 +207,11 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
             attnum: Some(col.attnum as i64),
             data_type: ty.map(|t| t.formatted.clone()).unwrap_or_else(|| "???".to_string()),
             is_nullable: !col.not_null,
+            not_null_name: not_null
+                .filter(|c| !c.inherited && c.name != crate::ident::server_chosen_name(&rel.raw.name, &col.name, "not_null"))
+                .map(|c| c.name.clone()),
+            not_null_no_inherit: not_null.is_some_and(|c| c.no_inherit),
+            not_null_not_valid: not_null.is_some_and(|c| !c.validated),
             default: if generated { None } else { col.default_expr.clone() },
             identity: match col.identity.as_str() {
                 "a" => Some("always".to_string()),
@@ -210,6 +219,7 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
                 _ => None,
             },
             generated: if generated { col.default_expr.clone() } else { None },
+            generated_virtual: col.generated == "v",
             collation,
             comment: col.comment.clone(),
             privileges: raw.privileges.get(&(CLASS_CATALOG, col.relid, col.attnum as i32)).cloned(),
@@ -392,6 +402,7 @@ fn build_constraints(
                     deferrable: con.deferrable,
                     initially_deferred: con.deferred,
                     nulls_not_distinct,
+                    without_overlaps: con.period,
                     comment: con.comment.clone(),
                 };
                 if con.contype == "p" { pks.push((key, entry)) } else { uniques.push((key, entry)) }
@@ -408,6 +419,7 @@ fn build_constraints(
                         columns: cols,
                         validated: con.validated,
                         no_inherit: con.no_inherit,
+                        not_enforced: con.not_enforced,
                         comment: con.comment.clone(),
                     },
                 ));
@@ -483,6 +495,8 @@ fn build_constraints(
                 match_type: decode_match(&con.match_type).to_string(),
                 validated: con.validated,
                 on_delete_set_cols: if set_cols.is_empty() { None } else { Some(set_cols) },
+                period: con.period,
+                not_enforced: con.not_enforced,
                 comment: con.comment.clone(),
             },
         ));

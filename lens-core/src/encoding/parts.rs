@@ -154,8 +154,33 @@ pub fn as_format(snapshot: &mut Value, version: i64) {
     }
 }
 
+/// formatVersion 1 gave a column its attribute number as position, gaps of dropped columns
+/// included; renumbered from 1 in each table (what later formats write), a kept old
+/// snapshot compares with today's without false moves. Other formats are left as they are.
+pub fn count_positions_from_one(snapshot: &mut Value) {
+    if format_version(snapshot) >= 2 {
+        return;
+    }
+    let Some(columns) = snapshot.get_mut("columns").and_then(Value::as_object_mut) else { return };
+    let mut by_table: std::collections::HashMap<String, Vec<(i64, String)>> = std::collections::HashMap::new();
+    for (key, c) in columns.iter() {
+        let table = c.get("tableKey").and_then(Value::as_str).unwrap_or_default().to_string();
+        by_table.entry(table).or_default().push((c.get("position").and_then(Value::as_i64).unwrap_or(0), key.clone()));
+    }
+    for mut list in by_table.into_values() {
+        list.sort();
+        for (n, (_, key)) in list.into_iter().enumerate() {
+            if let Some(c) = columns.get_mut(&key).and_then(Value::as_object_mut) {
+                c.insert("position".into(), Value::from(n as i64 + 1));
+            }
+        }
+    }
+}
+
 /// Both snapshots on the terms of the older format, when their formats differ.
 pub fn align_formats(a: &mut Value, b: &mut Value) {
+    count_positions_from_one(a);
+    count_positions_from_one(b);
     let (va, vb) = (format_version(a), format_version(b));
     if va != vb {
         let oldest = va.min(vb);
@@ -233,5 +258,23 @@ mod tests {
         let (mut a, mut b) = (sample(), sample());
         align_formats(&mut a, &mut b);
         assert_eq!(a, sample());
+    }
+
+    #[test]
+    fn format_1_positions_count_from_one_when_compared() {
+        // a dropped column left a gap in format 1's attribute numbers
+        let column = |table: &str, position: i64| json!({"tableKey": table, "position": position});
+        let mut old = json!({"meta": {"formatVersion": 1}, "columns": {
+            "public.t.a": column("public.t", 1), "public.t.c": column("public.t", 3), "public.t.d": column("public.t", 4),
+            "public.u.x": column("public.u", 2)}});
+        let mut new = json!({"meta": {"formatVersion": 3}, "columns": {
+            "public.t.a": column("public.t", 1), "public.t.c": column("public.t", 2), "public.t.d": column("public.t", 3),
+            "public.u.x": column("public.u", 1)}});
+        align_formats(&mut old, &mut new);
+        assert_eq!(old["columns"], new["columns"]);
+        // a format that already counts from one keeps its numbers, gaps included
+        let mut two = json!({"meta": {"formatVersion": 2}, "columns": {"public.t.c": column("public.t", 3)}});
+        count_positions_from_one(&mut two);
+        assert_eq!(two["columns"]["public.t.c"]["position"], 3);
     }
 }

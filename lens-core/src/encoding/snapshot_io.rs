@@ -29,29 +29,9 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
     }
     let value: serde_json::Value = serde_json::from_str(json).map_err(not_a_snapshot)?;
     check_snapshot_value(&value)?;
-    let mut snap: Snapshot = serde_json::from_value(value).map_err(not_a_snapshot)?;
-    if snap.meta.format_version < 2 {
-        count_positions_from_one(&mut snap);
-    }
-    Ok(snap)
-}
-
-/// formatVersion 1 gave a column its attribute number as position, gaps of dropped columns
-/// included; read as this version writes it, a kept old snapshot has the signature of the
-/// same schema today.
-fn count_positions_from_one(snap: &mut Snapshot) {
-    let mut by_table: std::collections::HashMap<String, Vec<(i64, String)>> = std::collections::HashMap::new();
-    for (key, c) in &snap.columns {
-        by_table.entry(c.table_key.clone()).or_default().push((c.position, key.clone()));
-    }
-    for mut list in by_table.into_values() {
-        list.sort();
-        for (n, (_, key)) in list.into_iter().enumerate() {
-            if let Some(c) = snap.columns.get_mut(&key) {
-                c.position = n as i64 + 1;
-            }
-        }
-    }
+    let mut value = value;
+    crate::parts::count_positions_from_one(&mut value);
+    serde_json::from_value(value).map_err(not_a_snapshot)
 }
 
 /// What a value nested deeper than `jsonb_read::MAX_NESTING` gets, whichever function reads it.

@@ -161,7 +161,7 @@ pub struct RawConstraint {
     pub oid: Oid,
     pub relid: Oid,
     pub name: String,
-    /// `p`, `u`, `f`, `c` or `x`.
+    /// `p`, `u`, `f`, `c`, `x`, or `n` (a NOT NULL, PostgreSQL 18).
     pub contype: String,
     pub conkey: Vec<i16>,
     pub index_oid: Oid,
@@ -169,6 +169,12 @@ pub struct RawConstraint {
     pub deferred: bool,
     pub validated: bool,
     pub no_inherit: bool,
+    /// Inherited from a parent (`coninhcount` > 0), whether or not also defined locally.
+    pub inherited: bool,
+    /// `NOT ENFORCED` (PostgreSQL 18).
+    pub not_enforced: bool,
+    /// `WITHOUT OVERLAPS` / `PERIOD` (PostgreSQL 18).
+    pub period: bool,
     /// Set on FKs and triggers that a partition inherited from its parent.
     pub inherited_from_parent: bool,
     /// The child table and its FK columns, when the child is not among the relations read

@@ -92,6 +92,25 @@ const PG15_QUOTED_KEYWORDS: &[&str] = &[
     "xmlserialize", "xmltable",
 ];
 
+/// The name the server gives a constraint it names itself, `name1_name2_label`, as
+/// PostgreSQL's makeObjectName makes it: within 63 bytes, the longer of the two names
+/// shortened first, never inside a character.
+pub fn server_chosen_name(name1: &str, name2: &str, label: &str) -> String {
+    const MAX_NAME_BYTES: usize = 63; // NAMEDATALEN - 1
+    let available = MAX_NAME_BYTES.saturating_sub(label.len() + 2);
+    let (mut n1, mut n2) = (name1.len(), name2.len());
+    while n1 + n2 > available {
+        if n1 > n2 { n1 -= 1 } else { n2 -= 1 }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    format!("{}_{}_{label}", clip(name1, n1), clip(name2, n2))
+}
+
 /// `text` made safe inside an SQL comment (`-- ...` or `/* ... */`): a line break, any
 /// other control character and the comment delimiters `*/` and `/*` are written as escapes, so
 /// a name can never end the comment and become SQL.

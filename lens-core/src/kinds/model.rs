@@ -182,11 +182,23 @@ declare! {
         /// user types are always schema-qualified.
         "dataType" data_type: String,
         "isNullable" is_nullable: bool,
+        /// PostgreSQL 18 keeps a NOT NULL as a constraint of its own: its name, when it is not
+        /// inherited (a parent's name comes along) and not the name the server would choose
+        /// (`table_column_not_null`), so that the same DDL signs the same on every major.
+        "notNullName" not_null_name: Option<String> [optional],
+        /// `NOT NULL ... NO INHERIT` (18).
+        "notNullNoInherit" not_null_no_inherit: bool [optional],
+        /// `ADD CONSTRAINT ... NOT NULL col NOT VALID` (18): existing rows are not checked yet;
+        /// the column counts as NOT NULL (`isNullable` false), as the catalog says.
+        "notNullNotValid" not_null_not_valid: bool [optional],
         "default" default: Option<String> [optional],
         /// `always` or `by default`.
         "identity" identity: Option<String> [optional],
-        /// The expression of a `GENERATED ALWAYS AS (...) STORED` column.
+        /// The expression of a `GENERATED ALWAYS AS (...)` column, STORED unless
+        /// `generatedVirtual`.
         "generated" generated: Option<String> [optional],
+        /// A virtual generated column (PostgreSQL 18), computed when read.
+        "generatedVirtual" generated_virtual: bool [optional],
         /// Set only when it differs from the type's default collation, qualified and quoted.
         "collation" collation: Option<String> [optional],
         "comment" comment: Option<String> [optional],
@@ -232,6 +244,8 @@ declare! {
         #[serde(default)]
         "initiallyDeferred" initially_deferred: bool,
         "nullsNotDistinct" nulls_not_distinct: bool [optional],
+        /// The last column is `WITHOUT OVERLAPS` (a temporal key, PostgreSQL 18).
+        "withoutOverlaps" without_overlaps: bool [optional],
         "comment" comment: Option<String> [optional],
     }
 
@@ -250,6 +264,8 @@ declare! {
         #[serde(default = "yes")]
         "validated" validated: bool,
         "noInherit" no_inherit: bool [optional],
+        /// `NOT ENFORCED` (PostgreSQL 18): declared, never checked.
+        "notEnforced" not_enforced: bool [optional],
         "comment" comment: Option<String> [optional],
     }
 
@@ -296,6 +312,10 @@ declare! {
         "validated" validated: bool,
         /// `ON DELETE SET NULL (col)`: the columns an action sets, when not all of them.
         "onDeleteSetCols" on_delete_set_cols: Option<Vec<String>> [optional],
+        /// The last columns are `PERIOD` (a temporal FK, PostgreSQL 18).
+        "period" period: bool [optional],
+        /// `NOT ENFORCED` (PostgreSQL 18).
+        "notEnforced" not_enforced: bool [optional],
         "comment" comment: Option<String> [optional],
     }
 
@@ -536,8 +556,10 @@ declare! {
         /// `LC_COLLATE` and `LC_CTYPE` (libc).
         "lcCollate" lc_collate: Option<String> [optional],
         "lcCtype" lc_ctype: Option<String> [optional],
-        /// The ICU locale.
+        /// The ICU (or, from PostgreSQL 17, builtin) locale.
         "locale" locale: Option<String> [optional],
+        /// An ICU collation's tailoring rules (PostgreSQL 16 and later).
+        "icuRules" icu_rules: Option<String> [optional],
         #[serde(default = "yes")]
         "deterministic" deterministic: bool,
         "comment" comment: Option<String> [optional],

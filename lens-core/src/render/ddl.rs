@@ -132,7 +132,8 @@ fn column_line(c: &Column, identity: Option<&Sequence>, kw: &Keywords) -> String
         let _ = write!(line, " COLLATE {collation}");
     }
     if let Some(expr) = &c.generated {
-        let _ = write!(line, " GENERATED ALWAYS AS ({expr}) STORED");
+        let kind = if c.generated_virtual { "VIRTUAL" } else { "STORED" };
+        let _ = write!(line, " GENERATED ALWAYS AS ({expr}) {kind}");
     }
     if let Some(default) = &c.default {
         let _ = write!(line, " DEFAULT {default}");
@@ -148,10 +149,27 @@ fn column_line(c: &Column, identity: Option<&Sequence>, kw: &Keywords) -> String
             }
         }
     }
-    if !c.is_nullable {
+    // a NOT VALID one is added after the table (it cannot be written in the column)
+    if !c.is_nullable && !c.not_null_not_valid {
+        if let Some(name) = &c.not_null_name {
+            let _ = write!(line, " CONSTRAINT {}", quote_ident(name, kw));
+        }
         line.push_str(" NOT NULL");
+        if c.not_null_no_inherit {
+            line.push_str(" NO INHERIT");
+        }
     }
     line
+}
+
+/// `ALTER TABLE ... ADD CONSTRAINT ... NOT NULL col NOT VALID` for the columns whose NOT NULL
+/// is not validated yet (PostgreSQL 18).
+fn not_valid_not_nulls(table: &Table, cols: &[&Column], kw: &Keywords, out: &mut String) {
+    for c in cols.iter().filter(|c| c.not_null_not_valid) {
+        let name = c.not_null_name.clone().unwrap_or_else(|| crate::ident::server_chosen_name(&table.name, &c.name, "not_null"));
+        let inherit = if c.not_null_no_inherit { " NO INHERIT" } else { "" };
+        let _ = writeln!(out, "ALTER TABLE {} ADD CONSTRAINT {} NOT NULL {}{inherit} NOT VALID;", table.key, quote_ident(&name, kw), quote_ident(&c.name, kw));
+    }
 }
 
 /// The DDL of `key` (a table, partition, view or materialized view of `snap`), its FKs
@@ -437,6 +455,7 @@ fn create_table(by: &ByTable, table: &Table, extras: &Extras, kw: &Keywords, out
         }
     }
     out.push_str(";\n");
+    not_valid_not_nulls(table, cols, kw, out);
     for s in owned.iter().filter(|s| !s.identity) {
         if let Some(owner) = &s.owned_by {
             let _ = writeln!(out, "ALTER SEQUENCE {} OWNED BY {owner};", s.key);
@@ -635,7 +654,10 @@ fn collation_ddl(c: &Collation, kw: &Keywords) -> String {
     let mut out = String::new();
     let mut options = vec![format!("provider = {}", c.provider)];
     match c.provider.as_str() {
-        "icu" => options.extend(c.locale.as_ref().map(|l| format!("locale = {}", literal(l)))),
+        "icu" | "builtin" => {
+            options.extend(c.locale.as_ref().map(|l| format!("locale = {}", literal(l))));
+            options.extend(c.icu_rules.as_ref().map(|r| format!("rules = {}", literal(r))));
+        }
         _ => {
             options.extend(c.lc_collate.as_ref().map(|l| format!("lc_collate = {}", literal(l))));
             options.extend(c.lc_ctype.as_ref().map(|l| format!("lc_ctype = {}", literal(l))));

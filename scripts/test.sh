@@ -49,6 +49,15 @@ for step in "${PLAN[@]}"; do
     stop_server
 done
 
+# pg_upgrade from 15 to 18, both built above (pgrx-tests/tests/major_upgrade.rs)
+if [[ " ${PLAN[*]} " == *" 15:"* && " ${PLAN[*]} " == *" 18:"* ]]; then
+    echo "== pg_upgrade from PostgreSQL 15 to 18"
+    if ! PG_LENS_UPGRADE_FROM=$(scripts/pg.sh 15) PG_LENS_UPGRADE_TO=$(scripts/pg.sh 18) \
+        cargo test -p pg_lens_e2e --test major_upgrade 2>&1 | tee -a "$LOG"; then
+        FAILED+=("15->18")
+    fi
+fi
+
 # One closing line for the whole suite.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "all suites: %d passed, %d failed\n", p, f }' "$LOG"

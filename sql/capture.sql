@@ -65,7 +65,10 @@ CREATE TABLE lens_head (
     resync_seq    bigint NOT NULL DEFAULT 0,  -- counts the times a resync was asked for
     state_seq     bigint NOT NULL DEFAULT 0,  -- counts the commit tails that wrote lens_state
     last_verify_at timestamptz,
-    last_verify   jsonb                 -- what lens_verify() found last
+    last_verify   jsonb,                -- what lens_verify() found last
+    -- the cluster the state was read on (system identifier / major): another one after
+    -- pg_upgrade, whose new catalogs gave constraints, functions and schemas new oids
+    cluster       text
 );
 
 -- Strings of history longer than a few kilobytes (a huge comment, a long view body), once

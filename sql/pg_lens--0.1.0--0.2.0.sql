@@ -27,3 +27,6 @@ CREATE FUNCTION lens_signature("snapshot" jsonb, "ignore" text[] DEFAULT NULL) R
 IMMUTABLE
 SET search_path TO pg_catalog, pg_temp
 LANGUAGE c AS 'MODULE_PATHNAME', 'lens_signature_of_wrapper';
+
+-- The cluster the state was read on: after pg_upgrade the state is re-keyed (store.rs).
+ALTER TABLE lens_head ADD COLUMN cluster text;

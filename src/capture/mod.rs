@@ -479,7 +479,10 @@ fn capture(installed: &Installed, ddl: &Ddl, statement: Statement) -> (Statement
         crate::errors::internal("lens_head has no row: the extension's history tables were tampered with")
     };
     let scope_schemas = gucs::capture_schemas();
-    let full = (head.needs_resync || head.schemas != scope_schemas || store::state_predates_format(schema))
+    let full = (head.needs_resync
+        || head.schemas != scope_schemas
+        || store::state_predates_format(schema)
+        || store::read_on_another_cluster(&head))
         && !pending::with(|tx| tx.resynced(&scope_schemas));
     let clock = crate::spi_read::PhaseClock::start();
     // The same small queries run for every statement: plan them once (their SQL avoids

@@ -35,6 +35,24 @@ pub struct Head {
     pub last_drift_id: Option<i64>,
     /// Moves with every write of `lens_state`: unchanged, nobody committed state meanwhile.
     pub state_seq: i64,
+    /// The cluster the state was read on (`this_cluster()` then); None before it was kept.
+    pub cluster: Option<String>,
+}
+
+/// This cluster: its system identifier and major. pg_upgrade makes a new cluster (a new
+/// identifier) whose catalogs keep the oids of relations and types but not of constraints,
+/// triggers, policies, functions or schemas: a state read on another cluster is re-keyed
+/// before it is used (capture resyncs, lens_verify re-reads it). A standby is the same
+/// cluster as its primary.
+pub fn this_cluster() -> String {
+    // SAFETY: reads a value set at startup from the control file.
+    let id = unsafe { pg_sys::GetSystemIdentifier() };
+    format!("{id}/{}", pg_sys::PG_VERSION_NUM / 10000)
+}
+
+/// Whether the state was read on another cluster than this one (a major upgrade since).
+pub fn read_on_another_cluster(head: &Head) -> bool {
+    head.cluster.as_deref().is_some_and(|c| c != this_cluster())
 }
 
 /// The schema pg_lens is installed in, quoted; None when it is not installed (any more).
@@ -90,7 +108,7 @@ fn read_installed() -> Option<Installed> {
 pub fn read_head(schema: &str) -> Option<Head> {
     let rows = execute(
         "read_head",
-        &format!("SELECT database_id, hash_sum, schemas, needs_resync, resync_seq, last_drift_id, state_seq FROM {schema}.lens_head"),
+        &format!("SELECT database_id, hash_sum, schemas, needs_resync, resync_seq, last_drift_id, state_seq, cluster FROM {schema}.lens_head"),
         &[],
     );
     if rows.len() != 1 {
@@ -106,6 +124,7 @@ pub fn read_head(schema: &str) -> Option<Head> {
         resync_seq: rows.req(0, 5),
         last_drift_id: rows.get(0, 6),
         state_seq: rows.req(0, 7),
+        cluster: rows.opt_string(0, 8),
     })
 }
 
@@ -121,10 +140,10 @@ pub fn create_head(schema: &str, schemas: &Option<Vec<String>>) {
     execute(
         "create_head",
         &format!(
-            "INSERT INTO {schema}.lens_head (database_id, hash_sum, signature, schemas) \
-             VALUES (pg_catalog.gen_random_uuid()::text, $1, $2, $3)"
+            "INSERT INTO {schema}.lens_head (database_id, hash_sum, signature, schemas, cluster) \
+             VALUES (pg_catalog.gen_random_uuid()::text, $1, $2, $3, $4)"
         ),
-        &[arg(HashSum::default().to_bytes().to_vec()), arg(HashSum::default().signature()), schemas_arg(schemas)],
+        &[arg(HashSum::default().to_bytes().to_vec()), arg(HashSum::default().signature()), schemas_arg(schemas), arg(this_cluster())],
     );
 }
 
@@ -150,7 +169,7 @@ pub fn update_head(schema: &str, head: &HeadUpdate) {
         "update_head",
         &format!(
             "UPDATE {schema}.lens_head SET hash_sum = $1, signature = $2, schemas = $3, needs_resync = $4, \
-             resync_seq = $5, last_drift_id = COALESCE($6, last_drift_id), state_seq = $7"
+             resync_seq = $5, last_drift_id = COALESCE($6, last_drift_id), state_seq = $7, cluster = $8"
         ),
         &[
             arg(head.sum.to_bytes().to_vec()),
@@ -160,6 +179,7 @@ pub fn update_head(schema: &str, head: &HeadUpdate) {
             arg(head.resync_seq),
             arg(head.last_drift_id),
             arg(head.state_seq),
+            arg(this_cluster()),
         ],
     );
 }

@@ -271,7 +271,14 @@ fn lens_keyframe(drift_id: default!(Option<i64>, "NULL")) -> i64 {
 fn lens_verify() -> EncodedJsonb {
     Spi::connect(|_| {
         let installed = store::installed().unwrap_or_else(|| crate::errors::internal("pg_lens's history tables are missing"));
-        let first = crate::spi_read::with_latest_snapshot(|| verify(&installed.schema));
+        let mut first = crate::spi_read::with_latest_snapshot(|| verify(&installed.schema));
+        if first["readOnAnotherCluster"] == json!(true) {
+            // a major upgrade since the state was read: re-key it, then verify what it is now
+            store::lock_history(installed.extension);
+            let upgraded = crate::spi_read::with_latest_snapshot(|| rekey(&installed.schema));
+            first = crate::spi_read::with_latest_snapshot(|| verify(&installed.schema));
+            first["rekeyed"] = upgraded;
+        }
         let report = if first["ok"] == json!(true) {
             first
         } else {
@@ -304,6 +311,59 @@ fn bridges(report: &Value) -> bool {
         && report["needsResync"] == json!(false)
         && report["liveSignature"] == report["headSignature"]
         && report["rowsReplayed"].as_i64().is_some()
+}
+
+/// After pg_upgrade: the state was read on the old cluster, whose oids of constraints,
+/// triggers, policies, functions and schemas the new catalogs do not keep. The whole state
+/// is read again and replaces the old one (entries keep their keys: nothing reads as renamed
+/// or dropped and created); what the new major prints differently (README, "PostgreSQL
+/// majors") is recorded as one resync row, so that history replays to the new state.
+/// Returns `{from, to, row}`: the two clusters and the row written (null: nothing differed).
+fn rekey(schema: &str) -> Value {
+    let head = store::read_head(schema).unwrap_or_else(|| crate::errors::internal("lens_head has no row"));
+    let stored = store::entries_of(schema, None);
+    let mut live = crate::capture::read_groups(&head.schemas, None).1;
+    let mut values = HashMap::new();
+    live.iter_mut().for_each(|e| lens_core::stored_values::externalize(&mut e.entry, &mut values));
+    store::store_values(schema, &values);
+    let mut sum = lens_core::signature::HashSum::default();
+    live.iter().for_each(|e| sum.add(&e.hash));
+    let before = lens_core::capture::assemble(stored.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
+    let after = lens_core::capture::assemble(live.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
+    let mut diff = lens_core::diff::diff(&before, &after);
+    let (from, to) = (head.cluster.clone().unwrap_or_default(), store::this_cluster());
+    let mut row_id = None;
+    if diff["changed"] == json!(true) {
+        if let Some(members) = diff.as_object_mut() {
+            members.insert("from".into(), json!({"signature": head.sum.signature()}));
+            members.insert("to".into(), json!({"signature": sum.signature()}));
+        }
+        let row = store::DriftRow {
+            command_tags: vec!["lens_verify".into()],
+            object_keys: Vec::new(),
+            signature_before: Some(head.sum.signature()),
+            signature_after: Some(sum.signature()),
+            diff: Some(diff.to_string()),
+            error: None,
+            resync: true,
+            statement: Some(format!("SELECT lens_verify(): the state re-read on a new cluster (pg_upgrade: {from} -> {to})")),
+            partial: false,
+        };
+        row_id = store::insert_drift_rows(schema, &[row]).last().copied();
+    }
+    store::replace_all_entries(schema, &live);
+    store::update_head(
+        schema,
+        &store::HeadUpdate {
+            sum,
+            schemas: &head.schemas,
+            last_drift_id: row_id,
+            needs_resync: head.needs_resync,
+            resync_seq: head.resync_seq,
+            state_seq: head.state_seq + 1,
+        },
+    );
+    json!({"from": from, "to": to, "row": row_id})
 }
 
 /// Records, as one resync row, what lies between where history ends and the state, so that
@@ -381,13 +441,21 @@ fn verify(schema: &str) -> Value {
     let head_signature = head.sum.signature();
     let history_ok = history_signature == head_signature;
     let state_ok = state_sum == head.sum;
-    let ok = history_ok && state_ok && difference_count == 0 && live_sum == head.sum && !head.needs_resync && crate::gucs::capture_schemas() == head.schemas;
+    let another_cluster = store::read_on_another_cluster(&head);
+    let ok = history_ok
+        && state_ok
+        && difference_count == 0
+        && live_sum == head.sum
+        && !head.needs_resync
+        && !another_cluster
+        && crate::gucs::capture_schemas() == head.schemas;
     // a state an older pg_lens wrote: what the new format sees shows as differences until
     // the next DDL statement resyncs (capture::capture)
     let older_format = store::state_predates_format(schema);
     json!({
         "ok": ok,
         "stateFormatOlder": older_format,
+        "readOnAnotherCluster": another_cluster,
         "liveSignature": live_sum.signature(),
         "historySignature": history_signature,
         "stateSignature": state_sum.signature(),

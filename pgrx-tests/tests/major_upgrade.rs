@@ -114,7 +114,7 @@ const AFTER: &[(&str, &[&str])] = &[
      &["functions ~ shop.order_total(shop.orders)"]),
     ("ALTER TABLE shop.customers RENAME CONSTRAINT \"name, not empty\" TO \"name required\"",
      &["constraints.checks > shop.customers:\"name, not empty\" => shop.customers:\"name required\""]),
-    ("ALTER POLICY \"own rows\" ON shop.customers RENAME TO \"my rows\"", &["policies > shop.customers.\"own rows\" => shop.customers.\"my rows\""]),
+    ("ALTER POLICY \"own rows\" ON shop.customers RENAME TO \"my rows\"", &["policies > shop.customers:\"own rows\" => shop.customers:\"my rows\""]),
     ("ALTER TRIGGER customer_cards_insert ON shop.customer_cards RENAME TO cards_insert",
      &["triggers > shop.customer_cards.customer_cards_insert => shop.customer_cards.cards_insert"]),
     ("COMMENT ON SCHEMA shop IS 'the shop, upgraded'", &["schemas ~ shop"]),

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: installs what is missing, builds and installs pg_lens into
-# PostgreSQL 15, starts a local server, creates the demo database (a small bookshop) and shows
-# what pg_lens sees in it.
+# PostgreSQL 15 (PG_LENS_PG: another major, 14-18), starts a local server, creates the demo
+# database (a small bookshop) and shows what pg_lens sees in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 echo "== building and installing pg_lens"
 scripts/install.sh
-DATA=${PG_LENS_DEMO_DATA:-/tmp/pg_lens_demo}
+export PG_LENS_PG=${PG_LENS_PG:-15}
+# a data directory per major (one made by another major would not start)
+if [ "$PG_LENS_PG" = 15 ]; then DATA=${PG_LENS_DEMO_DATA:-/tmp/pg_lens_demo}; else DATA=${PG_LENS_DEMO_DATA:-/tmp/pg_lens_demo_$PG_LENS_PG}; fi
 PORT=${PG_LENS_DEMO_PORT:-54317}
 scripts/server.sh start "$DATA" "$PORT"
 export PGHOST="$DATA/sock" PGPORT="$PORT" PGUSER=postgres

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what pg_lens needs on a fresh Debian 12 machine, skipping what is already there:
 # PostgreSQL 15 with its server headers, clang (for pgrx's bindings), sudo, Graphviz,
-# Node.js (the tests check ER diagrams with Mermaid's own parser), cargo-pgrx 0.18.0, and
+# Node.js (the tests check ER diagrams with Mermaid's own parser), pip, cargo-pgrx 0.18.0, and
 # pgrx's registration of the system PostgreSQL 15; and the extensions pg_lens is tested
-# beside (PostGIS, pgaudit, pg_partman, pg_cron).
+# beside (PostGIS, pgaudit, pg_partman, pg_cron). The other majors: scripts/pg.sh.
 set -euo pipefail
 
 PACKAGES=(postgresql-15 postgresql-server-dev-15 libclang-dev clang sudo graphviz
           postgresql-15-postgis-3 postgresql-15-pgaudit postgresql-15-partman postgresql-15-cron)
+# pip fetches the other majors' relocatable builds (scripts/pg.sh)
+python3 -m pip --version >/dev/null 2>&1 || PACKAGES+=(python3-pip)
 # Node.js from Debian unless a node is already there (another packaging of it, say)
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()

@@ -49,6 +49,16 @@ fn golden(name: &str, actual: &str) -> Option<String> {
     ))
 }
 
+/// `meta.sectionSignatures` of the live schema, a line per section.
+fn section_signatures(db: &mut postgres::Client) -> String {
+    let snapshot = json(db, "lens_snapshot()");
+    let mut out = String::new();
+    for (section, signature) in snapshot["meta"]["sectionSignatures"].as_object().unwrap() {
+        out.push_str(&format!("{section} {}\n", signature.as_str().unwrap_or("?")));
+    }
+    out
+}
+
 fn rows(db: &mut postgres::Client, sql: &str) -> String {
     let mut out = String::new();
     for row in db.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe(&e))) {
@@ -77,6 +87,10 @@ fn outputs_match_their_golden_files() {
             "realistic.docs.txt",
             rows(&mut db, "SELECT '==> ' || path || E' <==\\n' || content FROM lens_docs() ORDER BY path COLLATE \"C\""),
         ),
+        // the signature of each section: the same DDL signs the same on every major but for
+        // what a major prints its own way (README, "PostgreSQL majors")
+        ("realistic.section_signatures.txt", section_signatures(&mut db)),
+        ("awkward.section_signatures.txt", section_signatures(&mut awkward)),
         ("awkward.ddl_script.sql", text(&mut awkward, "SELECT lens_ddl_script()")),
         ("awkward.erd.mmd", text(&mut awkward, "SELECT lens_erd()")),
     ];

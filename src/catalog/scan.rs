@@ -187,16 +187,21 @@ fn nulls_not_distinct(_: &pg_sys::FormData_pg_index) -> bool {
 /// The 1-based number of column `name` of a catalog, looked up rather than hard-coded so that
 /// catalog layout changes between server versions cannot misplace a field.
 fn attnum(tupdesc: pg_sys::TupleDesc, name: &str) -> i32 {
+    attnum_if_any(tupdesc, name).unwrap_or_else(|| crate::errors::internal(format!("catalog column {name} not found")))
+}
+
+/// `attnum` of a column some majors do not have: None there.
+fn attnum_if_any(tupdesc: pg_sys::TupleDesc, name: &str) -> Option<i32> {
     unsafe {
         // SAFETY: the descriptor belongs to an open relation.
         let columns = pgrx::PgTupleDesc::from_pg_unchecked(tupdesc);
         for (i, att) in columns.iter().enumerate() {
             if CStr::from_ptr(att.attname.data.as_ptr()).to_bytes() == name.as_bytes() {
-                return i as i32 + 1;
+                return Some(i as i32 + 1);
             }
         }
     }
-    crate::errors::internal(format!("catalog column {name} not found"))
+    None
 }
 
 fn name_of(name: &pg_sys::NameData) -> String {
@@ -302,8 +307,10 @@ pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, 
     let mut columns: Option<[i32; 4]> = None;
     scan(CONSTRAINT_RELATION, CONSTRAINT_RELID_INDEX, keys, |tuple, tupdesc| {
         let c = unsafe { &*pg_sys::heap_tuple_get_struct::<ConstraintForm>(tuple) };
-        let [conkey, confkey, confdelsetcols, conbin] = *columns
-            .get_or_insert_with(|| ["conkey", "confkey", "confdelsetcols", "conbin"].map(|n| attnum(tupdesc, n)));
+        // (confdelsetcols, ON DELETE SET NULL (cols), came with PostgreSQL 15: 0 before)
+        let [conkey, confkey, confdelsetcols, conbin] = *columns.get_or_insert_with(|| {
+            [attnum(tupdesc, "conkey"), attnum(tupdesc, "confkey"), attnum_if_any(tupdesc, "confdelsetcols").unwrap_or(0), attnum(tupdesc, "conbin")]
+        });
         let contype = c.contype as u8;
         // 'n': PostgreSQL 18's NOT NULL constraints (domains' NOT NULL, 17 and later, have no
         // relation and are left out below)
@@ -337,7 +344,7 @@ pub fn constraints(relations: &HashSet<Oid>, pointed_at: Option<&HashSet<Oid>>, 
             on_update: char_field(c.confupdtype),
             on_delete: char_field(c.confdeltype),
             match_type: char_field(c.confmatchtype),
-            on_delete_set_cols: if contype == b'f' { smallints_attr(tuple, tupdesc, confdelsetcols) } else { Vec::new() },
+            on_delete_set_cols: if contype == b'f' && confdelsetcols > 0 { smallints_attr(tuple, tupdesc, confdelsetcols) } else { Vec::new() },
             check_node: if contype == b'c' { text_attr(tuple, tupdesc, conbin) } else { None },
             comment: comments.constraints.get(&oid).cloned(),
             ..Default::default()

@@ -183,6 +183,7 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
     // PostgreSQL 18's NOT NULL constraints, by column
     let not_nulls: HashMap<(Oid, i16), &RawConstraint> =
         raw.constraints.iter().filter(|c| c.contype == "n").filter_map(|c| Some(((c.relid, *c.conkey.first()?), c))).collect();
+    let identity_sequences: std::collections::HashSet<(Oid, i16)> = raw.sequences.iter().filter(|s| s.identity).filter_map(|s| s.owner).collect();
     let mut columns = Vec::with_capacity(raw.columns.len());
     for col in &raw.columns {
         let Some(rel) = rels.get(&col.relid) else { continue };
@@ -213,7 +214,12 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
             not_null_no_inherit: not_null.is_some_and(|c| c.no_inherit),
             not_null_not_valid: not_null.is_some_and(|c| !c.validated),
             default: if generated { None } else { col.default_expr.clone() },
+            // PostgreSQL 17 and later mark a partition's column with the identity it shares
+            // with its parent (whose sequence it is); earlier majors do not. The parent says
+            // it for both: an identity without a sequence of the column's own is left out, so
+            // the same DDL signs the same on every major.
             identity: match col.identity.as_str() {
+                _ if rel.raw.is_partition && !identity_sequences.contains(&(col.relid, col.attnum)) => None,
                 "a" => Some("always".to_string()),
                 "d" => Some("by default".to_string()),
                 _ => None,
@@ -237,6 +243,7 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
     }
     snap.columns = sorted_map(columns);
 }
+
 
 /// A column's `attoptions` but those the server keeps for itself: `pg_attver` (written by
 /// recent minor releases to version a column, different in every database) is not a

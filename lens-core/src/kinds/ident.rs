@@ -230,4 +230,18 @@ mod tests {
         assert_eq!(quote_ident("", &kw), "\"\"");
         assert_eq!(qualified("public", "Order Items", &kw), "public.\"Order Items\"");
     }
+
+    #[test]
+    fn server_chosen_names_fit_in_63_bytes_as_the_server_cuts_them() {
+        assert_eq!(super::server_chosen_name("orders", "placed_at", "not_null"), "orders_placed_at_not_null");
+        // the longer name is cut first, down to what fits with the label
+        let long = "t".repeat(60);
+        let name = super::server_chosen_name(&long, "col", "not_null");
+        assert_eq!(name.len(), 63);
+        assert_eq!(name, format!("{}_col_not_null", "t".repeat(50)));
+        // never inside a character: "é" is two bytes
+        let accented = "é".repeat(40);
+        let name = super::server_chosen_name(&accented, "c", "not_null");
+        assert!(name.len() <= 63 && name.ends_with("_c_not_null") && name.starts_with('é'), "{name}");
+    }
 }

@@ -5,16 +5,19 @@
 //!
 //! The files were written on PostgreSQL 15. Where a later major prints a definition its own
 //! way, `golden/pgN/` holds that output for N and the majors after it (the newest such folder
-//! not above the server's major wins); updating on a major other than 15 writes there only
-//! what differs from the file the major would otherwise be held to.
+//! not above the server's major wins; for the majors before 15, `pgN/` holds it for N and
+//! those before); updating on a major other than 15 writes there only what differs from the
+//! file the major would otherwise be held to.
 
 use pg_lens_e2e::*;
 
 /// The golden file major `major` is held to, leaving out `pg{except}/` (None: no such file).
 fn golden_path(name: &str, major: u32, except: Option<u32>) -> String {
     let root = format!("{}/golden", env!("CARGO_MANIFEST_DIR"));
-    (16..=major)
-        .rev()
+    // after 15: the newest pgN not above the major; before 15: the oldest pgN not below it
+    let candidates: Vec<u32> = if major > 15 { (16..=major).rev().collect() } else { (major..15).collect() };
+    candidates
+        .into_iter()
         .filter(|n| Some(*n) != except)
         .map(|n| format!("{root}/pg{n}/{name}"))
         .find(|p| std::path::Path::new(p).exists())

@@ -29,6 +29,6 @@ done
 echo
 echo "| major | lens_snapshot / floor | capture on / off, single statements |"
 echo "|---|---|---|"
-awk '/^### PostgreSQL/ { m = $3 } /lens_snapshot \/ stored SELECT/ { s[m] = $5 } /capture on \/ capture off/ { c[m] = $5 }
+awk '/^### PostgreSQL/ { m = $3 } /lens_snapshot \/ stored SELECT/ { s[m] = $5 } /capture on \/ capture off/ { c[m] = $6 }
      END { for (k in s) printf "| %s | %s | %s |\n", k, s[k], c[k] }' "$OUT" | sort
 rm -f "$OUT"

@@ -31,7 +31,8 @@ const TYPES: &[&str] = &["int", "bigint", "text", "numeric(10,2)", "boolean", "t
 /// Made once for the cluster by the test.
 const ROLES: &[&str] = &["lens_random_a", "\"Lens Random B.\u{fc}\""];
 
-fn statement(rng: &mut Rng) -> (&'static str, String) {
+/// `major`: the server's; PostgreSQL 18 and later also draw the kinds of KINDS_18.
+fn statement(rng: &mut Rng, major: u32) -> (&'static str, String) {
     let s = rng.pick(SCHEMAS);
     let t = format!("{s}.{}", rng.pick(TABLES));
     let t2 = format!("{}.{}", rng.pick(SCHEMAS), rng.pick(TABLES));
@@ -44,7 +45,8 @@ fn statement(rng: &mut Rng) -> (&'static str, String) {
     // constraints go on two tables with three names each, so that drops and renames hit
     let ct = ["public.t1", "public.t2"][n as usize % 2];
     let cm = rng.below(3);
-    let kind = rng.below(KINDS.len() as u64);
+    let kinds = KINDS.len() + if major >= 18 { KINDS_18.len() } else { 0 };
+    let kind = rng.below(kinds as u64);
     let role = rng.pick(ROLES);
     let sql = match kind {
         0..=3 => format!("CREATE TABLE {t} (id int PRIMARY KEY, {c} {ty}, note text DEFAULT 'x')"),
@@ -137,10 +139,24 @@ fn statement(rng: &mut Rng) -> (&'static str, String) {
         68 => format!("CREATE COLLATION {s}.\"coll {}\" (provider = libc, locale = 'C')", n % 2),
         69 => format!("ALTER INDEX {s}.\"ix {m}\" RENAME TO \"ix {}\"", rng.below(6)),
         70 => format!("ALTER TYPE {s}.\"mood {}\" RENAME TO \"mood {}\"", n % 3, rng.below(3)),
-        _ => format!("COMMENT ON SCHEMA {s} IS 'schema note {n}'"),
+        71 => format!("COMMENT ON SCHEMA {s} IS 'schema note {n}'"),
+        // PostgreSQL 18 (KINDS_18)
+        72 => format!("ALTER TABLE {t} ADD CONSTRAINT \"nn {cm}\" NOT NULL {c}"),
+        73 => format!("ALTER TABLE {ct} ADD CONSTRAINT \"nnv {cm}\" NOT NULL {c} NOT VALID"),
+        74 => format!("ALTER TABLE {ct} VALIDATE CONSTRAINT \"nnv {cm}\""),
+        75 => format!("ALTER TABLE {t} ADD COLUMN {c} bigint GENERATED ALWAYS AS (id * {n}) VIRTUAL"),
+        76 => format!("ALTER TABLE {ct} ADD CONSTRAINT \"ck {cm}\" CHECK (id > {n}) NOT ENFORCED"),
+        _ => format!("ALTER TABLE {ct} ADD CONSTRAINT \"fk {cm}\" FOREIGN KEY (id) REFERENCES {t2} (id) NOT ENFORCED"),
     };
-    (KINDS[kind as usize], sql)
+    let name = KINDS.get(kind as usize).or_else(|| KINDS_18.get(kind as usize - KINDS.len())).copied().unwrap_or("?");
+    (name, sql)
 }
+
+/// What the stream draws on PostgreSQL 18 and later besides KINDS.
+const KINDS_18: &[&str] = &[
+    "add named not null", "add not null not valid", "validate not null", "add virtual column", "add check not enforced",
+    "add fk not enforced",
+];
 
 /// What each branch of `statement` does, to check that the stream covered them.
 const KINDS: &[&str] = &[
@@ -192,14 +208,18 @@ fn history_rebuilds_every_state_of_900_random_ddl_statements() {
     // PG_LENS_SEED replays another stream (the failing statement is in the message).
     let seed = std::env::var("PG_LENS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5EED_1234_ABCD_0001u64);
     let mut rng = Rng(seed);
+    let major = server_major();
     let mut before = json(&mut db, "lens_snapshot()");
     let mut last_id = latest_drift(&mut db);
     let (mut committed, mut failed, mut attempts) = (0, 0, 0);
     let mut kinds_seen = std::collections::BTreeSet::new();
-    while committed < 900 {
+    let drawn: Vec<&str> = KINDS.iter().chain(if major >= 18 { KINDS_18 } else { &[] }).copied().collect();
+    // 900 statements, and on until every kind committed once (a major with more kinds draws
+    // each less often), up to twice as many
+    while committed < 900 || (committed < 1800 && !drawn.iter().all(|k| kinds_seen.contains(k))) {
         attempts += 1;
         assert!(attempts < 12000, "too few statements succeed: {committed} of {attempts}");
-        let (kind, sql) = statement(&mut rng);
+        let (kind, sql) = statement(&mut rng, major);
         match db.batch_execute(&sql) {
             Err(e) => {
                 if std::env::var("PG_LENS_DEBUG_KINDS").is_ok_and(|k| k.contains(kind)) {
@@ -237,7 +257,7 @@ fn history_rebuilds_every_state_of_900_random_ddl_statements() {
         before = after;
     }
     eprintln!("{committed} statements committed, {failed} failed and rolled back; kinds: {kinds_seen:?}");
-    let missing: Vec<&&str> = KINDS.iter().filter(|k| !kinds_seen.contains(*k)).collect();
+    let missing: Vec<&&str> = drawn.iter().filter(|k| !kinds_seen.contains(*k)).collect();
     assert!(failed > 0, "some statements must fail and roll back");
     // the default stream covers every kind; another seed only says what it missed
     if std::env::var("PG_LENS_SEED").is_err() {

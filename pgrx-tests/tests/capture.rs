@@ -180,3 +180,27 @@ fn event_triggers_are_found_by_verify_and_rebuilt_by_the_script() {
     copy.batch_execute(&script).unwrap_or_else(|e| panic!("{}\n{script}", describe(&e)));
     assert_eq!(text(&mut copy, "SELECT lens_signature()"), signature);
 }
+
+/// PostgreSQL 17's login event triggers: in the snapshot, and rebuilt by the script.
+#[test]
+fn a_login_event_trigger_on_17_and_later() {
+    if server_major() < 17 {
+        eprintln!("skipped on PostgreSQL {}: login event triggers came with 17", server_major());
+        return;
+    }
+    let mut db = fresh_db("lens_login_trigger");
+    db.batch_execute(
+        "CREATE FUNCTION public.\"on login\"() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN NULL; END $$;
+         CREATE EVENT TRIGGER \"Login ü\" ON login EXECUTE FUNCTION public.\"on login\"();
+         ALTER EVENT TRIGGER \"Login ü\" DISABLE;",
+    )
+    .unwrap();
+    let snap = json(&mut db, "lens_snapshot()");
+    let t = &snap["eventTriggers"]["\"Login ü\""];
+    assert_eq!((&t["event"], &t["enabled"]), (&serde_json::json!("login"), &serde_json::json!("disabled")), "{t}");
+    let script = text(&mut db, "SELECT lens_ddl_script()");
+    assert!(script.contains("CREATE EVENT TRIGGER \"Login ü\" ON login"), "{script}");
+    let mut copy = fresh_db("lens_login_trigger_copy");
+    copy.batch_execute(&script).unwrap_or_else(|e| panic!("{}\n{script}", describe(&e)));
+    assert_eq!(text(&mut copy, "SELECT lens_signature()"), text(&mut db, "SELECT lens_signature()"));
+}

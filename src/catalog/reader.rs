@@ -25,12 +25,15 @@ pub struct Scope {
     /// Capture's scope: whole groups of entries (see `lens_core::capture`), read without
     /// locks by the DDL statement that changed them. None for a snapshot.
     pub owners: Option<Owners>,
+    /// The FK graph only (lens_risk's question): the tables with their row estimates, primary
+    /// keys and FKs, and the columns those name; nothing else is read.
+    pub graph_only: bool,
 }
 
 impl Scope {
     /// A snapshot of whole schemas (None: every user schema), sizes estimated.
     pub fn schemas(schemas: Option<Vec<String>>) -> Scope {
-        Scope { schemas, tables: None, exact_sizes: false, owners: None }
+        Scope { schemas, tables: None, exact_sizes: false, owners: None, graph_only: false }
     }
 
     /// A snapshot limited to some tables of `schemas` (None: the tables' own schemas).
@@ -121,6 +124,10 @@ fn resolve_scope(scope: &Scope) -> (Vec<RawSchema>, Option<Vec<ResolvedTable>>) 
 
 /// Reads everything a snapshot of `scope` (resolved and locked by `lock_scope`) needs.
 /// Call inside `Spi::connect`.
+/// A snapshot limited to more tables than this reads the catalogs by scans, not index probes
+/// (at 5,000 tables, probing pg_class for 2,806 of them took 106 ms, a scan of it 37).
+const PROBE_TABLES_AT_MOST: usize = 1000;
+
 pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let clock = crate::spi_read::PhaseClock::start();
     let mut raw = RawCatalog { exact_sizes: scope.exact_sizes, ..Default::default() };
@@ -156,12 +163,18 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     // few relations instead of scanning them (index scans under the same snapshot: exact).
     // Capture alone also asks the catalog caches (`syscache`), which see the newest
     // catalog rather than the call's snapshot; its objects are locked by its statement.
+    // (past some hundreds of tables one scan of each catalog costs less than a probe per table)
     let limited_to_tables = table_filter
         .as_ref()
+        .filter(|tables| tables.len() <= PROBE_TABLES_AT_MOST)
         .map(|tables| Owners { relations: tables.iter().map(|t| t.oid).collect(), ..Default::default() });
     let keyed: Option<Keyed> = scope.owners.as_ref().or(limited_to_tables.as_ref()).map(Keyed::find);
     let cached = scope.owners.is_some();
-    let comments = crate::catalog::scan::comments(keyed.as_ref().map(|k| k.relations.as_slice()));
+    let comments = if scope.graph_only {
+        crate::catalog::scan::Comments::default()
+    } else {
+        crate::catalog::scan::comments(keyed.as_ref().map(|k| k.relations.as_slice()))
+    };
     let excluded: HashSet<u32> = extension_members.iter().map(|o| o.to_u32()).collect();
     let only: Option<HashSet<u32>> = rel_filter.as_ref().map(|r| r.iter().map(|o| o.to_u32()).collect());
     let classes =
@@ -179,9 +192,17 @@ pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     // A snapshot limited to some tables lists the FKs that point at them; capture keeps an
     // FK with the table that holds it.
     let pointed_at = table_filter.as_ref().map(|_| &relation_oids);
-    // (the FKs pointing at a limited snapshot's tables have no index to probe by)
-    let constraint_keys = if pointed_at.is_some() { None } else { keys };
+    // (the FKs pointing at a limited snapshot's tables have no index to probe by; the graph
+    // of what a delete reaches holds every table whose FKs point into it)
+    let constraint_keys = if pointed_at.is_some() && !scope.graph_only { None } else { keys };
     raw.constraints = crate::catalog::scan::constraints(&relation_oids, pointed_at, &comments, constraint_keys);
+    if scope.graph_only {
+        raw.constraints.retain(|c| c.contype == "p" || c.contype == "f");
+        name_constraint_tables(&mut raw, cached);
+        resolve_fk_parent_columns(&mut raw, cached);
+        clock.lap("the FK graph");
+        return raw;
+    }
     name_constraint_tables(&mut raw, cached);
     clock.lap("constraints (scan)");
     let toast_tables: HashSet<u32> =

@@ -253,6 +253,7 @@ impl RoleNames {
 }
 
 /// Comments of relations, their columns, and constraints.
+#[derive(Default)]
 pub struct Comments {
     /// (relation oid, column number or 0) -> text
     pub relations: HashMap<(Oid, i32), String>,

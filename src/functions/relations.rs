@@ -35,19 +35,45 @@ fn graph_snapshot() -> lens_core::Snapshot {
     take_snapshot(&Scope::schemas(None))
 }
 
+/// The keys of the tables a delete from `root` can reach: it, and every table that references
+/// it, at any depth (what lens_risk walks).
+fn delete_reach(root: pg_sys::Oid) -> Vec<String> {
+    Spi::connect(|_| {
+        let edges = query("fk_edges", include_str!("../../sql/catalog/fk_edges.sql"), &[]);
+        let mut referencing: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+        for r in 0..edges.len() {
+            referencing.entry(edges.oid(r, 2)).or_default().push(edges.oid(r, 1));
+        }
+        drop(edges);
+        let mut reached: std::collections::BTreeSet<u32> = [root.to_u32()].into();
+        let mut next = vec![root.to_u32()];
+        while let Some(table) = next.pop() {
+            for &child in referencing.get(&table).map(Vec::as_slice).unwrap_or(&[]) {
+                if reached.insert(child) {
+                    next.push(child);
+                }
+            }
+        }
+        let oids: Vec<pg_sys::Oid> = reached.into_iter().map(pg_sys::Oid::from).collect();
+        let rows = query("fk_descendants", include_str!("../../sql/catalog/fk_descendants.sql"), &[arg(oids)]);
+        (0..rows.len()).map(|r| rows.string(r, 1)).collect()
+    })
+}
+
 /// How dangerous it is to delete from `tbl`: score 0-100, level, reasons, factors, blast
 /// radius (what cascades reach) and blockers. See `lens_core::risk`.
 #[pg_extern(stable, strict)]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_risk(tbl: RegClass) -> EncodedJsonb {
     let (key, _) = relation_key(tbl.0);
-    // what a delete can reach: the table and what references it, at any depth; a snapshot
+    // what a delete can reach: the table and what references it, at any depth; the FK graph
     // of just those tables holds every FK into them (cost follows the question)
-    let reach: Vec<String> = Spi::connect(|_| {
-        let rows = query("fk_descendants", include_str!("../../sql/catalog/fk_descendants.sql"), &[arg(tbl.0)]);
-        (0..rows.len()).map(|r| rows.string(r, 1)).collect()
-    });
-    let snapshot = if reach.contains(&key) { take_snapshot(&Scope::tables(None, reach)) } else { lens_core::Snapshot::default() };
+    let reach = delete_reach(tbl.0);
+    let snapshot = if reach.contains(&key) {
+        take_snapshot(&Scope { graph_only: true, ..Scope::tables(None, reach) })
+    } else {
+        lens_core::Snapshot::default()
+    };
     if !snapshot.tables.contains_key(&key) {
         bad_argument(
             format!("{key} is not a table pg_lens sees"),

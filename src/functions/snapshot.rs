@@ -107,6 +107,7 @@ fn lens_snapshot(
         tables: name_list(tables, "tables"),
         exact_sizes: exact_sizes.unwrap_or(false),
         owners: None,
+        graph_only: false,
     };
     take_encoded_snapshot(&scope).0
 }

@@ -304,6 +304,37 @@ fn limited_to_some_tables() {
     }
 }
 
+/// A snapshot limited to more tables than it probes the catalogs for (over 1,000) reads them
+/// by scans: the same entries as the whole snapshot, every one of them.
+#[test]
+fn limited_to_many_tables() {
+    let mut db = fresh_db("lens_many_tables");
+    db.batch_execute(&fixture("awkward.sql")).unwrap();
+    db.batch_execute(
+        "CREATE SCHEMA \"Many.ü\";
+         DO $$ BEGIN
+           FOR i IN 1..1000 LOOP
+             EXECUTE format('CREATE TABLE \"Many.ü\".%I (id int PRIMARY KEY, customer_id bigint REFERENCES shop.customers (id), note text DEFAULT %L)',
+                            'filler ' || i, 'n' || i);
+           END LOOP;
+         END $$;",
+    )
+    .unwrap();
+    let full = json(&mut db, "lens_snapshot()");
+    let keys: Vec<&String> = full["tables"].as_object().unwrap().keys().collect();
+    assert!(keys.len() > 1000);
+    let list = keys.iter().map(|k| format!("'{}'", k.replace('\'', "''"))).collect::<Vec<_>>().join(", ");
+    let many = json(&mut db, &format!("lens_snapshot(tables => ARRAY[{list}])"));
+    for path in ["tables", "columns", "indexes", "views", "triggers", "policies", "relationships", "pks", "uniques", "checks", "exclusions"] {
+        assert_eq!(section(&many, path), section(&full, path), "{path}");
+    }
+    // the tables' own sequences (a limited snapshot holds no sequence nobody owns)
+    let owned: serde_json::Map<String, Value> =
+        section(&full, "sequences").iter().filter(|(_, s)| s.get("ownedBy").is_some()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    assert!(!owned.is_empty());
+    assert_eq!(section(&many, "sequences"), &owned);
+}
+
 #[test]
 fn two_fks_over_the_same_columns_keep_both() {
     let mut db = fresh_db("lens_dup_fk");

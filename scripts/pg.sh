@@ -35,6 +35,14 @@ test -x "$pg_config"
 if [[ "$major" == *.* ]]; then echo "$pg_config"; exit 0; fi
 
 config=${PGRX_HOME:-$HOME/.pgrx}/config.toml
+# pgrx's build reads every registered major: one whose pg_config is gone (another checkout's
+# .pg/, removed) fails every build, so such lines go
+if [ -f "$config" ]; then
+    grep -o '^pg[0-9]* = "[^"]*"' "$config" | while IFS= read -r line; do
+        path=${line#*= \"}; path=${path%\"}
+        [ -x "$path" ] || sed -i "\|^${line%% =*} = |d" "$config"
+    done
+fi
 if ! grep -q "^pg$major = \"$pg_config\"" "$config" 2>/dev/null; then
     # pgrx keeps one line per major; keep the others as they are
     mkdir -p "$(dirname "$config")"

@@ -122,12 +122,12 @@ fn resolve_scope(scope: &Scope) -> (Vec<RawSchema>, Option<Vec<ResolvedTable>>) 
     (schemas, table_filter)
 }
 
-/// Reads everything a snapshot of `scope` (resolved and locked by `lock_scope`) needs.
-/// Call inside `Spi::connect`.
 /// A snapshot limited to more tables than this reads the catalogs by scans, not index probes
 /// (at 5,000 tables, probing pg_class for 2,806 of them took 106 ms, a scan of it 37).
 const PROBE_TABLES_AT_MOST: usize = 1000;
 
+/// Reads everything a snapshot of `scope` (resolved and locked by `lock_scope`) needs.
+/// Call inside `Spi::connect`.
 pub fn read_catalog(scope: &Scope, resolved: Resolved) -> RawCatalog {
     let clock = crate::spi_read::PhaseClock::start();
     let mut raw = RawCatalog { exact_sizes: scope.exact_sizes, ..Default::default() };

@@ -271,13 +271,15 @@ fn lens_keyframe(drift_id: default!(Option<i64>, "NULL")) -> i64 {
 fn lens_verify() -> EncodedJsonb {
     Spi::connect(|_| {
         let installed = store::installed().unwrap_or_else(|| crate::errors::internal("pg_lens's history tables are missing"));
-        let mut first = crate::spi_read::with_latest_snapshot(|| verify(&installed.schema));
-        if first["readOnAnotherCluster"] == json!(true) {
-            // a major upgrade since the state was read: re-key it, then verify what it is now
+        // a major upgrade since the state was read: re-key it first, then verify what it is
+        let upgraded = store::read_head(&installed.schema).is_some_and(|h| store::read_on_another_cluster(&h));
+        let rekeyed = upgraded.then(|| {
             store::lock_history(installed.extension);
-            let upgraded = crate::spi_read::with_latest_snapshot(|| rekey(&installed.schema));
-            first = crate::spi_read::with_latest_snapshot(|| verify(&installed.schema));
-            first["rekeyed"] = upgraded;
+            crate::spi_read::with_latest_snapshot(|| rekey(&installed.schema))
+        });
+        let mut first = crate::spi_read::with_latest_snapshot(|| verify(&installed.schema));
+        if let Some(rekeyed) = rekeyed {
+            first["rekeyed"] = rekeyed;
         }
         let report = if first["ok"] == json!(true) {
             first
@@ -330,27 +332,12 @@ fn rekey(schema: &str) -> Value {
     live.iter().for_each(|e| sum.add(&e.hash));
     let before = lens_core::capture::assemble(stored.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
     let after = lens_core::capture::assemble(live.iter().map(|e| (e.section, e.key.as_str(), &e.entry)), &head.database_id);
-    let mut diff = lens_core::diff::diff(&before, &after);
+    let diff = lens_core::diff::diff(&before, &after);
     let (from, to) = (head.cluster.clone().unwrap_or_default(), store::this_cluster());
-    let mut row_id = None;
-    if diff["changed"] == json!(true) {
-        if let Some(members) = diff.as_object_mut() {
-            members.insert("from".into(), json!({"signature": head.sum.signature()}));
-            members.insert("to".into(), json!({"signature": sum.signature()}));
-        }
-        let row = store::DriftRow {
-            command_tags: vec!["lens_verify".into()],
-            object_keys: Vec::new(),
-            signature_before: Some(head.sum.signature()),
-            signature_after: Some(sum.signature()),
-            diff: Some(diff.to_string()),
-            error: None,
-            resync: true,
-            statement: Some(format!("SELECT lens_verify(): the state re-read on a new cluster (pg_upgrade: {from} -> {to})")),
-            partial: false,
-        };
-        row_id = store::insert_drift_rows(schema, &[row]).last().copied();
-    }
+    let row_id = (diff["changed"] == json!(true)).then(|| {
+        let statement = format!("SELECT lens_verify(): the state re-read on a new cluster (pg_upgrade: {from} -> {to})");
+        insert_resync_row(schema, diff, &head.sum.signature(), &sum.signature(), statement)
+    }).flatten();
     store::replace_all_entries(schema, &live);
     store::update_head(
         schema,
@@ -366,6 +353,27 @@ fn rekey(schema: &str) -> Value {
     json!({"from": from, "to": to, "row": row_id})
 }
 
+/// One resync row written by lens_verify: `diff` (between the two signatures) with its
+/// `from` and `to`. Returns its id.
+fn insert_resync_row(schema: &str, mut diff: Value, before: &str, after: &str, statement: String) -> Option<i64> {
+    if let Some(members) = diff.as_object_mut() {
+        members.insert("from".into(), json!({"signature": before}));
+        members.insert("to".into(), json!({"signature": after}));
+    }
+    let row = store::DriftRow {
+        command_tags: vec!["lens_verify".into()],
+        object_keys: Vec::new(),
+        signature_before: Some(before.to_string()),
+        signature_after: Some(after.to_string()),
+        diff: Some(diff.to_string()),
+        error: None,
+        resync: true,
+        statement: Some(statement),
+        partial: false,
+    };
+    store::insert_drift_rows(schema, &[row]).last().copied()
+}
+
 /// Records, as one resync row, what lies between where history ends and the state, so that
 /// history replays to the state again (and backward from it, row by row).
 fn bridge(schema: &str, report: &Value) {
@@ -373,25 +381,11 @@ fn bridge(schema: &str, report: &Value) {
     let latest = head.last_drift_id.unwrap_or(0);
     let history_end = forward_replay(schema, latest).state;
     let state = current_state(schema);
-    let mut diff = lens_core::diff::diff(&history_end, &state);
-    if let Some(members) = diff.as_object_mut() {
-        members.insert("from".into(), json!({"signature": report["historySignature"]}));
-        members.insert("to".into(), json!({"signature": report["headSignature"]}));
-    }
-    let row = store::DriftRow {
-        command_tags: vec!["lens_verify".into()],
-        object_keys: Vec::new(),
-        signature_before: report["historySignature"].as_str().map(str::to_string),
-        signature_after: report["headSignature"].as_str().map(str::to_string),
-        diff: Some(diff.to_string()),
-        error: None,
-        resync: true,
-        statement: Some("SELECT lens_verify(): history brought to the state it did not end at".into()),
-        partial: false,
-    };
-    let ids = store::insert_drift_rows(schema, &[row]);
-    if let Some(id) = ids.last() {
-        execute("bridge_head", &format!("UPDATE {schema}.lens_head SET last_drift_id = $1"), &[arg(*id)]);
+    let diff = lens_core::diff::diff(&history_end, &state);
+    let (before, after) = (report["historySignature"].as_str().unwrap_or_default(), report["headSignature"].as_str().unwrap_or_default());
+    let statement = "SELECT lens_verify(): history brought to the state it did not end at".to_string();
+    if let Some(id) = insert_resync_row(schema, diff, before, after, statement) {
+        execute("bridge_head", &format!("UPDATE {schema}.lens_head SET last_drift_id = $1"), &[arg(id)]);
     }
 }
 

@@ -244,7 +244,6 @@ fn build_columns(raw: &RawCatalog, rels: &HashMap<Oid, Rel>, kw: &Keywords, snap
     snap.columns = sorted_map(columns);
 }
 
-
 /// A column's `attoptions` but those the server keeps for itself: `pg_attver` (written by
 /// recent minor releases to version a column, different in every database) is not a
 /// definition.

@@ -27,9 +27,8 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
     if nests_too_deep(json) {
         return Err(too_deep());
     }
-    let value: serde_json::Value = serde_json::from_str(json).map_err(not_a_snapshot)?;
+    let mut value: serde_json::Value = serde_json::from_str(json).map_err(not_a_snapshot)?;
     check_snapshot_value(&value)?;
-    let mut value = value;
     crate::parts::count_positions_from_one(&mut value);
     serde_json::from_value(value).map_err(not_a_snapshot)
 }

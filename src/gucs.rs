@@ -11,7 +11,19 @@ pub static CAPTURE_SCHEMAS: GucSetting<Option<CString>> = GucSetting::<Option<CS
 /// `lens.strict`: a capture failure aborts the DDL statement instead of being recorded.
 pub static STRICT: GucSetting<bool> = GucSetting::<bool>::new(false);
 
+/// `lens.verify_allowed`: `lens_migration(target, verify => true)` may run a plan (and roll
+/// it back) here. Off by default: verifying takes the plan's locks and does its rewrites.
+pub static VERIFY_ALLOWED: GucSetting<bool> = GucSetting::<bool>::new(false);
+
 pub fn register() {
+    GucRegistry::define_bool_guc(
+        c"lens.verify_allowed",
+        c"lens_migration may verify a plan by running it and rolling it back.",
+        c"Verifying takes the plan's locks and does its rewrites before the rollback: for staging and CI databases.",
+        &VERIFY_ALLOWED,
+        GucContext::Suset,
+        GucFlags::default(),
+    );
     GucRegistry::define_bool_guc(
         c"lens.capture",
         c"Records every DDL statement into lens_drift.",

@@ -316,6 +316,33 @@ pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> R
     }
 }
 
+/// Runs `f` inside a subtransaction that is always rolled back: what `f` changes is undone
+/// and what it returns is kept (a plan verified in place). An ERROR comes back as `Err`; a
+/// cancel is raised again.
+pub fn in_rolled_back_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, pg_sys::panic::CaughtError> {
+    unsafe {
+        // SAFETY: as in_subtransaction, but the subtransaction always ends in a rollback.
+        let context = pg_sys::CurrentMemoryContext;
+        let owner = pg_sys::CurrentResourceOwner;
+        pg_sys::BeginInternalSubTransaction(std::ptr::null());
+        pg_sys::MemoryContextSwitchTo(context);
+        let result = pg_sys::PgTryBuilder::new(move || Ok(f())).catch_others(Err).execute();
+        pg_sys::RollbackAndReleaseCurrentSubTransaction();
+        pg_sys::MemoryContextSwitchTo(context);
+        pg_sys::CurrentResourceOwner = owner;
+        match result {
+            Err(e) if is_cancel(&e) => e.rethrow(),
+            other => other,
+        }
+    }
+}
+
+/// The five characters of an error's SQLSTATE (`42P01`).
+pub fn sqlstate(error: &pg_sys::panic::CaughtError) -> String {
+    let code = error_report(error).sql_error_code() as i32;
+    (0..5).map(|i| char::from((((code >> (6 * i)) & 0x3F) as u8) + b'0')).collect()
+}
+
 /// Runs `f` with the locks and other resources it takes held by the current (sub)transaction
 /// rather than by the statement's portal. A portal that ends holding more than a few locks
 /// (PostgreSQL remembers 15 per owner) hands them over by scanning every lock the backend

@@ -6,5 +6,6 @@ pub mod docs;
 pub mod drift;
 pub mod explain;
 pub mod history;
+pub mod migration;
 pub mod relations;
 pub mod snapshot;

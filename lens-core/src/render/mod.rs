@@ -1,7 +1,9 @@
 //! A snapshot printed for people and tools: DDL (`ddl`), docs (`docs`), ER diagrams (`erd`),
-//! statement text with secrets taken out (`redact`).
+//! statement text with secrets taken out (`redact`); `object_ddl` writes the objects that
+//! stand alone, one function each.
 
 pub mod ddl;
+pub mod object_ddl;
 pub mod grants;
 pub mod docs;
 pub mod erd;

@@ -1,0 +1,213 @@
+//! Migration plans: the statements that turn a database whose schema is one snapshot into
+//! another, in an order PostgreSQL accepts, each with its hazards, lock and timeouts.
+//!
+//! How: entries are paired (`pairing`: exact by oid within one database), what must be made
+//! anew is unpaired (`settle`), and the statements come in fixed phases: drops (dependents
+//! first), renames, creates and alters (dependencies first, FKs after every table, views
+//! after what they read), then the drops of what nothing uses any more. New objects are
+//! written by the same renderers as `lens_ddl_script`, with what the server would say about
+//! them derived from the snapshot (`derived`).
+
+pub mod derived;
+mod objects;
+pub mod pairing;
+mod renames;
+mod settle;
+pub mod script;
+pub mod sql_text;
+pub mod step;
+mod tables;
+
+use crate::ddl::{ByTable, Extras};
+use crate::ident::Keywords;
+use crate::model::Snapshot;
+use pairing::{NameMaps, Pairing};
+use serde_json::Value;
+use std::collections::HashSet;
+pub use step::{hazard, Lock, Step};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Online forms: CONCURRENTLY index builds, NOT VALID then VALIDATE, NOT NULL through a
+    /// validated CHECK.
+    pub online: bool,
+    /// Above this row estimate a strong lock on a table is a hazard.
+    pub large_table_rows: i64,
+    /// The major of the server the plan runs on.
+    pub major: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub source_signature: String,
+    pub target_signature: String,
+    pub schemas: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanError {
+    pub message: String,
+    pub hint: String,
+}
+
+/// The phases, in the order their statements run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Phase {
+    Guard,
+    DropDatabaseWide,
+    DropViews,
+    DropTableParts,
+    DropForeignKeys,
+    DropConstraints,
+    Detach,
+    DropTables,
+    DropColumns,
+    DropReplaced,
+    RenameSchemas,
+    RenameObjects,
+    RenameParts,
+    Schemas,
+    Extensions,
+    Collations,
+    Types,
+    Functions,
+    TypesAfterFunctions,
+    Tables,
+    Attach,
+    Constraints,
+    LateFunctions,
+    ForeignKeys,
+    Views,
+    TableParts,
+    DatabaseWide,
+    EventTriggers,
+    DropRoutineUsers,
+    DropRoutines,
+    DropTypes,
+    DropExtensions,
+    DropSchemas,
+}
+
+pub(crate) struct Builder<'a> {
+    pub src: &'a Snapshot,
+    pub tgt: &'a Snapshot,
+    pub sv: Value,
+    pub tv: Value,
+    pub kw: &'a Keywords,
+    pub opts: &'a Options,
+    pub pairing: Pairing,
+    pub maps: NameMaps,
+    pub src_by: ByTable<'a>,
+    pub tgt_by: ByTable<'a>,
+    pub src_x: Extras,
+    pub tgt_x: Extras,
+    /// Source tables whose columns change type or go away (views reading them are remade).
+    pub reshaped: HashSet<String>,
+    steps: Vec<(Phase, usize, Step)>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn push(&mut self, phase: Phase, step: Step) {
+        let n = self.steps.len();
+        self.steps.push((phase, n, step));
+    }
+
+    /// Every statement of `sql` (a renderer's output) as a step of `phase`.
+    pub fn push_sql(&mut self, phase: Phase, sql: &str) {
+        for statement in sql_text::split_statements(sql) {
+            let step = classify(Step::new(statement));
+            self.push(phase, step);
+        }
+    }
+
+    /// The target entry paired with a source entry.
+    pub fn target_of(&self, section: &str, key: &str) -> Option<&String> {
+        self.pairing.target_of(section, key)
+    }
+
+    pub fn source_of(&self, section: &str, key: &str) -> Option<&String> {
+        self.pairing.source_of(section, key)
+    }
+
+    /// The fields in which a paired entry changed, renames aside.
+    pub fn changed(&self, section: &str, from: &str, to: &str) -> Vec<String> {
+        let a = crate::sections::section(&self.sv, section).and_then(|m| m.get(from));
+        let b = crate::sections::section(&self.tv, section).and_then(|m| m.get(to));
+        match (a, b) {
+            (Some(a), Some(b)) => pairing::changed_fields(section, a, b, &self.maps, self.kw),
+            _ => vec!["*".into()],
+        }
+    }
+}
+
+/// Hazards of a statement a renderer wrote for a new object: grants and owners change who
+/// may do what.
+fn classify(step: Step) -> Step {
+    let head = step.statement.trim_start().to_ascii_uppercase();
+    let authz = head.starts_with("GRANT ") || head.starts_with("REVOKE ") || head.starts_with("CREATE POLICY") || head.contains(" OWNER TO ") || head.contains(" ROW LEVEL SECURITY") || head.starts_with("ALTER DEFAULT PRIVILEGES");
+    if authz {
+        step.hazard(hazard::AUTHZ_UPDATE)
+    } else {
+        step
+    }
+}
+
+/// The plan from `source` to `target`.
+pub fn plan(source: &Snapshot, target: &Snapshot, kw: &Keywords, opts: &Options) -> Result<Plan, PlanError> {
+    for (what, snap) in [("source", source), ("target", target)] {
+        if snap.meta.tables.is_some() {
+            return Err(PlanError {
+                message: format!("the {what} snapshot is limited to some tables"),
+                hint: "Plan between snapshots of whole schemas: lens_snapshot(schemas) without a table list.".into(),
+            });
+        }
+    }
+    let to_value = |s: &Snapshot| serde_json::to_value(s).map_err(|e| PlanError { message: format!("the snapshot could not be read: {e}"), hint: "Pass values lens_snapshot() returned.".into() });
+    let (sv, tv) = (to_value(source)?, to_value(target)?);
+    let same_database = matches!((&source.meta.database_id, &target.meta.database_id), (Some(a), Some(b)) if a == b);
+    let renamed = if same_database { Value::Null } else { crate::diff::diff(&sv, &tv) };
+    let pairing = pairing::pair(&sv, &tv, same_database, &renamed);
+    let maps = pairing::name_maps(&sv, &tv, &pairing);
+    let mut b = Builder {
+        src: source,
+        tgt: target,
+        src_by: ByTable::new(source),
+        tgt_by: ByTable::new(target),
+        src_x: derived::extras(source, kw),
+        tgt_x: derived::extras(target, kw),
+        sv,
+        tv,
+        kw,
+        opts,
+        pairing,
+        maps,
+        reshaped: HashSet::new(),
+        steps: Vec::new(),
+    };
+    settle::settle(&mut b);
+    b.push(Phase::Guard, Step::new("SET check_function_bodies = false;"));
+    tables::plan_tables(&mut b);
+    objects::plan_objects(&mut b);
+    renames::plan_renames(&mut b);
+    let mut steps = std::mem::take(&mut b.steps);
+    steps.sort_by_key(|(phase, n, _)| (*phase, *n));
+    let large = |key: &str| {
+        let rows = |s: &Snapshot| s.tables.get(key).map(|t| t.row_estimate).unwrap_or(0);
+        rows(source).max(rows(target)) > opts.large_table_rows
+    };
+    let steps = steps
+        .into_iter()
+        .map(|(_, _, mut step)| {
+            if step.table.as_deref().is_some_and(large) {
+                match step.lock {
+                    Lock::Exclusive => step = step.hazard(hazard::ACCESS_EXCLUSIVE_LOCK),
+                    Lock::Share => step = step.hazard(hazard::SHARE_LOCK),
+                    _ => {}
+                }
+            }
+            step
+        })
+        .collect();
+    Ok(Plan { source_signature: source.meta.signature.clone(), target_signature: target.meta.signature.clone(), schemas: source.meta.schemas.clone(), steps })
+}

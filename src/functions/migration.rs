@@ -51,6 +51,14 @@ fn interval(ms: Option<i64>) -> Option<Interval> {
     ms.map(|ms| Interval::from_micros(ms * 1000))
 }
 
+/// The schema pg_lens is installed in, quoted: the guard is called by its qualified name.
+fn extension_schema() -> String {
+    Spi::connect(|_| {
+        let rows = query("migration_extension_schema", "SELECT pg_catalog.quote_ident(n.nspname)::text FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_lens'", &[]);
+        if rows.len() == 0 { "public".to_string() } else { rows.string(0, 1) }
+    })
+}
+
 fn server_major() -> u32 {
     (pg_sys::PG_VERSION_NUM / 10000) as u32
 }
@@ -89,7 +97,7 @@ type Row = (i32, String, Vec<String>, bool, Option<Interval>, Option<Interval>);
 
 /// The guard first, then each step with its timeouts.
 fn rows(plan: &Plan, s: &Settings) -> Vec<Row> {
-    let mut out = vec![(1, guard_statement(plan), Vec::new(), true, interval(Some(s.lock_ms)), interval(Some(s.statement_ms)))];
+    let mut out = vec![(1, guard_statement(plan, &extension_schema()), Vec::new(), true, interval(Some(s.lock_ms)), interval(Some(s.statement_ms)))];
     for (i, step) in plan.steps.iter().enumerate() {
         let t = timeouts(step, s.lock_ms, s.statement_ms);
         let hazards = step.hazards.iter().map(|h| h.to_string()).collect();
@@ -143,7 +151,7 @@ fn lens_migration_script(
     let (source, target) = (snapshot_arg(source, "source"), snapshot_arg(target, "target"));
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
     let plan = settings.plan(&source, &target);
-    lens_core::migration::script::render(&plan, settings.lock_ms, settings.statement_ms)
+    lens_core::migration::script::render(&plan, &extension_schema(), settings.lock_ms, settings.statement_ms)
 }
 
 /// The live schemas of `target` that exist (a schema the target adds is not read).
@@ -214,7 +222,7 @@ struct Verification {
 
 /// Runs the guard and every step in one subtransaction that is always rolled back.
 fn verify_plan(plan: &Plan, target: &Snapshot) -> Verification {
-    let mut statements: Vec<(String, bool)> = vec![(guard_statement(plan), false)];
+    let mut statements: Vec<(String, bool)> = vec![(guard_statement(plan, &extension_schema()), false)];
     for step in &plan.steps {
         match &step.in_transaction_form {
             Some(form) if !step.in_transaction => statements.push((form.clone(), true)),
@@ -245,15 +253,24 @@ fn verify_plan(plan: &Plan, target: &Snapshot) -> Verification {
                 }
             }
         }
-        let signature = failed.is_none().then(|| take_snapshot(&Scope::schemas(Some(schemas.clone()))).meta.signature);
+        let signature = failed.is_none().then(|| {
+            let result = take_snapshot(&Scope::schemas(Some(schemas.clone())));
+            (result.meta.signature.clone(), result.meta.section_signatures.clone())
+        });
         (states, failed, signature)
     });
     match result {
         Ok((steps, failed, signature)) => {
             let (summary, verdict) = match (failed, signature) {
                 (Some(f), _) => (format!("a step {f}; nothing was kept"), "failed".to_string()),
-                (None, Some(s)) if s == plan.target_signature => (format!("every step ran and the result signs {s}, as the target does; rolled back"), "signature matches".to_string()),
-                (None, Some(s)) => (format!("every step ran but the result signs {s}, the target {}; rolled back", plan.target_signature), "signature differs".to_string()),
+                (None, Some((s, _))) if s == plan.target_signature => (format!("every step ran and the result signs {s}, as the target does; rolled back"), "signature matches".to_string()),
+                (None, Some((s, sections))) => {
+                    let wanted = &target.meta.section_signatures;
+                    let mut differ: Vec<&String> = sections.keys().chain(wanted.keys()).filter(|k| sections.get(*k) != wanted.get(*k)).collect();
+                    differ.dedup();
+                    let names: Vec<&str> = differ.iter().map(|k| k.as_str()).collect();
+                    (format!("every step ran but the result signs {s}, the target {}; sections that differ: {}; rolled back", plan.target_signature, names.join(", ")), "signature differs".to_string())
+                }
                 (None, None) => ("not run".to_string(), "failed".to_string()),
             };
             Verification { steps, summary, verdict }

@@ -8,6 +8,7 @@
 //! written by the same renderers as `lens_ddl_script`, with what the server would say about
 //! them derived from the snapshot (`derived`).
 
+mod casts;
 pub mod derived;
 mod objects;
 pub mod pairing;

@@ -2,7 +2,7 @@
 //! database-wide kinds. Made with `object_ddl`'s renderers, altered where an ALTER exists,
 //! else dropped and made again; a change no SQL makes safely is a step that fails on purpose.
 
-use super::step::{hazard, Lock, Step};
+use super::step::{hazard, Step};
 use super::{Builder, Phase};
 use crate::ddl::{self, literal};
 use crate::ident::{quote_ident, Keywords};
@@ -45,6 +45,29 @@ pub(crate) fn privileges_delta(on: &str, before: Option<&Privileges>, after: Opt
         }
     }
     out
+}
+
+/// An object the plan makes gets the source's default privileges (they are in force while
+/// the plan runs; the target's come last): where some apply to it, its privileges are set
+/// again to exactly the target's. `objects`: `tables`, `sequences`, `functions`, `types`,
+/// `schemas`.
+pub(crate) fn after_default_privileges(b: &mut Builder, phase: Phase, on: &str, objects: &str, schema: Option<&str>, privileges: Option<&Privileges>, owner: Option<&String>, public_default: &[&str]) -> bool {
+    let mut granted = Privileges::new();
+    for d in b.src.default_privileges.values() {
+        let applies = d.objects == objects && (d.schema.is_none() || d.schema.as_deref() == schema);
+        if applies {
+            for (g, list) in &d.privileges {
+                granted.entry(g.clone()).or_default().extend(list.iter().cloned());
+            }
+        }
+    }
+    if granted.is_empty() {
+        return false;
+    }
+    for st in privileges_delta(on, Some(&granted), privileges, owner, public_default, b.kw) {
+        b.push(phase, Step::new(st).hazard(hazard::AUTHZ_UPDATE));
+    }
+    true
 }
 
 /// A step that stops the plan with an explanation: no SQL does this change safely.
@@ -145,6 +168,7 @@ fn schemas(b: &mut Builder) {
                 }
                 crate::grants::object_privileges(&format!("SCHEMA {key}"), t.privileges.as_ref(), t.owner.as_ref(), b.kw, &mut out);
                 b.push_sql(Phase::Schemas, &out);
+                let _ = after_default_privileges(b, Phase::Schemas, &format!("SCHEMA {key}"), "schemas", None, t.privileges.as_ref(), t.owner.as_ref(), &[]);
             }
         }
     }
@@ -221,7 +245,10 @@ fn types(b: &mut Builder) {
                 enum_values(b, key, &before, &e.values);
                 decorate(b, Phase::Types, Decor { what: "TYPE", name: key.clone(), privileges_on: Some(format!("TYPE {key}")), public_default: &["USAGE"] }, "enums", &from, key);
             }
-            None => b.push_sql(Phase::Types, &ddl::enum_ddl(e, b.kw)),
+            None => {
+                b.push_sql(Phase::Types, &ddl::enum_ddl(e, b.kw));
+                let _ = after_default_privileges(b, Phase::Types, &format!("TYPE {key}"), "types", Some(&e.schema), e.privileges.as_ref(), e.owner.as_ref(), &["USAGE"]);
+            }
         }
     }
     // domains
@@ -249,7 +276,10 @@ fn types(b: &mut Builder) {
                 }
                 decorate(b, Phase::Types, Decor { what: "DOMAIN", name: key.clone(), privileges_on: Some(format!("DOMAIN {key}")), public_default: &["USAGE"] }, "domains", &from, key);
             }
-            None => b.push_sql(Phase::Types, &ddl::domain_ddl(d, b.kw)),
+            None => {
+                b.push_sql(Phase::Types, &ddl::domain_ddl(d, b.kw));
+                let _ = after_default_privileges(b, Phase::Types, &format!("DOMAIN {key}"), "types", Some(&d.schema), d.privileges.as_ref(), d.owner.as_ref(), &["USAGE"]);
+            }
         }
     }
     // composite and range types
@@ -263,8 +293,11 @@ fn types(b: &mut Builder) {
                 }
                 decorate(b, phase, Decor { what: "TYPE", name: key.clone(), privileges_on: Some(format!("TYPE {key}")), public_default: &["USAGE"] }, "types", &from, key);
             }
-            None if t.kind == "range" => b.push_sql(phase, &ddl::range_ddl(t, b.kw)),
-            None => b.push_sql(phase, &ddl::composite_ddl(t, b.kw)),
+            None => {
+                let sql = if t.kind == "range" { ddl::range_ddl(t, b.kw) } else { ddl::composite_ddl(t, b.kw) };
+                b.push_sql(phase, &sql);
+                let _ = after_default_privileges(b, phase, &format!("TYPE {key}"), "types", Some(&t.schema), t.privileges.as_ref(), t.owner.as_ref(), &["USAGE"]);
+            }
         }
     }
 }
@@ -346,7 +379,10 @@ fn sequences(b: &mut Builder) {
                 }
                 decorate(b, Phase::Types, Decor { what: "SEQUENCE", name: key.clone(), privileges_on: Some(format!("SEQUENCE {key}")), public_default: &[] }, "sequences", &from, key);
             }
-            None if t.owned_by.is_none() => b.push_sql(Phase::Types, &ddl::sequence_ddl(t, b.kw)),
+            None if t.owned_by.is_none() => {
+                b.push_sql(Phase::Types, &ddl::sequence_ddl(t, b.kw));
+                let _ = after_default_privileges(b, Phase::Types, &format!("SEQUENCE {key}"), "sequences", Some(&t.schema), t.privileges.as_ref(), t.owner.as_ref(), &[]);
+            }
             // a column's sequence is made with its table or column (`tables`)
             None => {}
         }
@@ -382,6 +418,9 @@ fn functions(b: &mut Builder) {
             None => {
                 let sql = ddl::function_ddl(f, b.kw);
                 b.push_sql(phase, &sql);
+                if f.kind != "aggregate" {
+                    let _ = after_default_privileges(b, phase, &format!("ROUTINE {key}"), "functions", Some(&f.schema), f.privileges.as_ref(), f.owner.as_ref(), &["EXECUTE"]);
+                }
             }
         }
     }
@@ -480,49 +519,50 @@ fn database_wide(b: &mut Builder) {
 }
 
 /// Default privileges: an entry's old grants revoked, its new ones granted (an entry for all
-/// schemas that goes back to the built-in defaults gets its role's and PUBLIC's back).
+/// schemas that goes back to the built-in defaults gets its role's and PUBLIC's back). An
+/// entry follows its schema's renames (it is paired by oid).
 fn default_privileges(b: &mut Builder) {
     let (src, tgt) = (b.src, b.tgt);
-    let mut keys: Vec<&String> = src.default_privileges.keys().chain(tgt.default_privileges.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        let (s, t) = (src.default_privileges.get(key), tgt.default_privileges.get(key));
-        if s.map(|x| &x.privileges) == t.map(|x| &x.privileges) {
+    let head = |d: &crate::model::DefaultPrivileges, kw: &Keywords| {
+        let mut head = format!("ALTER DEFAULT PRIVILEGES FOR ROLE {}", quote_ident(&d.role, kw));
+        if let Some(schema) = &d.schema {
+            head.push_str(&format!(" IN SCHEMA {}", quote_ident(schema, kw)));
+        }
+        head
+    };
+    for (key, s) in &src.default_privileges {
+        let t = b.target_of("defaultPrivileges", key).and_then(|k| tgt.default_privileges.get(k));
+        if t.is_some_and(|t| t.privileges == s.privileges) {
             continue;
         }
-        let d = t.or(s).cloned();
-        let Some(d) = d else { continue };
-        let mut head = format!("ALTER DEFAULT PRIVILEGES FOR ROLE {}", quote_ident(&d.role, b.kw));
-        if let Some(schema) = &d.schema {
-            head.push_str(&format!(" IN SCHEMA {}", quote_ident(schema, b.kw)));
+        // revoked under the names of the source (before renames) unless the entry stays
+        let (phase, d) = match t {
+            Some(t) => (Phase::DatabaseWide, t),
+            None => (Phase::DropDatabaseWide, s),
+        };
+        let objects = s.objects.to_uppercase();
+        let h = head(d, b.kw);
+        for g in s.privileges.keys() {
+            b.push(phase, Step::new(format!("{h} REVOKE ALL ON {objects} FROM {};", grantee(g, b.kw))).hazard(hazard::AUTHZ_UPDATE));
         }
-        let objects = d.objects.to_uppercase();
-        let mut out = Vec::new();
-        if let Some(s) = s {
-            for g in s.privileges.keys() {
-                out.push(format!("{head} REVOKE ALL ON {objects} FROM {};", grantee(g, b.kw)));
+        if t.is_none() && s.schema.is_none() {
+            b.push(phase, Step::new(format!("{h} GRANT ALL ON {objects} TO {};", quote_ident(&s.role, b.kw))).hazard(hazard::AUTHZ_UPDATE));
+            match objects.as_str() {
+                "FUNCTIONS" => b.push(phase, Step::new(format!("{h} GRANT EXECUTE ON FUNCTIONS TO PUBLIC;")).hazard(hazard::AUTHZ_UPDATE)),
+                "TYPES" => b.push(phase, Step::new(format!("{h} GRANT USAGE ON TYPES TO PUBLIC;")).hazard(hazard::AUTHZ_UPDATE)),
+                _ => {}
             }
-        }
-        match t {
-            Some(t) => {
-                let mut text = String::new();
-                crate::grants::default_privileges(t, b.kw, &mut text);
-                out.extend(super::sql_text::split_statements(&text));
-            }
-            None if d.schema.is_none() => {
-                out.push(format!("{head} GRANT ALL ON {objects} TO {};", quote_ident(&d.role, b.kw)));
-                match objects.as_str() {
-                    "FUNCTIONS" => out.push(format!("{head} GRANT EXECUTE ON FUNCTIONS TO PUBLIC;")),
-                    "TYPES" => out.push(format!("{head} GRANT USAGE ON TYPES TO PUBLIC;")),
-                    _ => {}
-                }
-            }
-            None => {}
-        }
-        for s in out {
-            b.push(Phase::DatabaseWide, Step::new(s).hazard(hazard::AUTHZ_UPDATE));
         }
     }
-    let _ = Lock::None;
+    for (key, t) in &tgt.default_privileges {
+        let s = b.source_of("defaultPrivileges", key).and_then(|k| src.default_privileges.get(k));
+        if s.is_some_and(|s| s.privileges == t.privileges) {
+            continue;
+        }
+        let mut text = String::new();
+        crate::grants::default_privileges(t, b.kw, &mut text);
+        for st in super::sql_text::split_statements(&text) {
+            b.push(Phase::DatabaseWide, Step::new(st).hazard(hazard::AUTHZ_UPDATE));
+        }
+    }
 }

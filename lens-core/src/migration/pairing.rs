@@ -216,12 +216,12 @@ pub fn changed_fields(section_path: &str, a: &Value, b: &Value, maps: &NameMaps,
         .collect()
 }
 
-/// Absent, null, false and empty collections are one value (optional fields are left out).
+/// Absent, null, false and an empty list are one value (optional fields are left out); an
+/// empty object is not absent (privileges all revoked are not the default ones).
 fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
     let empty = |v: Option<&Value>| match v {
         None | Some(Value::Null) | Some(Value::Bool(false)) => true,
         Some(Value::Array(x)) => x.is_empty(),
-        Some(Value::Object(x)) => x.is_empty(),
         _ => false,
     };
     match (a, b) {

@@ -149,6 +149,17 @@ fn create_relations(b: &mut Builder) {
         let Some(sql) = ddl::table_ddl_without_fks(&b.tgt_by, key, &b.tgt_x, b.kw) else { continue };
         let phase = if is_view(t) { Phase::Views } else { Phase::Tables };
         b.push_sql(phase, &sql);
+        // (a table's REVOKE ALL takes its columns' grants too: they are made again)
+        if super::objects::after_default_privileges(b, phase, &format!("TABLE {key}"), "tables", Some(&t.schema), t.privileges.as_ref(), t.owner.as_ref(), &[]) {
+            let mut grants = String::new();
+            for c in of(&b.tgt_by.columns, key) {
+                crate::grants::column_privileges(key, &quote_ident(&c.name, b.kw), c.privileges.as_ref(), b.kw, &mut grants);
+            }
+            b.push_sql(phase, &grants);
+        }
+        for s in of(&b.tgt_by.owned_sequences, key).to_vec() {
+            let _ = super::objects::after_default_privileges(b, phase, &format!("SEQUENCE {}", s.key), "sequences", Some(&s.schema), s.privileges.as_ref(), s.owner.as_ref(), &[]);
+        }
         let rules = ddl::rules_ddl(&b.tgt_by, key, b.kw);
         b.push_sql(Phase::TableParts, &rules);
     }
@@ -184,6 +195,12 @@ fn table_settings(b: &mut Builder, s: &Table, t: &Table, changed: &[String]) {
             "privileges" => {
                 let stmts = super::objects::privileges_delta(&format!("TABLE {key}"), s.privileges.as_ref(), t.privileges.as_ref(), t.owner.as_ref(), &[], b.kw);
                 push_all(b, Phase::Tables, stmts, hazard::AUTHZ_UPDATE);
+                // REVOKE ALL on the table took its columns' grants along
+                let mut grants = String::new();
+                for c in of(&b.tgt_by.columns, key) {
+                    crate::grants::column_privileges(key, &quote_ident(&c.name, b.kw), c.privileges.as_ref(), b.kw, &mut grants);
+                }
+                b.push_sql(Phase::Tables, &grants);
             }
             "rlsEnabled" => {
                 let what = if t.rls_enabled { "ENABLE" } else { "DISABLE" };
@@ -371,7 +388,12 @@ fn alter_column(b: &mut Builder, t: &Table, s: &Column, c: &Column, changed: &[S
             b.push(Phase::Tables, Step::new(format!("{at} DROP DEFAULT;")).lock(Lock::Exclusive, key));
         }
         let collate = c.collation.as_ref().map(|x| format!(" COLLATE {x}")).unwrap_or_default();
-        let step = Step::new(format!("{at} TYPE {}{collate} USING {col}::{};", c.data_type, c.data_type)).hazard(hazard::TABLE_REWRITE).lock(Lock::Exclusive, key).long();
+        let step = if super::casts::no_cast(&s.data_type, &c.data_type) {
+            let what = format!("a column's type changes from {} to {}, which have no cast", s.data_type, c.data_type);
+            super::objects::manual_step(&what, &format!("{key}.{col}"), "Write the conversion yourself: ALTER TABLE ... ALTER COLUMN ... TYPE ... USING <an expression of the old value>.")
+        } else {
+            Step::new(format!("{at} TYPE {}{collate} USING {col}::{};", c.data_type, c.data_type)).hazard(hazard::TABLE_REWRITE).lock(Lock::Exclusive, key).long()
+        };
         b.push(Phase::Tables, step);
         if let Some(d) = &c.default {
             b.push(Phase::Tables, Step::new(format!("{at} SET DEFAULT {d};")).lock(Lock::Exclusive, key));

@@ -122,7 +122,7 @@ fn replays(replay: &mut Client, script: &str, expected: &str, what: &str) -> Res
     Ok(())
 }
 
-fn run(case: &Case, db: &mut Client, replay: &mut Client) -> Result<(), String> {
+fn run(case: &Case, db: &mut Client, replay: &mut Client) -> Result<String, String> {
     reset(db);
     db.batch_execute(case.before).map_err(|e| format!("before: {}", describe(&e)))?;
     let before = json(db, "lens_snapshot()");
@@ -176,8 +176,51 @@ fn run(case: &Case, db: &mut Client, replay: &mut Client) -> Result<(), String> 
 
     // 3. both states rebuild from their scripts
     replays(replay, &before_script, &before_signature, "before")?;
+
+    // 4. the plan from before to after, run on the rebuilt before state, gives the after state
+    let plan = plan_check(case, db, replay, &before, &expected, &after_signature)?;
     let after_script = text(db, "SELECT lens_ddl_script()");
-    replays(replay, &after_script, &after_signature, "after")
+    replays(replay, &after_script, &after_signature, "after")?;
+    Ok(plan)
+}
+
+/// Runs `lens_migration(before, now)` on `replay` (at the before state) statement by
+/// statement: it must end at the after signature (or stop at its manual step, on purpose),
+/// renames must come out as RENAME, and a plan of renames only deletes nothing. The plan as
+/// text for the golden file: each step's statement and hazards, the guard left out.
+fn plan_check(case: &Case, db: &mut Client, replay: &mut Client, before: &Value, expected: &BTreeSet<String>, after_signature: &str) -> Result<String, String> {
+    let sql = format!("SELECT statement, hazards FROM lens_migration({}, lens_snapshot()) ORDER BY step", lit(before));
+    let steps: Vec<(String, Vec<String>)> = db.query(&sql, &[]).map_err(|e| format!("plan: {}", describe(&e)))?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let listing = || steps.iter().skip(1).filter(|(st, _)| st != "SET check_function_bodies = false;").map(|(st, h)| format!("{st}\n  -- hazards: {}", if h.is_empty() { "none".to_string() } else { h.join(", ") })).collect::<Vec<_>>().join("\n");
+    let manual = steps.iter().find(|(_, h)| h.iter().any(|x| x == "needs_manual_step")).map(|(st, _)| st.clone());
+    for (st, _) in &steps {
+        if let Err(e) = replay.batch_execute(st) {
+            let code = e.as_db_error().map(|d| d.code().code().to_string()).unwrap_or_default();
+            if manual.as_deref() == Some(st.as_str()) && code == "0A000" {
+                return Ok(format!("-- case: {}\n{}\n", case.name, listing()));
+            }
+            return Err(format!("plan: {st}\n  -> {}\nplan:\n{}", describe(&e), listing()));
+        }
+    }
+    if let Some(st) = manual {
+        return Err(format!("plan: the manual step ran: {st}"));
+    }
+    let got = signature(replay);
+    if got != after_signature {
+        return Err(format!("plan: the before state signs {got} after the plan, the after state {after_signature}\nplan:\n{}", listing()));
+    }
+    let renames = expected.iter().filter(|e| e.split(' ').nth(1) == Some(">")).count();
+    if renames > 0 {
+        let renaming = steps.iter().filter(|(st, _)| st.contains(" RENAME ") || st.contains(" SET SCHEMA ")).count();
+        if renaming == 0 {
+            return Err(format!("plan: {renames} renames expected, no RENAME in the plan:\n{}", listing()));
+        }
+        let only_renames = expected.iter().all(|e| matches!(e.split(' ').nth(1), Some(">") | Some("~")));
+        if only_renames && steps.iter().any(|(_, h)| h.iter().any(|x| x == "deletes_data")) {
+            return Err(format!("plan: a rename that deletes data:\n{}", listing()));
+        }
+    }
+    Ok(format!("-- case: {}\n{}\n", case.name, listing()))
 }
 
 /// What a case needs that not every test server has: it runs where that is, and is skipped,
@@ -241,12 +284,22 @@ fn run_group(group: &str, cases: &[Case]) {
     let mut db = database(&format!("lens_corpus_{group}"));
     let mut replay = database(&format!("lens_corpus_{group}_replay"));
     let icu = has_icu();
-    let failures: Vec<String> = cases
-        .iter()
-        .filter(|c| runs_here(c, icu))
-        .filter_map(|c| run(c, &mut db, &mut replay).err().map(|e| format!("[{}] {}", c.name, e)))
-        .collect();
+    let mut failures = Vec::new();
+    let mut plans = String::new();
+    for case in cases.iter().filter(|c| runs_here(c, icu)) {
+        match run(case, &mut db, &mut replay) {
+            Ok(plan) => plans.push_str(&plan),
+            Err(e) => failures.push(format!("[{}] {}", case.name, e)),
+        }
+    }
     assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    // the expected plans, reviewed as a golden file: 15's (each major's plans are checked by
+    // running them; their text differs where the major prints definitions its own way)
+    if server_major() == 15 && has_icu() {
+        if let Some(diff) = golden(&format!("corpus_plans/{group}.sql"), &plans) {
+            panic!("the plans of group {group}: {diff}");
+        }
+    }
 }
 
 const TABLES: &[Case] = &[

@@ -11,47 +11,6 @@
 
 use pg_lens_e2e::*;
 
-/// The golden file major `major` is held to, leaving out `pg{except}/` (None: no such file).
-fn golden_path(name: &str, major: u32, except: Option<u32>) -> String {
-    let root = format!("{}/golden", env!("CARGO_MANIFEST_DIR"));
-    // after 15: the newest pgN not above the major; before 15: the oldest pgN not below it
-    let candidates: Vec<u32> = if major > 15 { (16..=major).rev().collect() } else { (major..15).collect() };
-    candidates
-        .into_iter()
-        .filter(|n| Some(*n) != except)
-        .map(|n| format!("{root}/pg{n}/{name}"))
-        .find(|p| std::path::Path::new(p).exists())
-        .unwrap_or(format!("{root}/{name}"))
-}
-
-fn golden(name: &str, actual: &str) -> Option<String> {
-    let major = server_major();
-    if std::env::var("LENS_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
-        let own = format!("{}/golden/pg{major}/{name}", env!("CARGO_MANIFEST_DIR"));
-        if major == 15 {
-            std::fs::write(golden_path(name, 15, None), actual).unwrap();
-        } else if std::fs::read_to_string(golden_path(name, major, Some(major))).is_ok_and(|inherited| inherited == actual) {
-            let _ = std::fs::remove_file(&own);
-        } else {
-            std::fs::create_dir_all(std::path::Path::new(&own).parent().unwrap()).unwrap();
-            std::fs::write(&own, actual).unwrap();
-        }
-        return None;
-    }
-    let path = golden_path(name, major, None);
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (LENS_UPDATE_GOLDEN=1 writes it)"));
-    if expected == actual {
-        return None;
-    }
-    let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(expected.lines().count().min(actual.lines().count()));
-    Some(format!(
-        "{path} differs from line {}:\n  golden: {:?}\n  now:    {:?}",
-        line + 1,
-        expected.lines().nth(line).unwrap_or("<end>"),
-        actual.lines().nth(line).unwrap_or("<end>")
-    ))
-}
-
 /// `meta.sectionSignatures` of the live schema, a line per section.
 fn section_signatures(db: &mut postgres::Client) -> String {
     let snapshot = json(db, "lens_snapshot()");

@@ -154,14 +154,26 @@ fn lens_migration_script(
     lens_core::migration::script::render(&plan, &extension_schema(), settings.lock_ms, settings.statement_ms)
 }
 
-/// The live schemas of `target` that exist (a schema the target adds is not read).
-fn live_source(target: &Snapshot) -> Snapshot {
-    let wanted = target.meta.schemas.clone();
-    let existing: Vec<String> = Spi::connect(|_| {
-        let rows = query("migration_existing_schemas", "SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY($1) ORDER BY 1", &[arg(wanted)]);
+/// Which of `wanted` exist here (a schema a plan adds is not read from the live database).
+fn existing_schemas(wanted: &[String]) -> Vec<String> {
+    Spi::connect(|_| {
+        let rows = query("migration_existing_schemas", "SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY($1) ORDER BY 1", &[arg(wanted.to_vec())]);
         (0..rows.len()).map(|r| rows.string(r, 1)).collect()
-    });
-    take_snapshot(&Scope::schemas(Some(existing)))
+    })
+}
+
+/// The live schemas of `target` that exist.
+fn live_source(target: &Snapshot) -> Snapshot {
+    take_snapshot(&Scope::schemas(Some(existing_schemas(&target.meta.schemas))))
+}
+
+/// The live snapshot a plan to `target` starts from: the schemas `target` covers that exist
+/// here (what `lens_migration(target)` plans from).
+#[pg_extern(stable)]
+#[search_path(pg_catalog, pg_temp)]
+fn lens_migration_source(target: Option<JsonbValue>) -> crate::jsonb_datum::EncodedJsonb {
+    let target = snapshot_arg(target, "target");
+    crate::functions::snapshot::take_encoded_snapshot(&Scope::schemas(Some(existing_schemas(&target.meta.schemas)))).0
 }
 
 /// Plans from the live schemas `target` covers to `target`. With `verify`, runs the plan
@@ -288,11 +300,7 @@ fn lens_migration_guard(signature: Option<String>, schemas: Option<Vec<Option<St
         bad_argument("signature is NULL", "Pass the plan's source signature, as lens_migration's first step does.");
     };
     let names = crate::functions::snapshot::name_list(schemas, "schemas").unwrap_or_default();
-    let existing: Vec<String> = Spi::connect(|_| {
-        let rows = query("guard_existing_schemas", "SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY($1) ORDER BY 1", &[arg(names.clone())]);
-        (0..rows.len()).map(|r| rows.string(r, 1)).collect()
-    });
-    let live = take_snapshot(&Scope::schemas(Some(existing))).meta.signature;
+    let live = take_snapshot(&Scope::schemas(Some(existing_schemas(&names)))).meta.signature;
     if live != expected {
         raise(
             PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,

@@ -434,8 +434,9 @@ fn database_wide(b: &mut Builder) {
         }
     }
     for (key, c) in &tgt.casts {
-        if b.source_of("casts", key).is_none() {
-            b.push_sql(Phase::TypesAfterFunctions, &ddl::cast_ddl(c));
+        match b.source_of("casts", key).cloned() {
+            Some(from) => decorate(b, Phase::TypesAfterFunctions, Decor { what: "CAST", name: key.clone(), privileges_on: None, public_default: &[] }, "casts", &from, key),
+            None => b.push_sql(Phase::TypesAfterFunctions, &ddl::cast_ddl(c)),
         }
     }
     for (key, o) in &src.operators {
@@ -445,8 +446,12 @@ fn database_wide(b: &mut Builder) {
         }
     }
     for (key, o) in &tgt.operators {
-        if b.source_of("operators", key).is_none() {
-            b.push_sql(Phase::TypesAfterFunctions, &ddl::operator_ddl(o, b.kw));
+        match b.source_of("operators", key).cloned() {
+            Some(from) => {
+                let sig = format!("{}.{} ({}, {})", quote_ident(&o.schema, b.kw), o.name, o.left.as_deref().unwrap_or("NONE"), o.right);
+                decorate(b, Phase::TypesAfterFunctions, Decor { what: "OPERATOR", name: sig, privileges_on: None, public_default: &[] }, "operators", &from, key);
+            }
+            None => b.push_sql(Phase::TypesAfterFunctions, &ddl::operator_ddl(o, b.kw)),
         }
     }
     for (key, c) in &src.operator_classes {
@@ -456,8 +461,9 @@ fn database_wide(b: &mut Builder) {
         }
     }
     for (key, c) in &tgt.operator_classes {
-        if b.source_of("operatorClasses", key).is_none() {
-            b.push_sql(Phase::TypesAfterFunctions, &ddl::operator_class_ddl(c, b.kw));
+        match b.source_of("operatorClasses", key).cloned() {
+            Some(from) => decorate(b, Phase::TypesAfterFunctions, Decor { what: "OPERATOR CLASS", name: key.clone(), privileges_on: None, public_default: &[] }, "operatorClasses", &from, key),
+            None => b.push_sql(Phase::TypesAfterFunctions, &ddl::operator_class_ddl(c, b.kw)),
         }
     }
     for (key, _) in &src.foreign_servers {
@@ -471,8 +477,9 @@ fn database_wide(b: &mut Builder) {
         }
     }
     for (key, w) in &tgt.foreign_data_wrappers {
-        if b.source_of("foreignDataWrappers", key).is_none() {
-            b.push_sql(Phase::Extensions, &ddl::wrapper_ddl(w, b.kw));
+        match b.source_of("foreignDataWrappers", key).cloned() {
+            Some(from) => decorate(b, Phase::Extensions, Decor { what: "FOREIGN DATA WRAPPER", name: key.clone(), privileges_on: None, public_default: &[] }, "foreignDataWrappers", &from, key),
+            None => b.push_sql(Phase::Extensions, &ddl::wrapper_ddl(w, b.kw)),
         }
     }
     for (key, f) in &tgt.foreign_servers {

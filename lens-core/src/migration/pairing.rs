@@ -6,7 +6,7 @@
 //! entries pair by key, and a rename only where `lens_diff` finds strong evidence. What is
 //! left unpaired is dropped (source) or created (target).
 
-use crate::ident::Keywords;
+use crate::ident::{quote_ident, Keywords};
 use crate::migration::sql_text::{rename_in, Renames};
 use crate::sections::{section, SECTIONS};
 use serde_json::{Map, Value};
@@ -194,10 +194,25 @@ pub fn changed_fields(section_path: &str, a: &Value, b: &Value, maps: &NameMaps,
     if let Some(cols) = maps.columns.get(table) {
         renames.bare.extend(cols.iter().map(|(x, y)| (x.clone(), y.clone())));
     }
-    let (own_a, own_b) = (text(&Value::Object(a.clone()), "name").to_string(), b.get("name").and_then(Value::as_str).unwrap_or("").to_string());
-    if own_a != own_b && matches!(section_path, "triggers" | "rules" | "policies" | "indexes") {
-        renames.bare.insert(own_a, own_b);
-    }
+    // a trigger's or rule's definition names it first: that name is the rename's own
+    let own = |v: &Map<String, Value>| quote_ident(v.get("name").and_then(Value::as_str).unwrap_or(""), kw);
+    let (own_a, own_b) = (own(a), own(b));
+    let own_names = matches!(section_path, "triggers" | "rules");
+    let without_own = |v: &Map<String, Value>, name: &str| -> Map<String, Value> {
+        let mut v = v.clone();
+        if let Some(Value::String(d)) = v.get_mut("definition") {
+            *d = d.replacen(name, "\u{1}", 1);
+        }
+        v
+    };
+    let (a_own, b_own);
+    let (a, b) = if own_names {
+        a_own = without_own(a, &own_a);
+        b_own = without_own(b, &own_b);
+        (&a_own, &b_own)
+    } else {
+        (a, b)
+    };
     let parent_cols = a.get("parentKey").and_then(Value::as_str).and_then(|k| maps.columns.get(k));
     let mut fields: Vec<&String> = a.keys().chain(b.keys()).filter(|k| !NAMING.contains(&k.as_str()) && !crate::signature::VOLATILE_FIELDS.contains(&k.as_str())).collect();
     fields.sort();

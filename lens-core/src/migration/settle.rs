@@ -22,6 +22,7 @@ fn recreated_by(section: &str, changed: &[String]) -> bool {
         "sequences" => &["comment", "owner", "privileges", "dataType", "start", "increment", "min", "max", "cache", "cycle", "ownedBy", "identity"],
         "extensions" => &["version", "schema", "relocatable"],
         "collations" | "operators" | "operatorClasses" | "foreignDataWrappers" | "foreignServers" => &["comment", "owner"],
+        "casts" => &["comment"],
         "eventTriggers" => &["comment", "owner", "enabled"],
         "defaultPrivileges" => &["privileges"],
         "columns" | "views" => return false,

@@ -596,6 +596,9 @@ fn create_parts(b: &mut Builder) {
             continue;
         }
         let partitioned = tgt.tables.get(&i.table_key).is_some_and(|t| t.kind == "partitioned");
+        // on a partitioned table the server prints ON ONLY (its partitions' indexes are
+        // attached one by one); made here without it, the partitions get theirs at once
+        let i = &crate::model::Index { definition: i.definition.replacen(" ON ONLY ", " ON ", 1), ..i.clone() };
         let step = if b.opts.online && !partitioned {
             let build = i.definition.replacen("INDEX ", "INDEX CONCURRENTLY ", 1);
             Step::new(format!("{build};")).outside_transaction(format!("{};", i.definition)).hazard(hazard::INDEX_BUILD).lock(Lock::Weak, &i.table_key).long()

@@ -14,7 +14,7 @@ scripts/setup.sh
 if [ -n "${PG_LENS_PG:-}" ]; then PLAN=("$PG_LENS_PG:${PG_LENS_SUITE:-all}"); else PLAN=(15:all 18:all 14:core 16:core 17:core); fi
 # the scenarios every major runs: what the snapshot reads (the catalog oracle), capture,
 # the DDL round trip, and the golden outputs (each major's own where it prints differently)
-CORE=(--test snapshot_fields --test capture --test capture_random --test ddl_docs --test corpus --test signature --test golden)
+CORE=(--test snapshot_fields --test capture --test capture_random --test ddl_docs --test corpus --test signature --test golden --test migration)
 
 LOG=$(mktemp)
 FAILED=()

@@ -429,7 +429,7 @@ fn alter_column(b: &mut Builder, t: &Table, s: &Column, c: &Column, changed: &[S
     if nullability && !(inherited && !c.is_nullable) {
         not_null(b, t, s, c);
     } else if changed.iter().any(|f| f == "notNullName") && !c.is_nullable {
-        let old = s.not_null_name.clone().unwrap_or_else(|| crate::ident::server_chosen_name(&b.src.tables[&s.table_key].name, &s.name, "not_null"));
+        let old = not_null_name(b.src, &b.src_by, s);
         let new = c.not_null_name.clone().unwrap_or_else(|| crate::ident::server_chosen_name(&t.name, &c.name, "not_null"));
         if old != new {
             b.push(Phase::RenameParts, Step::new(format!("ALTER TABLE {key} RENAME CONSTRAINT {} TO {};", quote_ident(&old, b.kw), quote_ident(&new, b.kw))));
@@ -437,6 +437,21 @@ fn alter_column(b: &mut Builder, t: &Table, s: &Column, c: &Column, changed: &[S
     }
     column_decorations(b, key, s, c);
     column_settings(b, key, s, c);
+}
+
+/// The name of a column's NOT NULL constraint (PostgreSQL 18): its own, else a parent's
+/// (an inherited one keeps the parent's name), else the one the server chose.
+fn not_null_name(snap: &Snapshot, by: &ddl::ByTable, c: &Column) -> String {
+    if let Some(name) = &c.not_null_name {
+        return name.clone();
+    }
+    let Some(t) = snap.tables.get(&c.table_key) else { return String::new() };
+    for p in parents(t) {
+        if let Some(pc) = of(&by.columns, &p).iter().find(|pc| pc.name == c.name && !pc.is_nullable) {
+            return not_null_name(snap, by, pc);
+        }
+    }
+    crate::ident::server_chosen_name(&t.name, &c.name, "not_null")
 }
 
 fn identity_word(kind: &str) -> &'static str {
@@ -455,7 +470,7 @@ fn not_null(b: &mut Builder, t: &Table, s: &Column, c: &Column) {
         b.push(Phase::Tables, Step::new(format!("{at} DROP NOT NULL;")).lock(Lock::Exclusive, key));
         return;
     }
-    if c.not_null_not_valid || c.not_null_name.is_some() {
+    if c.not_null_not_valid || c.not_null_name.is_some() || c.not_null_no_inherit {
         // PostgreSQL 18: a named or NOT VALID NOT NULL is a constraint of its own
         if !s.is_nullable {
             b.push(Phase::Tables, Step::new(format!("{at} DROP NOT NULL;")).lock(Lock::Exclusive, key));
@@ -464,8 +479,9 @@ fn not_null(b: &mut Builder, t: &Table, s: &Column, c: &Column) {
         if c.not_null_not_valid {
             ddl::not_valid_not_nulls(t, &[c], b.kw, &mut out);
         } else {
-            let name = c.not_null_name.clone().unwrap_or_default();
-            out = format!("ALTER TABLE {key} ADD CONSTRAINT {} NOT NULL {col};\n", quote_ident(&name, b.kw));
+            let name = c.not_null_name.clone().unwrap_or_else(|| crate::ident::server_chosen_name(&t.name, &c.name, "not_null"));
+            let inherit = if c.not_null_no_inherit { " NO INHERIT" } else { "" };
+            out = format!("ALTER TABLE {key} ADD CONSTRAINT {} NOT NULL {col}{inherit};\n", quote_ident(&name, b.kw));
         }
         for st in super::sql_text::split_statements(&out) {
             let scan = !c.not_null_not_valid;

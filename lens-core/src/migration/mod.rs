@@ -212,3 +212,54 @@ pub fn plan(source: &Snapshot, target: &Snapshot, kw: &Keywords, opts: &Options)
         .collect();
     Ok(Plan { source_signature: source.meta.signature.clone(), target_signature: target.meta.signature.clone(), schemas: source.meta.schemas.clone(), steps })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn snapshot(tables: &[(&str, i64)], database: &str) -> Snapshot {
+        let mut map = serde_json::Map::new();
+        for (name, oid) in tables {
+            let key = crate::ident::qualified("public", name, &Keywords::postgres15());
+            map.insert(key.clone(), json!({"key": key, "oid": oid, "schema": "public", "name": name, "kind": "table"}));
+        }
+        let mut snap: Snapshot = serde_json::from_value(json!({"meta": {"schemas": ["public"], "databaseId": database, "formatVersion": 3}, "tables": map})).unwrap();
+        crate::signature::stamp(&mut snap);
+        snap
+    }
+
+    fn statements(from: &Snapshot, to: &Snapshot) -> Vec<String> {
+        let options = Options { online: false, large_table_rows: 100_000, major: 15 };
+        plan(from, to, &Keywords::postgres15(), &options).unwrap().steps.into_iter().map(|s| s.statement).skip(1).collect()
+    }
+
+    #[test]
+    fn two_tables_that_trade_names_go_through_a_temporary_name() {
+        let from = snapshot(&[("a", 1), ("b", 2)], "db");
+        let to = snapshot(&[("a", 2), ("b", 1)], "db");
+        assert_eq!(
+            statements(&from, &to),
+            ["ALTER TABLE public.a RENAME TO lens_rename_1;", "ALTER TABLE public.b RENAME TO a;", "ALTER TABLE public.lens_rename_1 RENAME TO b;"]
+        );
+    }
+
+    #[test]
+    fn a_table_made_again_under_its_name_is_another_table_and_across_databases_the_same() {
+        let from = snapshot(&[("Order Items", 1)], "db");
+        let again = snapshot(&[("Order Items", 7)], "db");
+        assert_eq!(statements(&from, &again), ["DROP TABLE public.\"Order Items\";", "CREATE TABLE public.\"Order Items\" (\n\n);"]);
+        let elsewhere = snapshot(&[("Order Items", 7)], "other");
+        assert!(statements(&from, &elsewhere).is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_limited_to_tables_is_refused() {
+        let mut from = snapshot(&[("a", 1)], "db");
+        from.meta.tables = Some(vec!["public.a".into()]);
+        let to = snapshot(&[("a", 1)], "db");
+        let options = Options { online: false, large_table_rows: 100_000, major: 15 };
+        let e = plan(&from, &to, &Keywords::postgres15(), &options).unwrap_err();
+        assert!(e.message.contains("limited to some tables") && e.hint.contains("lens_snapshot"));
+    }
+}

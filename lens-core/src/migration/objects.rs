@@ -51,6 +51,7 @@ pub(crate) fn privileges_delta(on: &str, before: Option<&Privileges>, after: Opt
 /// the plan runs; the target's come last): where some apply to it, its privileges are set
 /// again to exactly the target's. `objects`: `tables`, `sequences`, `functions`, `types`,
 /// `schemas`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn after_default_privileges(b: &mut Builder, phase: Phase, on: &str, objects: &str, schema: Option<&str>, privileges: Option<&Privileges>, owner: Option<&String>, public_default: &[&str]) -> bool {
     let mut granted = Privileges::new();
     for d in b.src.default_privileges.values() {
@@ -215,17 +216,17 @@ fn types(b: &mut Builder) {
             b.push(phase, Step::new(format!("DROP TYPE {key};")));
         }
     }
-    for (key, _) in &src.domains {
+    for key in src.domains.keys() {
         if b.target_of("domains", key).is_none() {
             b.push(drop_phase(b, "domains", key), Step::new(format!("DROP DOMAIN {key};")));
         }
     }
-    for (key, _) in &src.enums {
+    for key in src.enums.keys() {
         if b.target_of("enums", key).is_none() {
             b.push(drop_phase(b, "enums", key), Step::new(format!("DROP TYPE {key};")));
         }
     }
-    for (key, _) in &src.collations {
+    for key in src.collations.keys() {
         if b.target_of("collations", key).is_none() {
             b.push(drop_phase(b, "collations", key), Step::new(format!("DROP COLLATION {key};")));
         }
@@ -466,12 +467,12 @@ fn database_wide(b: &mut Builder) {
             None => b.push_sql(Phase::TypesAfterFunctions, &ddl::operator_class_ddl(c, b.kw)),
         }
     }
-    for (key, _) in &src.foreign_servers {
+    for key in src.foreign_servers.keys() {
         if b.target_of("foreignServers", key).is_none() {
             b.push(drop_phase(b, "foreignServers", key), Step::new(format!("DROP SERVER {key};")));
         }
     }
-    for (key, _) in &src.foreign_data_wrappers {
+    for key in src.foreign_data_wrappers.keys() {
         if b.target_of("foreignDataWrappers", key).is_none() {
             b.push(Phase::DropExtensions, Step::new(format!("DROP FOREIGN DATA WRAPPER {key};")));
         }
@@ -488,7 +489,7 @@ fn database_wide(b: &mut Builder) {
             None => b.push_sql(Phase::Extensions, &ddl::server_ddl(f, b.kw)),
         }
     }
-    for (key, _) in &src.publications {
+    for key in src.publications.keys() {
         if b.target_of("publications", key).is_none() {
             b.push(Phase::DropDatabaseWide, Step::new(format!("DROP PUBLICATION {key};")).hazard(hazard::REPLICATION));
         }
@@ -504,7 +505,7 @@ fn database_wide(b: &mut Builder) {
             }
         }
     }
-    for (key, _) in &src.event_triggers {
+    for key in src.event_triggers.keys() {
         if b.target_of("eventTriggers", key).is_none() {
             b.push(Phase::DropDatabaseWide, Step::new(format!("DROP EVENT TRIGGER {key};")));
         }

@@ -154,9 +154,9 @@ pub fn split_statements(text: &str) -> Vec<String> {
             Kind::Space | Kind::Comment if start.is_none() => continue,
             Kind::Word => {
                 let word = text[t.start..t.end].to_ascii_lowercase();
-                if previous_word == "begin" && word == "atomic" {
-                    atomic_depth += 1;
-                } else if atomic_depth > 0 && word == "case" {
+                // CASE ... END nests inside a body as BEGIN ATOMIC ... END does
+                let opens = (previous_word == "begin" && word == "atomic") || (atomic_depth > 0 && word == "case");
+                if opens {
                     atomic_depth += 1;
                 } else if atomic_depth > 0 && word == "end" {
                     atomic_depth -= 1;
@@ -292,7 +292,7 @@ mod tests {
         let text = "SELECT t1.c1, 'c1', \"c1\" FROM public.t1 JOIN s2.x ON x.c1 = 1 -- c1";
         assert_eq!(
             rename_in(text, &r, &kw),
-            "SELECT t1.\"Mixed Case\", 'c1', \"Mixed Case\" FROM \"Sales Dept\".\"Order Items\" JOIN ünï.x ON x.\"Mixed Case\" = 1 -- c1"
+            "SELECT t1.\"Mixed Case\", 'c1', \"Mixed Case\" FROM \"Sales Dept\".\"Order Items\" JOIN \"ünï\".x ON x.\"Mixed Case\" = 1 -- c1"
         );
         assert_eq!(qualified_names("SELECT * FROM public.\"A.b\" a, \"S\" . t"), vec![("public".to_string(), "A.b".to_string()), ("S".to_string(), "t".to_string())]);
     }

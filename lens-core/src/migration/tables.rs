@@ -426,7 +426,8 @@ fn alter_column(b: &mut Builder, t: &Table, s: &Column, c: &Column, changed: &[S
         b.push(Phase::Tables, step.lock(Lock::Exclusive, key));
     }
     let nullability = changed.iter().any(|f| f == "isNullable" || f == "notNullNotValid");
-    if nullability && !(inherited && !c.is_nullable) {
+    // an inherited column's NOT NULL comes with its parent's
+    if nullability && (!inherited || c.is_nullable) {
         not_null(b, t, s, c);
     } else if changed.iter().any(|f| f == "notNullName") && !c.is_nullable {
         let old = not_null_name(b.src, &b.src_by, s);

@@ -23,24 +23,24 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from snapshot_bench import ensure_db, psql  # noqa: E402
 
 CHANGES = """
-ALTER TABLE app.t00010 ADD COLUMN extra1 text;
-ALTER TABLE app.t00020 ADD COLUMN extra2 int DEFAULT 7;
-ALTER TABLE app.t00030 ADD COLUMN extra3 timestamptz;
-ALTER TABLE app.t00040 ADD COLUMN extra4 numeric(10,2);
-ALTER TABLE app.t00050 ALTER COLUMN name TYPE varchar(200);
-ALTER TABLE app.t00060 ALTER COLUMN name TYPE varchar(300);
-ALTER TABLE app.t00070 ALTER COLUMN name SET NOT NULL;
-ALTER TABLE app.t00080 ALTER COLUMN name SET NOT NULL;
-ALTER TABLE app.t00090 ALTER COLUMN name SET DEFAULT 'n';
-ALTER TABLE app.t00100 ALTER COLUMN name SET DEFAULT 'm';
-CREATE INDEX bench_ix1 ON app.t00110 (name);
-CREATE INDEX bench_ix2 ON app.t00120 (lower(name));
-ALTER TABLE app.t00130 ADD CONSTRAINT bench_ck1 CHECK (id > 0);
-ALTER TABLE app.t00140 ADD CONSTRAINT bench_ck2 CHECK (id < 1000000000);
-ALTER TABLE app.t00150 ADD CONSTRAINT bench_fk FOREIGN KEY (id) REFERENCES app.t00001 (id);
-ALTER TABLE app.t00160 RENAME COLUMN name TO remark;
-ALTER TABLE app.t00170 RENAME COLUMN name TO remark;
-ALTER TABLE app.t00180 RENAME TO t00180_renamed;
+ALTER TABLE app.t00011 ADD COLUMN extra1 text;
+ALTER TABLE app.t00021 ADD COLUMN extra2 int DEFAULT 7;
+ALTER TABLE app.t00031 ADD COLUMN extra3 timestamptz;
+ALTER TABLE app.t00041 ADD COLUMN extra4 numeric(10,2);
+ALTER TABLE app.t00051 ALTER COLUMN name TYPE varchar(200);
+ALTER TABLE app.t00061 ALTER COLUMN name TYPE varchar(300);
+ALTER TABLE app.t00071 ALTER COLUMN name SET NOT NULL;
+ALTER TABLE app.t00081 ALTER COLUMN name SET NOT NULL;
+ALTER TABLE app.t00091 ALTER COLUMN name SET DEFAULT 'n';
+ALTER TABLE app.t00101 ALTER COLUMN name SET DEFAULT 'm';
+CREATE INDEX bench_ix1 ON app.t00111 (name);
+CREATE INDEX bench_ix2 ON app.t00121 (lower(name));
+ALTER TABLE app.t00131 ADD CONSTRAINT bench_ck1 CHECK (id > 0);
+ALTER TABLE app.t00141 ADD CONSTRAINT bench_ck2 CHECK (id < 1000000000);
+ALTER TABLE app.t00151 ADD CONSTRAINT bench_fk FOREIGN KEY (id) REFERENCES app.t00001 (id);
+ALTER TABLE app.t00161 RENAME COLUMN name TO remark;
+ALTER TABLE app.t00171 RENAME COLUMN name TO remark;
+ALTER TABLE app.t00181 RENAME TO t00181_renamed;
 CREATE TABLE app.bench_new (id int PRIMARY KEY, t00001_id int REFERENCES app.t00001 (id));
 DROP INDEX IF EXISTS app.bench_missing_index;
 """
@@ -53,7 +53,7 @@ def main():
     args = ap.parse_args()
     db = ensure_db(args.size)
     # the dropped index of the 20th change: made first, so that the change drops something
-    psql(db, "-c", "CREATE INDEX IF NOT EXISTS bench_missing_index ON app.t00190 (id)")
+    psql(db, "-c", "CREATE INDEX IF NOT EXISTS bench_missing_index ON app.t00191 (id)")
     # a: the schema now; b: after the 20 changes (committed, then planned back to a)
     psql(db, stdin=f"""
 DROP TABLE IF EXISTS lens_plan_pair;

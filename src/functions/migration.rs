@@ -18,8 +18,8 @@ use pgrx::PgSqlErrorCode;
 const DEFAULT_LOCK_MS: i64 = 3_000;
 const DEFAULT_STATEMENT_MS: i64 = 60_000;
 
-/// A snapshot argument as the model, or an ERROR saying which argument and why.
-fn snapshot_arg(value: Option<JsonbValue>, which: &str) -> Snapshot {
+/// A snapshot argument as the model and as JSON, or an ERROR saying which argument and why.
+fn snapshot_arg(value: Option<JsonbValue>, which: &str) -> (Snapshot, serde_json::Value) {
     let Some(JsonbValue(mut value)) = value else {
         bad_argument(format!("{which} is NULL"), "Pass a snapshot that lens_snapshot() returned.");
     };
@@ -27,12 +27,12 @@ fn snapshot_arg(value: Option<JsonbValue>, which: &str) -> Snapshot {
         bad_argument(format!("{which}: {}", e.message), e.hint);
     }
     lens_core::parts::count_positions_from_one(&mut value);
-    match serde_json::from_value::<Snapshot>(value) {
+    match <Snapshot as lens_core::model::Deserialize>::deserialize(&value) {
         Ok(mut snap) => {
             if snap.meta.signature.is_empty() {
                 lens_core::signature::stamp(&mut snap);
             }
-            snap
+            (snap, value)
         }
         Err(e) => bad_argument(format!("{which}: the jsonb value is not a pg_lens snapshot: {e}"), "Pass a snapshot that lens_snapshot() returned."),
     }
@@ -91,6 +91,15 @@ impl Settings {
             Err(e) => bad_argument(e.message, e.hint),
         }
     }
+
+    /// `plan` of snapshots read from jsonb, which are at hand as JSON too.
+    fn plan_read(&self, (source, sv): (Snapshot, serde_json::Value), (target, tv): (Snapshot, serde_json::Value)) -> Plan {
+        let options = Options { online: self.online, large_table_rows: self.large_table_rows, major: server_major() };
+        match lens_core::migration::plan_with_values(&source, &target, sv, tv, &keywords(), &options) {
+            Ok(plan) => plan,
+            Err(e) => bad_argument(e.message, e.hint),
+        }
+    }
 }
 
 type Row = (i32, String, Vec<String>, bool, Option<Interval>, Option<Interval>);
@@ -130,9 +139,12 @@ fn lens_migration(
         name!(statement_timeout, Option<Interval>),
     ),
 > {
+    let clock = crate::spi_read::PhaseClock::start();
     let (source, target) = (snapshot_arg(source, "source"), snapshot_arg(target, "target"));
+    clock.lap("migration: both snapshots read");
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
-    let plan = settings.plan(&source, &target);
+    let plan = settings.plan_read(source, target);
+    clock.lap("migration: plan");
     TableIterator::new(rows(&plan, &settings))
 }
 
@@ -150,7 +162,7 @@ fn lens_migration_script(
 ) -> String {
     let (source, target) = (snapshot_arg(source, "source"), snapshot_arg(target, "target"));
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
-    let plan = settings.plan(&source, &target);
+    let plan = settings.plan_read(source, target);
     lens_core::migration::script::render(&plan, &extension_schema(), settings.lock_ms, settings.statement_ms)
 }
 
@@ -172,7 +184,7 @@ fn live_source(target: &Snapshot) -> Snapshot {
 #[pg_extern(stable)]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_migration_source(target: Option<JsonbValue>) -> crate::jsonb_datum::EncodedJsonb {
-    let target = snapshot_arg(target, "target");
+    let (target, _) = snapshot_arg(target, "target");
     crate::functions::snapshot::take_encoded_snapshot(&Scope::schemas(Some(existing_schemas(&target.meta.schemas)))).0
 }
 
@@ -203,7 +215,7 @@ fn lens_migration_live(
         name!(verified, Option<String>),
     ),
 > {
-    let target = snapshot_arg(target, "target");
+    let (target, _) = snapshot_arg(target, "target");
     let verify = verify.unwrap_or(false);
     if verify && !crate::gucs::VERIFY_ALLOWED.get() {
         raise(

@@ -156,6 +156,13 @@ fn classify(step: Step) -> Step {
 
 /// The plan from `source` to `target`.
 pub fn plan(source: &Snapshot, target: &Snapshot, kw: &Keywords, opts: &Options) -> Result<Plan, PlanError> {
+    let to_value = |s: &Snapshot| serde_json::to_value(s).map_err(|e| PlanError { message: format!("the snapshot could not be read: {e}"), hint: "Pass values lens_snapshot() returned.".into() });
+    plan_with_values(source, target, to_value(source)?, to_value(target)?, kw, opts)
+}
+
+/// `plan` for snapshots at hand as JSON too (`sv`, `tv`: the same snapshots as values), so
+/// that they are not written out again.
+pub fn plan_with_values(source: &Snapshot, target: &Snapshot, sv: Value, tv: Value, kw: &Keywords, opts: &Options) -> Result<Plan, PlanError> {
     for (what, snap) in [("source", source), ("target", target)] {
         if snap.meta.tables.is_some() {
             return Err(PlanError {
@@ -164,8 +171,6 @@ pub fn plan(source: &Snapshot, target: &Snapshot, kw: &Keywords, opts: &Options)
             });
         }
     }
-    let to_value = |s: &Snapshot| serde_json::to_value(s).map_err(|e| PlanError { message: format!("the snapshot could not be read: {e}"), hint: "Pass values lens_snapshot() returned.".into() });
-    let (sv, tv) = (to_value(source)?, to_value(target)?);
     let same_database = matches!((&source.meta.database_id, &target.meta.database_id), (Some(a), Some(b)) if a == b);
     let renamed = if same_database { Value::Null } else { crate::diff::diff(&sv, &tv) };
     let pairing = pairing::pair(&sv, &tv, same_database, &renamed);

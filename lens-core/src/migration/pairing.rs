@@ -189,6 +189,11 @@ pub fn name_maps(source: &Value, target: &Value, p: &Pairing) -> NameMaps {
 /// the renames are applied to it: empty when the rename is all that changed.
 pub fn changed_fields(section_path: &str, a: &Value, b: &Value, maps: &NameMaps, kw: &Keywords) -> Vec<String> {
     let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else { return vec!["*".into()] };
+    // the same entry, field for field but the volatile ones: nothing changed (most entries)
+    let volatile = |k: &String| crate::signature::VOLATILE_FIELDS.contains(&k.as_str());
+    if a.len() == b.len() && a.iter().all(|(k, v)| volatile(k) || b.get(k) == Some(v)) {
+        return Vec::new();
+    }
     let mut renames = maps.global.clone();
     let table = a.get("tableKey").or_else(|| a.get("childKey")).and_then(Value::as_str).unwrap_or("");
     if let Some(cols) = maps.columns.get(table) {
@@ -223,6 +228,10 @@ pub fn changed_fields(section_path: &str, a: &Value, b: &Value, maps: &NameMaps,
         .into_iter()
         .filter(|f| !(skip_definition && f.as_str() == "definition"))
         .filter(|f| {
+            // equal as they stand: no rename can make them differ (the common case, cheap)
+            if same(a.get(*f), b.get(*f)) {
+                return false;
+            }
             let cols = if f.as_str() == "parentCols" { parent_cols } else { maps.columns.get(table) };
             let mapped = a.get(*f).map(|v| map_value(v, &renames, cols, maps, kw));
             !same(mapped.as_ref(), b.get(*f))

@@ -541,7 +541,7 @@ fn column_settings(b: &mut Builder, table: &str, s: &Column, c: &Column) {
 fn create_parts(b: &mut Builder) {
     let tgt = b.tgt;
     let kept = |b: &Builder, table: &str| b.source_of("tables", table).is_some();
-    let defs = b.tgt_x.constraint_defs.clone();
+    let defs = std::mem::take(&mut b.tgt_x.constraint_defs);
     let mut backing: HashSet<String> = HashSet::new();
     let keys: Vec<(&str, &String, &String, &String, &String)> = tgt
         .constraints
@@ -628,6 +628,7 @@ fn create_parts(b: &mut Builder) {
             b.push(Phase::TableParts, Step::new(format!("COMMENT ON INDEX {}.{} IS {};", quote_ident(&i.schema, b.kw), quote_ident(&i.name, b.kw), literal(c))));
         }
     }
+    b.tgt_x.constraint_defs = defs;
     foreign_keys(b);
     other_parts(b);
     constraint_comments(b);

@@ -1,0 +1,32 @@
+//! Times a migration plan between two snapshot files, phase by phase, without a server:
+//! `cargo run --release -p lens-core --example plan_bench -- a.json b.json`.
+
+use lens_core::ident::Keywords;
+use lens_core::migration::Options;
+use std::time::Instant;
+
+// the allocator the extension uses
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(a), Some(b)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: plan_bench SOURCE.json TARGET.json");
+        std::process::exit(2);
+    };
+    let read = |p: &str| {
+        let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).expect("readable")).expect("JSON");
+        let snap: lens_core::Snapshot = serde::Deserialize::deserialize(&value).expect("a snapshot");
+        (snap, value)
+    };
+    let start = Instant::now();
+    let ((source, sv), (target, tv)) = (read(a), read(b));
+    println!("parse both: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let options = Options { online: false, large_table_rows: 100_000, major: 15 };
+    for _ in 0..3 {
+        let start = Instant::now();
+        let plan = lens_core::migration::plan_with_values(&source, &target, sv.clone(), tv.clone(), &Keywords::postgres15(), &options).expect("a plan");
+        println!("plan: {:.1} ms, {} steps", start.elapsed().as_secs_f64() * 1000.0, plan.steps.len());
+    }
+}

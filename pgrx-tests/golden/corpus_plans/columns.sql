@@ -1,77 +1,47 @@
 -- case: add column
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ADD COLUMN v text;
   -- hazards: none
 -- case: drop column shifts nothing
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t DROP COLUMN b;
   -- hazards: deletes_data
 -- case: rename column
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t RENAME COLUMN a TO z;
   -- hazards: none
 -- case: reserved word and capitals
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t RENAME COLUMN a TO "Order";
   -- hazards: none
 -- case: change type
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint;
   -- hazards: table_rewrite
 -- case: typmod
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a TYPE character varying(20) USING a::character varying(20);
   -- hazards: table_rewrite
 -- case: set not null
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a SET NOT NULL;
   -- hazards: validation_scan
 -- case: default
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a SET DEFAULT 42;
   -- hazards: none
 -- case: default calling a function
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a SET DEFAULT fns.two();
   -- hazards: none
 -- case: drop default
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT;
   -- hazards: none
 -- case: identity
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.t_a_seq START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 CACHE 1 NO CYCLE);
   -- hazards: none
 -- case: generated column
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ADD COLUMN b integer GENERATED ALWAYS AS ((a * 2)) STORED;
   -- hazards: table_rewrite
 -- case: collation
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a TYPE text COLLATE pg_catalog."C" USING a::text;
   -- hazards: table_rewrite
 -- case: comment on column with a newline
-SET check_function_bodies = false;
-  -- hazards: none
 COMMENT ON COLUMN public.t.a IS 'line one
 -- line two */';
   -- hazards: none
 -- case: serial
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE SEQUENCE public.t_n_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 CACHE 1 NO CYCLE;
   -- hazards: none
 ALTER TABLE public.t ADD COLUMN n integer DEFAULT nextval('public.t_n_seq'::regclass) NOT NULL;
@@ -79,13 +49,9 @@ ALTER TABLE public.t ADD COLUMN n integer DEFAULT nextval('public.t_n_seq'::regc
 ALTER SEQUENCE public.t_n_seq OWNED BY public.t.n;
   -- hazards: none
 -- case: array and enum column
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ADD COLUMN m public.mood[];
   -- hazards: none
 -- case: drop and re-add at the end
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t DROP COLUMN b;
   -- hazards: deletes_data
 ALTER TABLE public.t ADD COLUMN b integer;

@@ -1,6 +1,4 @@
 -- case: create function
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE FUNCTION public.f(a integer)
  RETURNS integer
  LANGUAGE sql
@@ -9,8 +7,6 @@ AS $function$SELECT a$function$;
 ALTER FUNCTION public.f(integer) OWNER TO postgres;
   -- hazards: authz_update
 -- case: replace a function's body
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE FUNCTION public.f(a integer)
  RETURNS integer
  LANGUAGE sql
@@ -18,8 +14,6 @@ AS $function$SELECT a + 1$function$;
 
   -- hazards: untracked_dependencies
 -- case: overloads are two entries
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE FUNCTION public.f(a text)
  RETURNS text
  LANGUAGE sql
@@ -28,8 +22,6 @@ AS $function$SELECT a$function$;
 ALTER FUNCTION public.f(text) OWNER TO postgres;
   -- hazards: authz_update
 -- case: awkward function name
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE FUNCTION public."Fn.""x""
 é"("select" integer DEFAULT 1)
  RETURNS SETOF integer
@@ -41,18 +33,12 @@ ALTER FUNCTION public."Fn.""x""
 é"(integer) OWNER TO postgres;
   -- hazards: authz_update
 -- case: rename function
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER FUNCTION public.f() RENAME TO g;
   -- hazards: none
 -- case: drop function
-SET check_function_bodies = false;
-  -- hazards: none
 DROP FUNCTION public.f();
   -- hazards: untracked_dependencies
 -- case: function settings
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE FUNCTION public.f()
  RETURNS integer
  LANGUAGE sql
@@ -62,13 +48,9 @@ AS $function$SELECT 1$function$;
 
   -- hazards: untracked_dependencies
 -- case: function comment
-SET check_function_bodies = false;
-  -- hazards: none
 COMMENT ON FUNCTION public.f() IS 'one';
   -- hazards: none
 -- case: procedure
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE PROCEDURE public.p(INOUT n integer)
  LANGUAGE plpgsql
 AS $procedure$ BEGIN n := n + 1; END $procedure$;
@@ -76,15 +58,11 @@ AS $procedure$ BEGIN n := n + 1; END $procedure$;
 ALTER PROCEDURE public.p(integer) OWNER TO postgres;
   -- hazards: authz_update
 -- case: aggregate
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE AGGREGATE public.total(integer) (SFUNC = public.add, STYPE = integer, INITCOND = '0', PARALLEL = SAFE);
   -- hazards: none
 ALTER AGGREGATE public.total(integer) OWNER TO postgres;
   -- hazards: authz_update
 -- case: function returning a table's rows
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE FUNCTION public.rows_of_t()
  RETURNS SETOF public.t
  LANGUAGE sql
@@ -94,8 +72,6 @@ AS $function$SELECT * FROM t$function$;
 ALTER FUNCTION public.rows_of_t() OWNER TO postgres;
   -- hazards: authz_update
 -- case: sql-standard body
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OR REPLACE FUNCTION public.count_t()
  RETURNS bigint
  LANGUAGE sql
@@ -108,8 +84,6 @@ END;
 ALTER FUNCTION public.count_t() OWNER TO postgres;
   -- hazards: authz_update
 -- case: grant on a table
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON TABLE public.t FROM postgres;
   -- hazards: authz_update
 REVOKE ALL ON TABLE public.t FROM PUBLIC;
@@ -119,8 +93,6 @@ GRANT INSERT, SELECT ON TABLE public.t TO lens_corpus_reader;
 GRANT DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE ON TABLE public.t TO postgres;
   -- hazards: authz_update
 -- case: grant with grant option
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON TABLE public.t FROM postgres;
   -- hazards: authz_update
 REVOKE ALL ON TABLE public.t FROM PUBLIC;
@@ -130,8 +102,6 @@ GRANT UPDATE ON TABLE public.t TO "Lens Corpus éditeur" WITH GRANT OPTION;
 GRANT DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE ON TABLE public.t TO postgres;
   -- hazards: authz_update
 -- case: revoke
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON TABLE public.t FROM lens_corpus_reader;
   -- hazards: authz_update
 REVOKE ALL ON TABLE public.t FROM postgres;
@@ -141,18 +111,13 @@ REVOKE ALL ON TABLE public.t FROM PUBLIC;
 GRANT ALL ON TABLE public.t TO postgres;
   -- hazards: authz_update
 -- case: grant and revoke back to the defaults
-SET check_function_bodies = false;
-  -- hazards: none
+
 -- case: column privileges
-SET check_function_bodies = false;
-  -- hazards: none
 GRANT SELECT (a) ON TABLE public.t TO lens_corpus_reader;
   -- hazards: authz_update
 GRANT UPDATE ("select") ON TABLE public.t TO lens_corpus_reader;
   -- hazards: authz_update
 -- case: grant on all tables in a schema
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON TABLE public.t FROM postgres;
   -- hazards: authz_update
 REVOKE ALL ON TABLE public.t FROM PUBLIC;
@@ -170,8 +135,6 @@ GRANT SELECT ON TABLE public.u TO lens_corpus_reader;
 GRANT DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE ON TABLE public.u TO postgres;
   -- hazards: authz_update
 -- case: grant on a sequence
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON SEQUENCE public.s FROM postgres;
   -- hazards: authz_update
 REVOKE ALL ON SEQUENCE public.s FROM PUBLIC;
@@ -181,8 +144,6 @@ GRANT USAGE ON SEQUENCE public.s TO lens_corpus_reader;
 GRANT SELECT, UPDATE, USAGE ON SEQUENCE public.s TO postgres;
   -- hazards: authz_update
 -- case: grant on a function
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON ROUTINE public.f() FROM postgres;
   -- hazards: authz_update
 REVOKE ALL ON ROUTINE public.f() FROM PUBLIC;
@@ -192,8 +153,6 @@ GRANT EXECUTE ON ROUTINE public.f() TO lens_corpus_reader;
 GRANT EXECUTE ON ROUTINE public.f() TO postgres;
   -- hazards: authz_update
 -- case: grant on a type
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON TYPE public.mood FROM postgres;
   -- hazards: authz_update
 REVOKE ALL ON TYPE public.mood FROM PUBLIC;
@@ -201,8 +160,6 @@ REVOKE ALL ON TYPE public.mood FROM PUBLIC;
 GRANT USAGE ON TYPE public.mood TO postgres;
   -- hazards: authz_update
 -- case: grant on a schema
-SET check_function_bodies = false;
-  -- hazards: none
 REVOKE ALL ON SCHEMA "Sales Dept" FROM postgres;
   -- hazards: authz_update
 REVOKE ALL ON SCHEMA "Sales Dept" FROM PUBLIC;
@@ -212,72 +169,46 @@ GRANT USAGE ON SCHEMA "Sales Dept" TO lens_corpus_reader;
 GRANT CREATE, USAGE ON SCHEMA "Sales Dept" TO postgres;
   -- hazards: authz_update
 -- case: table owner
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t OWNER TO lens_corpus_reader;
   -- hazards: authz_update
 -- case: function owner
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER FUNCTION public.f() OWNER TO "Lens Corpus éditeur";
   -- hazards: authz_update
 -- case: schema owner and comment
-SET check_function_bodies = false;
-  -- hazards: none
 COMMENT ON SCHEMA s IS 'the s';
   -- hazards: none
 ALTER SCHEMA s OWNER TO lens_corpus_reader;
   -- hazards: authz_update
 -- case: create schema
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE SCHEMA IF NOT EXISTS "New.Schema";
   -- hazards: none
 ALTER SCHEMA "New.Schema" OWNER TO postgres;
   -- hazards: authz_update
 -- case: default privileges in a schema
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER DEFAULT PRIVILEGES FOR ROLE lens_corpus_reader IN SCHEMA public GRANT SELECT ON TABLES TO "Lens Corpus éditeur";
   -- hazards: authz_update
 -- case: default privileges revoked
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER DEFAULT PRIVILEGES FOR ROLE lens_corpus_reader IN SCHEMA public REVOKE ALL ON TABLES FROM "Lens Corpus éditeur";
   -- hazards: authz_update
 -- case: create extension
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public VERSION '1.6';
   -- hazards: untracked_dependencies
 -- case: update extension
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER EXTENSION citext UPDATE TO '1.6';
   -- hazards: extension_version_upgrade
 -- case: drop extension
-SET check_function_bodies = false;
-  -- hazards: none
 DROP EXTENSION citext;
   -- hazards: untracked_dependencies, deletes_data
 -- case: table options
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t SET ("fillfactor" = '70', "autovacuum_enabled" = 'false');
   -- hazards: none
 -- case: view options
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER VIEW public.v SET ("security_barrier" = 'true', "check_option" = 'local');
   -- hazards: none
 -- case: replica identity
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t REPLICA IDENTITY USING INDEX t_a;
   -- hazards: replication
 -- case: column storage, compression and statistics
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a SET STATISTICS 500;
   -- hazards: none
 ALTER TABLE public.t ALTER COLUMN b SET STORAGE EXTERNAL;
@@ -285,104 +216,70 @@ ALTER TABLE public.t ALTER COLUMN b SET STORAGE EXTERNAL;
 ALTER TABLE public.t ALTER COLUMN b SET COMPRESSION pglz;
   -- hazards: none
 -- case: column options
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ALTER COLUMN a SET ("n_distinct" = '100');
   -- hazards: none
 -- case: create collation
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE COLLATION public."Case Blind" (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
   -- hazards: none
 ALTER COLLATION public."Case Blind" OWNER TO postgres;
   -- hazards: authz_update
 -- case: collation comment and owner
-SET check_function_bodies = false;
-  -- hazards: none
 COMMENT ON COLLATION public.c1 IS 'bytewise';
   -- hazards: none
 ALTER COLLATION public.c1 OWNER TO lens_corpus_reader;
   -- hazards: authz_update
 -- case: drop collation
-SET check_function_bodies = false;
-  -- hazards: none
 DROP COLLATION public.c1;
   -- hazards: none
 -- case: composite type
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TYPE public.pair AS (a integer, "B b" text COLLATE pg_catalog."C");
   -- hazards: none
 ALTER TYPE public.pair OWNER TO postgres;
   -- hazards: authz_update
 -- case: composite type attribute added
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TYPE public.pair ADD ATTRIBUTE b text;
   -- hazards: none
 -- case: composite type attribute renamed
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TYPE public.pair DROP ATTRIBUTE a;
   -- hazards: deletes_data
 ALTER TYPE public.pair ADD ATTRIBUTE z integer;
   -- hazards: none
 -- case: range type
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TYPE public.numr AS RANGE (SUBTYPE = numeric, SUBTYPE_OPCLASS = pg_catalog.numeric_ops, MULTIRANGE_TYPE_NAME = public.numr_multirange);
   -- hazards: none
 ALTER TYPE public.numr OWNER TO postgres;
   -- hazards: authz_update
 -- case: rename composite type
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TYPE public.pair RENAME TO couple;
   -- hazards: none
 -- case: create statistics
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE STATISTICS public.s1 (ndistinct) ON a, b FROM public.t;
   -- hazards: none
 ALTER STATISTICS public.s1 OWNER TO postgres;
   -- hazards: authz_update
 -- case: statistics target
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER STATISTICS public.s1 SET STATISTICS 500;
   -- hazards: none
 -- case: drop statistics
-SET check_function_bodies = false;
-  -- hazards: none
 DROP STATISTICS public.s1;
   -- hazards: none
 -- case: create rule
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE RULE keep AS
     ON DELETE TO public.t DO  INSERT INTO public.log (a)
   VALUES (old.a);
   -- hazards: none
 -- case: disable rule
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t DISABLE RULE nothing_more;
   -- hazards: none
 -- case: drop rule
-SET check_function_bodies = false;
-  -- hazards: none
 DROP RULE nothing_more ON public.t;
   -- hazards: none
 -- case: create publication
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE PUBLICATION "Pub One" FOR TABLE public.t (a, b) WHERE ((a > 0)) WITH (publish = 'insert, update');
   -- hazards: replication
 ALTER PUBLICATION "Pub One" OWNER TO postgres;
   -- hazards: replication
 -- case: publication gains a table
-SET check_function_bodies = false;
-  -- hazards: none
 DROP PUBLICATION p;
   -- hazards: replication
 CREATE PUBLICATION p FOR TABLE public.t, public.u WITH (publish = 'insert, update, delete, truncate');
@@ -390,8 +287,6 @@ CREATE PUBLICATION p FOR TABLE public.t, public.u WITH (publish = 'insert, updat
 ALTER PUBLICATION p OWNER TO postgres;
   -- hazards: replication
 -- case: a published table dropped
-SET check_function_bodies = false;
-  -- hazards: none
 DROP PUBLICATION p;
   -- hazards: replication
 DROP TABLE public.u;
@@ -401,44 +296,30 @@ CREATE PUBLICATION p FOR TABLE public.t WITH (publish = 'insert, update, delete,
 ALTER PUBLICATION p OWNER TO postgres;
   -- hazards: replication
 -- case: a published table renamed
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t RENAME TO t2;
   -- hazards: none
 -- case: publication of a schema
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE PUBLICATION ps FOR TABLES IN SCHEMA s WITH (publish = 'insert, update, delete, truncate', publish_via_partition_root = true);
   -- hazards: replication
 ALTER PUBLICATION ps OWNER TO postgres;
   -- hazards: replication
 -- case: create cast
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE CAST (public.mood AS text) WITH INOUT AS ASSIGNMENT;
   -- hazards: none
 -- case: drop cast
-SET check_function_bodies = false;
-  -- hazards: none
 DROP CAST (public.mood AS text);
   -- hazards: untracked_dependencies
 -- case: foreign data wrapper
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE FOREIGN DATA WRAPPER "plain fdw" NO HANDLER NO VALIDATOR OPTIONS (debug 'true');
   -- hazards: none
 ALTER FOREIGN DATA WRAPPER "plain fdw" OWNER TO postgres;
   -- hazards: authz_update
 -- case: foreign server with a secret
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE SERVER "Remote.1" TYPE 'rest' FOREIGN DATA WRAPPER plain OPTIONS (host 'api.example', api_token '(redacted)');
   -- hazards: none
 ALTER SERVER "Remote.1" OWNER TO postgres;
   -- hazards: authz_update
 -- case: server options and usage
-SET check_function_bodies = false;
-  -- hazards: none
 DROP SERVER s;
   -- hazards: none
 CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'b', dbname 'app');
@@ -454,8 +335,6 @@ GRANT USAGE ON FOREIGN SERVER s TO lens_corpus_reader;
 GRANT USAGE ON FOREIGN SERVER s TO postgres;
   -- hazards: authz_update
 -- case: foreign table
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE FOREIGN TABLE public.ft (
     a integer,
     c text NOT NULL
@@ -467,8 +346,6 @@ ALTER FOREIGN TABLE public.ft ALTER COLUMN a OPTIONS (column_name 'b');
 ALTER FOREIGN TABLE public.ft OWNER TO postgres;
   -- hazards: authz_update
 -- case: foreign table options
-SET check_function_bodies = false;
-  -- hazards: none
 DROP FOREIGN TABLE public.ft;
   -- hazards: deletes_data
 CREATE FOREIGN TABLE public.ft (
@@ -481,20 +358,14 @@ ALTER FOREIGN TABLE public.ft ALTER COLUMN a OPTIONS (column_name 'z');
 ALTER FOREIGN TABLE public.ft OWNER TO postgres;
   -- hazards: authz_update
 -- case: create operator
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OPERATOR public.=== (FUNCTION = public.int_eq, LEFTARG = integer, RIGHTARG = integer, COMMUTATOR = OPERATOR(public.===), RESTRICT = eqsel);
   -- hazards: none
 ALTER OPERATOR public.=== (integer, integer) OWNER TO postgres;
   -- hazards: authz_update
 -- case: operator comment
-SET check_function_bodies = false;
-  -- hazards: none
 COMMENT ON OPERATOR public.~~~ (NONE, integer) IS 'negates';
   -- hazards: none
 -- case: create operator class
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE OPERATOR CLASS public."int desc ops" FOR TYPE integer USING btree AS OPERATOR 1 >(integer,integer), OPERATOR 2 >=(integer,integer), OPERATOR 3 =(integer,integer), OPERATOR 4 <=(integer,integer), OPERATOR 5 <(integer,integer), FUNCTION 1 btint4cmp(integer,integer);
   -- hazards: none
 ALTER OPERATOR CLASS public."int desc ops" USING btree OWNER TO postgres;

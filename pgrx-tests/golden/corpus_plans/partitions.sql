@@ -1,29 +1,19 @@
 -- case: attach partition
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.m ATTACH PARTITION public.m26 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
   -- hazards: validation_scan
 -- case: detach partition
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.m DETACH PARTITION public.m26;
   -- hazards: none
 -- case: create partition
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TABLE public.m26 PARTITION OF public.m
     FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
   -- hazards: none
 ALTER TABLE public.m26 OWNER TO postgres;
   -- hazards: authz_update
 -- case: index on a partitioned table
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE INDEX m_v ON public.m USING btree (v);
   -- hazards: index_build
 -- case: list partitions with a default
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TABLE public.l_ab PARTITION OF public.l
     FOR VALUES IN ('a', 'b');
   -- hazards: none
@@ -35,13 +25,9 @@ CREATE TABLE public.l_rest PARTITION OF public.l
 ALTER TABLE public.l_rest OWNER TO postgres;
   -- hazards: authz_update
 -- case: foreign key from a partitioned table
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.m ADD CONSTRAINT m_p_id_fkey FOREIGN KEY (p_id) REFERENCES public.p(id);
   -- hazards: validation_scan
 -- case: hash partitions in another schema
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TABLE "Parts".h0 PARTITION OF public.h
     FOR VALUES WITH (modulus 2, remainder 0);
   -- hazards: none

@@ -1,6 +1,4 @@
 -- case: create table
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TABLE public.t (
     id integer NOT NULL
 );
@@ -10,23 +8,15 @@ ALTER TABLE public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);
 ALTER TABLE public.t OWNER TO postgres;
   -- hazards: authz_update
 -- case: drop table
-SET check_function_bodies = false;
-  -- hazards: none
 DROP TABLE public.t;
   -- hazards: deletes_data
 -- case: rename table
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t RENAME TO u;
   -- hazards: none
 -- case: move table to another schema
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t SET SCHEMA s;
   -- hazards: none
 -- case: awkward table name
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TABLE public."Order Items.""x""
 é" (
     "select" integer
@@ -36,33 +26,22 @@ ALTER TABLE public."Order Items.""x""
 é" OWNER TO postgres;
   -- hazards: authz_update
 -- case: comment on table
-SET check_function_bodies = false;
-  -- hazards: none
 COMMENT ON TABLE public.t IS 'the table';
   -- hazards: none
 -- case: unlogged
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t SET UNLOGGED;
   -- hazards: table_rewrite
 -- case: row level security
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;
   -- hazards: authz_update
 ALTER TABLE public.t FORCE ROW LEVEL SECURITY;
   -- hazards: authz_update
 -- case: data changes nothing
-SET check_function_bodies = false;
-  -- hazards: none
+
 -- case: inherit
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.c INHERIT public.p;
   -- hazards: none
 -- case: create an inheriting table
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TABLE public.c (
     id integer,
     extra text
@@ -71,7 +50,5 @@ CREATE TABLE public.c (
 ALTER TABLE public.c OWNER TO postgres;
   -- hazards: authz_update
 -- case: no inherit
-SET check_function_bodies = false;
-  -- hazards: none
 ALTER TABLE public.c NO INHERIT public.p;
   -- hazards: none

@@ -1,6 +1,4 @@
 -- case: create view
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE VIEW public.v AS
  SELECT t.a
    FROM public.t;
@@ -8,8 +6,6 @@ CREATE VIEW public.v AS
 ALTER VIEW public.v OWNER TO postgres;
   -- hazards: authz_update
 -- case: replace view body
-SET check_function_bodies = false;
-  -- hazards: none
 DROP VIEW public.v;
   -- hazards: none
 CREATE VIEW public.v AS
@@ -20,8 +16,6 @@ CREATE VIEW public.v AS
 ALTER VIEW public.v OWNER TO postgres;
   -- hazards: authz_update
 -- case: view on a view
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE VIEW public.v0 AS
  SELECT v1.a
    FROM public.v1;
@@ -29,8 +23,6 @@ CREATE VIEW public.v0 AS
 ALTER VIEW public.v0 OWNER TO postgres;
   -- hazards: authz_update
 -- case: materialized view
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE MATERIALIZED VIEW public.mv AS
  SELECT t.a
    FROM public.t
@@ -39,8 +31,6 @@ CREATE MATERIALIZED VIEW public.mv AS
 ALTER MATERIALIZED VIEW public.mv OWNER TO postgres;
   -- hazards: authz_update
 -- case: materialized view on a view
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE MATERIALIZED VIEW public.amv AS
  SELECT v.id
    FROM public.v
@@ -49,8 +39,6 @@ CREATE MATERIALIZED VIEW public.amv AS
 ALTER MATERIALIZED VIEW public.amv OWNER TO postgres;
   -- hazards: authz_update
 -- case: rename a column a view reads
-SET check_function_bodies = false;
-  -- hazards: none
 DROP VIEW public.v;
   -- hazards: none
 ALTER TABLE public.t RENAME COLUMN a TO b;
@@ -62,19 +50,13 @@ CREATE VIEW public.v AS
 ALTER VIEW public.v OWNER TO postgres;
   -- hazards: authz_update
 -- case: drop view
-SET check_function_bodies = false;
-  -- hazards: none
 DROP VIEW public.v;
   -- hazards: none
 -- case: instead of trigger
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE TRIGGER v_ins INSTEAD OF INSERT ON public.v FOR EACH ROW EXECUTE FUNCTION fns.touch();
 
   -- hazards: untracked_dependencies
 -- case: comment on view
-SET check_function_bodies = false;
-  -- hazards: none
 DROP VIEW public.v;
   -- hazards: none
 CREATE VIEW public.v AS
@@ -85,8 +67,6 @@ COMMENT ON VIEW public.v IS 'one';
 ALTER VIEW public.v OWNER TO postgres;
   -- hazards: authz_update
 -- case: a name that would end a comment
-SET check_function_bodies = false;
-  -- hazards: none
 CREATE VIEW public."v */ x
 DROP SCHEMA fns CASCADE; --" AS
  SELECT 1 AS one;

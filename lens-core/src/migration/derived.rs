@@ -11,8 +11,19 @@ use crate::migration::sql_text::qualified_names;
 use crate::model::{CheckConstraint, Index, KeyConstraint, Relationship, Snapshot};
 use std::collections::{HashMap, HashSet};
 
-pub fn extras(snap: &Snapshot, kw: &Keywords) -> Extras {
+/// `by`: the snapshot grouped by table; `definitions`: whether constraint definitions are
+/// wanted (a plan writes only the target's).
+pub fn extras(snap: &Snapshot, by: &crate::ddl::ByTable, kw: &Keywords, definitions: bool) -> Extras {
     let mut out = Extras::default();
+    if definitions {
+        constraint_definitions(snap, kw, &mut out);
+    }
+    inherited(snap, by, &mut out);
+    reads(snap, &mut out);
+    out
+}
+
+fn constraint_definitions(snap: &Snapshot, kw: &Keywords, out: &mut Extras) {
     for k in snap.constraints.pks.values() {
         out.constraint_defs.insert(k.key.clone(), key_def("PRIMARY KEY", k, snap, kw));
     }
@@ -28,7 +39,10 @@ pub fn extras(snap: &Snapshot, kw: &Keywords) -> Extras {
     for r in snap.relationships.values() {
         out.constraint_defs.insert(r.constraint_key.clone(), fk_def(r, kw));
     }
-    inherited(snap, &mut out);
+}
+
+/// What views and functions read: the relations their text names.
+fn reads(snap: &Snapshot, out: &mut Extras) {
     let relations: HashSet<(String, String)> = snap.tables.values().map(|t| (t.schema.clone(), t.name.clone())).collect();
     let key_of: HashMap<(String, String), String> = snap.tables.values().map(|t| ((t.schema.clone(), t.name.clone()), t.key.clone())).collect();
     let reads = |text: &str, own: &str| -> Vec<String> {
@@ -51,7 +65,6 @@ pub fn extras(snap: &Snapshot, kw: &Keywords) -> Extras {
             out.function_reads.insert(f.key.clone(), needs);
         }
     }
-    out
 }
 
 /// `PRIMARY KEY (a, b) INCLUDE (c) WITH (...) USING INDEX TABLESPACE t DEFERRABLE`: the
@@ -159,8 +172,7 @@ pub fn fk_def(r: &Relationship, kw: &Keywords) -> String {
 /// What partitions and inheritance children get from their parents: constraints made with
 /// the child (a partition's key, a parent's checks and FKs by name) and partition indexes
 /// attached to a parent's index (same method, columns and predicate).
-fn inherited(snap: &Snapshot, out: &mut Extras) {
-    let by = crate::ddl::ByTable::new(snap);
+fn inherited(snap: &Snapshot, by: &crate::ddl::ByTable, out: &mut Extras) {
     for t in snap.tables.values() {
         let parents: Vec<&String> = t.partition_of.iter().chain(t.inherits.iter().flatten()).collect();
         if parents.is_empty() {

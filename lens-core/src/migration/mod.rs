@@ -175,13 +175,15 @@ pub fn plan_with_values(source: &Snapshot, target: &Snapshot, sv: Value, tv: Val
     let renamed = if same_database { Value::Null } else { crate::diff::diff(&sv, &tv) };
     let pairing = pairing::pair(&sv, &tv, same_database, &renamed);
     let maps = pairing::name_maps(&sv, &tv, &pairing);
+    let (src_by, tgt_by) = (ByTable::new(source), ByTable::new(target));
+    let (src_x, tgt_x) = (derived::extras(source, &src_by, kw, false), derived::extras(target, &tgt_by, kw, true));
     let mut b = Builder {
         src: source,
         tgt: target,
-        src_by: ByTable::new(source),
-        tgt_by: ByTable::new(target),
-        src_x: derived::extras(source, kw),
-        tgt_x: derived::extras(target, kw),
+        src_by,
+        tgt_by,
+        src_x,
+        tgt_x,
         sv,
         tv,
         kw,

@@ -42,6 +42,18 @@ impl Pairing {
         }
     }
 
+    /// Every pair of a section, in no order, without a copy.
+    pub fn iter<'s>(&'s self, section: &str) -> impl Iterator<Item = (&'s String, &'s String)> + 's {
+        self.forward.get(section).into_iter().flat_map(|m| m.iter())
+    }
+
+    /// The pairs of a section whose key changed (renames and moves), in source key order.
+    pub fn renamed(&self, section: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self.iter(section).filter(|(a, b)| a != b).map(|(a, b)| (a.clone(), b.clone())).collect();
+        out.sort();
+        out
+    }
+
     /// Every (source key, target key) of a section, in source key order.
     pub fn pairs(&self, section: &str) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self.forward.get(section).map(|m| m.iter().map(|(a, b)| (a.clone(), b.clone())).collect()).unwrap_or_default();
@@ -162,10 +174,7 @@ pub struct NameMaps {
 pub fn name_maps(source: &Value, target: &Value, p: &Pairing) -> NameMaps {
     let mut m = NameMaps::default();
     for path in SECTIONS {
-        for (from, to) in p.pairs(path) {
-            if from == to {
-                continue;
-            }
+        for (from, to) in p.renamed(path) {
             m.keys.insert(from.clone(), to.clone());
             let (Some(a), Some(b)) = (section(source, path).and_then(|s| s.get(&from)), section(target, path).and_then(|s| s.get(&to))) else { continue };
             match *path {

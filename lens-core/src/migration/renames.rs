@@ -31,41 +31,41 @@ pub(crate) fn plan_renames(b: &mut Builder) {
     // objects that live in a schema: (section, keyword, schema, name, target schema, target name, suffix)
     let mut objects: Vec<(String, String, String, String, String, String)> = Vec::new();
     let mut moved_tables: HashMap<String, String> = HashMap::new();
-    for (from, to) in b.pairing.pairs("tables") {
+    for (from, to) in b.pairing.renamed("tables") {
         let (s, t) = (&b.src.tables[&from], &b.tgt.tables[&to]);
         if now(&s.schema) != t.schema {
             moved_tables.insert(from.clone(), t.schema.clone());
         }
         objects.push((relation_word(&s.kind).to_string(), s.schema.clone(), s.name.clone(), t.schema.clone(), t.name.clone(), String::new()));
     }
-    for (from, to) in b.pairing.pairs("sequences") {
+    for (from, to) in b.pairing.renamed("sequences") {
         let (s, t) = (&b.src.sequences[&from], &b.tgt.sequences[&to]);
         // a sequence a table owns moves with the table
         let owner_table = s.owned_by.as_ref().and_then(|c| b.src.columns.get(c)).map(|c| c.table_key.clone());
         let schema = owner_table.and_then(|t| moved_tables.get(&t).cloned()).unwrap_or_else(|| s.schema.clone());
         objects.push(("SEQUENCE".into(), schema, s.name.clone(), t.schema.clone(), t.name.clone(), String::new()));
     }
-    for (from, to) in b.pairing.pairs("enums") {
+    for (from, to) in b.pairing.renamed("enums") {
         let (s, t) = (&b.src.enums[&from], &b.tgt.enums[&to]);
         objects.push(("TYPE".into(), s.schema.clone(), s.name.clone(), t.schema.clone(), t.name.clone(), String::new()));
     }
-    for (from, to) in b.pairing.pairs("types") {
+    for (from, to) in b.pairing.renamed("types") {
         let (s, t) = (&b.src.types[&from], &b.tgt.types[&to]);
         objects.push(("TYPE".into(), s.schema.clone(), s.name.clone(), t.schema.clone(), t.name.clone(), String::new()));
     }
-    for (from, to) in b.pairing.pairs("domains") {
+    for (from, to) in b.pairing.renamed("domains") {
         let (s, t) = (&b.src.domains[&from], &b.tgt.domains[&to]);
         objects.push(("DOMAIN".into(), s.schema.clone(), s.name.clone(), t.schema.clone(), t.name.clone(), String::new()));
     }
-    for (from, to) in b.pairing.pairs("collations") {
+    for (from, to) in b.pairing.renamed("collations") {
         let (s, t) = (&b.src.collations[&from], &b.tgt.collations[&to]);
         objects.push(("COLLATION".into(), s.schema.clone(), s.name.clone(), t.schema.clone(), t.name.clone(), String::new()));
     }
-    for (from, to) in b.pairing.pairs("statistics") {
+    for (from, to) in b.pairing.renamed("statistics") {
         let (s, t) = (&b.src.statistics[&from], &b.tgt.statistics[&to]);
         objects.push(("STATISTICS".into(), s.schema.clone(), s.name.clone(), t.schema.clone(), t.name.clone(), String::new()));
     }
-    for (from, to) in b.pairing.pairs("functions") {
+    for (from, to) in b.pairing.renamed("functions") {
         let (s, t) = (&b.src.functions[&from], &b.tgt.functions[&to]);
         let (what, _) = super::objects::function_name(t, kw);
         let args = if t.kind == "aggregate" && t.identity_arguments.is_empty() { "*".to_string() } else { t.identity_arguments.clone() };
@@ -85,7 +85,7 @@ pub(crate) fn plan_renames(b: &mut Builder) {
         }
     }
     for (section, what) in [("eventTriggers", "EVENT TRIGGER"), ("publications", "PUBLICATION"), ("foreignServers", "SERVER"), ("foreignDataWrappers", "FOREIGN DATA WRAPPER")] {
-        for (from, to) in b.pairing.pairs(section) {
+        for (from, to) in b.pairing.renamed(section) {
             let name = |v: &serde_json::Value, k: &str| crate::sections::section(v, section).and_then(|m| m.get(k)).and_then(|e| e.get("name")).and_then(|n| n.as_str()).unwrap_or("").to_string();
             let (old, new) = (name(&b.sv, &from), name(&b.tv, &to));
             if old != new {
@@ -110,7 +110,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
             let Some(sp) = b.source_of("tables", p) else { return false };
             let names: Vec<(String, String)> = b
                 .pairing
-                .pairs(section)
+                .renamed(section)
                 .into_iter()
                 .filter_map(|(f, to)| {
                     let a = crate::sections::section(&b.sv, section)?.get(&f)?;
@@ -123,7 +123,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
             names.iter().any(|(a, z)| a == old && z == new)
         })
     };
-    for (from, to) in b.pairing.pairs("columns") {
+    for (from, to) in b.pairing.renamed("columns") {
         let (s, t) = (&b.src.columns[&from], &b.tgt.columns[&to]);
         let table = &b.tgt.tables[&t.table_key];
         if s.name == t.name || matches!(table.kind.as_str(), "view" | "materialized_view") || parent_renames(b, "columns", &t.table_key, &s.name, &t.name) {
@@ -132,7 +132,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
         list.push(Rename { phase: Phase::RenameParts, namespace: format!("column {}", t.table_key), old: s.name.clone(), new: t.name.clone(), head: format!("ALTER TABLE {} RENAME COLUMN ", t.table_key), between: " TO ".into() });
     }
     for section in ["constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions", "relationships"] {
-        for (from, to) in b.pairing.pairs(section) {
+        for (from, to) in b.pairing.renamed(section) {
             let get = |v: &serde_json::Value, k: &str, f: &str| crate::sections::section(v, section).and_then(|m| m.get(k)).and_then(|e| e.get(f)).and_then(|n| n.as_str()).unwrap_or("").to_string();
             let (old, new) = (get(&b.sv, &from, "name"), get(&b.tv, &to, "name"));
             let table = if section == "relationships" { get(&b.tv, &to, "childKey") } else { get(&b.tv, &to, "tableKey") };
@@ -142,7 +142,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
             list.push(Rename { phase: Phase::RenameParts, namespace: format!("constraint {table}"), old, new, head: format!("ALTER TABLE {table} RENAME CONSTRAINT "), between: " TO ".into() });
         }
     }
-    for (from, to) in b.pairing.pairs("indexes") {
+    for (from, to) in b.pairing.renamed("indexes") {
         let (s, t) = (&b.src.indexes[&from], &b.tgt.indexes[&to]);
         if s.name == t.name || t.constraint_key.is_some() {
             continue;
@@ -150,7 +150,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
         list.push(Rename { phase: Phase::RenameParts, namespace: format!("relation {}", t.schema), old: s.name.clone(), new: t.name.clone(), head: format!("ALTER INDEX {}.", q(&t.schema)), between: " RENAME TO ".into() });
     }
     for (section, what) in [("triggers", "TRIGGER"), ("policies", "POLICY"), ("rules", "RULE")] {
-        for (from, to) in b.pairing.pairs(section) {
+        for (from, to) in b.pairing.renamed(section) {
             let get = |v: &serde_json::Value, k: &str, f: &str| crate::sections::section(v, section).and_then(|m| m.get(k)).and_then(|e| e.get(f)).and_then(|n| n.as_str()).unwrap_or("").to_string();
             let (old, new, table) = (get(&b.sv, &from, "name"), get(&b.tv, &to, "name"), get(&b.tv, &to, "tableKey"));
             if old != new {

@@ -48,11 +48,9 @@ pub(crate) fn settle(b: &mut Builder) {
         if matches!(*section, "tables" | "columns" | "views") {
             continue;
         }
-        for (from, to) in b.pairing.pairs(section) {
-            let changed = b.changed(section, &from, &to);
-            if recreated_by(section, &changed) {
-                b.pairing.unpair(section, &from);
-            }
+        let remade: Vec<String> = b.pairing.iter(section).filter(|(from, to)| recreated_by(section, &b.changed(section, from, to))).map(|(from, _)| from.clone()).collect();
+        for from in remade {
+            b.pairing.unpair(section, &from);
         }
     }
     settle_views(b);
@@ -145,12 +143,18 @@ fn settle_views(b: &mut Builder) {
 fn settle_parts(b: &mut Builder) {
     let unpaired_table = |b: &Builder, key: &str| b.target_of("tables", key).is_none();
     for section in ["columns", "constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions", "indexes", "triggers", "policies", "statistics", "rules"] {
-        for (from, _) in b.pairing.pairs(section) {
-            let table = crate::sections::section(&b.sv, section).and_then(|m| m.get(&from)).and_then(|v| v.get("tableKey")).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let policy_on_reshaped = section == "policies" && b.reshaped.contains(&table);
-            if unpaired_table(b, &table) || policy_on_reshaped {
-                b.pairing.unpair(section, &from);
-            }
+        let entries = crate::sections::section(&b.sv, section);
+        let gone: Vec<String> = b
+            .pairing
+            .iter(section)
+            .filter(|(from, _)| {
+                let table = entries.and_then(|m| m.get(*from)).and_then(|v| v.get("tableKey")).and_then(|v| v.as_str()).unwrap_or("");
+                unpaired_table(b, table) || (section == "policies" && b.reshaped.contains(table))
+            })
+            .map(|(from, _)| from.clone())
+            .collect();
+        for from in gone {
+            b.pairing.unpair(section, &from);
         }
     }
     // an index's constraint and the index go together

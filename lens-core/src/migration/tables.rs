@@ -317,8 +317,9 @@ fn inherited_in_target(b: &Builder, t: &Table, name: &str) -> bool {
 fn columns(b: &mut Builder, s: &Table, t: &Table) {
     let key = t.key.clone();
     let tgt: &Snapshot = b.tgt;
+    let child = t.partition_of.is_some() || t.inherits.as_ref().is_some_and(|p| !p.is_empty());
     for c in of(&b.tgt_by.columns, &key).to_vec() {
-        let inherited = inherited_in_target(b, t, &c.name);
+        let inherited = child && inherited_in_target(b, t, &c.name);
         match b.source_of("columns", &c.key).cloned() {
             None => {
                 let parent_adds = inherited && parents(t).iter().any(|p| of(&b.tgt_by.columns, p).iter().any(|pc| pc.name == c.name && b.source_of("columns", &pc.key).is_none()));
@@ -328,8 +329,11 @@ fn columns(b: &mut Builder, s: &Table, t: &Table) {
                 add_column(b, t, c, tgt);
             }
             Some(from) => {
-                let sc = b.src.columns[&from].clone();
                 let changed = b.changed("columns", &from, &c.key);
+                if changed.is_empty() {
+                    continue;
+                }
+                let sc = b.src.columns[&from].clone();
                 alter_column(b, t, &sc, c, &changed, inherited);
             }
         }

@@ -193,3 +193,24 @@ fn lens_migrate_prints_the_plan_between_two_databases() {
     assert!(ok, "{output}");
     assert_eq!(signature(&mut from), signature(&mut to));
 }
+
+#[test]
+fn what_is_not_a_whole_snapshot_is_refused_with_a_hint() {
+    let mut db = fresh_db("lens_migration_bad_input");
+    db.batch_execute("CREATE TABLE t (id int)").unwrap();
+    let whole = json(&mut db, "lens_snapshot()");
+    for (sql, what) in [
+        (format!("SELECT * FROM lens_migration('{{}}'::jsonb, {})", lit(&whole)), "source: "),
+        (format!("SELECT * FROM lens_migration({}, '[1]'::jsonb)", lit(&whole)), "target: "),
+        (format!("SELECT * FROM lens_migration(lens_snapshot(tables => ARRAY['public.t']), {})", lit(&whole)), "limited to some tables"),
+        (format!("SELECT * FROM lens_migration({}, {}, lock_timeout => '-1 s')", lit(&whole), lit(&whole)), "lock_timeout"),
+        (format!("SELECT lens_migration_script(NULL, {})", lit(&whole)), "source is NULL"),
+    ] {
+        let (code, message, hint) = error_of(&mut db, &sql);
+        assert_eq!(code, "22023", "{sql}: {message}");
+        assert!(message.contains(what) && hint.is_some(), "{sql}: {message} {hint:?}");
+    }
+    // a plan from a snapshot to itself is the guard and nothing else but the setting
+    let rows = db.query(&format!("SELECT statement FROM lens_migration({}, {})", lit(&whole), lit(&whole)), &[]).unwrap();
+    assert_eq!(rows.len(), 2, "{:?}", rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>());
+}

@@ -125,7 +125,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
     };
     for (from, to) in b.pairing.renamed("columns") {
         let (s, t) = (&b.src.columns[&from], &b.tgt.columns[&to]);
-        let table = &b.tgt.tables[&t.table_key];
+        let Some(table) = b.tgt.tables.get(&t.table_key) else { continue };
         if s.name == t.name || matches!(table.kind.as_str(), "view" | "materialized_view") || parent_renames(b, "columns", &t.table_key, &s.name, &t.name) {
             continue;
         }

@@ -261,6 +261,19 @@ mod tests {
     }
 
     #[test]
+    fn an_fk_renamed_under_the_same_key_is_renamed() {
+        let fk = |name: &str| {
+            let mut snap = snapshot(&[("a", 1), ("b", 2)], "db");
+            let key = "public.a(id) -> public.b(id)".to_string();
+            let entry = json!({"key": key, "oid": 9, "name": name, "constraintKey": format!("public.a:\"{name}\""), "childKey": "public.a", "childCols": ["id"], "parentKey": "public.b", "parentCols": ["id"], "onUpdate": "NO ACTION", "onDelete": "NO ACTION", "deferrable": false, "initiallyDeferred": false});
+            snap.relationships.insert(key, serde_json::from_value(entry).unwrap());
+            crate::signature::stamp(&mut snap);
+            snap
+        };
+        assert_eq!(statements(&fk("fk 2"), &fk("fk 0")), ["ALTER TABLE public.a RENAME CONSTRAINT \"fk 2\" TO \"fk 0\";"]);
+    }
+
+    #[test]
     fn a_snapshot_limited_to_tables_is_refused() {
         let mut from = snapshot(&[("a", 1)], "db");
         from.meta.tables = Some(vec!["public.a".into()]);

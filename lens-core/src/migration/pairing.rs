@@ -54,6 +54,16 @@ impl Pairing {
         out
     }
 
+    /// `renamed`, and for the one section whose key does not hold the name (an FK's key is
+    /// its columns and tables) every pair: its name may change under the same key.
+    pub fn renamed_or_named(&self, section: &str) -> Vec<(String, String)> {
+        if section == "relationships" {
+            self.pairs(section)
+        } else {
+            self.renamed(section)
+        }
+    }
+
     /// Every (source key, target key) of a section, in source key order.
     pub fn pairs(&self, section: &str) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self.forward.get(section).map(|m| m.iter().map(|(a, b)| (a.clone(), b.clone())).collect()).unwrap_or_default();

@@ -110,7 +110,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
             let Some(sp) = b.source_of("tables", p) else { return false };
             let names: Vec<(String, String)> = b
                 .pairing
-                .renamed(section)
+                .renamed_or_named(section)
                 .into_iter()
                 .filter_map(|(f, to)| {
                     let a = crate::sections::section(&b.sv, section)?.get(&f)?;
@@ -132,7 +132,7 @@ fn parts(b: &mut Builder, list: &mut Vec<Rename>) {
         list.push(Rename { phase: Phase::RenameParts, namespace: format!("column {}", t.table_key), old: s.name.clone(), new: t.name.clone(), head: format!("ALTER TABLE {} RENAME COLUMN ", t.table_key), between: " TO ".into() });
     }
     for section in ["constraints.pks", "constraints.uniques", "constraints.checks", "constraints.exclusions", "relationships"] {
-        for (from, to) in b.pairing.renamed(section) {
+        for (from, to) in b.pairing.renamed_or_named(section) {
             let get = |v: &serde_json::Value, k: &str, f: &str| crate::sections::section(v, section).and_then(|m| m.get(k)).and_then(|e| e.get(f)).and_then(|n| n.as_str()).unwrap_or("").to_string();
             let (old, new) = (get(&b.sv, &from, "name"), get(&b.tv, &to, "name"));
             let table = if section == "relationships" { get(&b.tv, &to, "childKey") } else { get(&b.tv, &to, "tableKey") };

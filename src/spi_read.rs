@@ -295,6 +295,18 @@ pub fn with_settings<R>(settings: &[(&str, &str)], f: impl FnOnce() -> R) -> R {
 /// A cancel (statement_timeout, pg_cancel_backend) is the user's: it is raised again, never
 /// handed to the caller as an ordinary failure.
 pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, pg_sys::panic::CaughtError> {
+    subtransaction(f, true)
+}
+
+/// Runs `f` inside a subtransaction that is always rolled back: what `f` changes is undone
+/// and what it returns is kept (a plan verified in place). An ERROR comes back as `Err`; a
+/// cancel is raised again.
+pub fn in_rolled_back_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, pg_sys::panic::CaughtError> {
+    subtransaction(f, false)
+}
+
+/// `f` in a subtransaction, released when `f` succeeds and `keep` says so, else rolled back.
+fn subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe, keep: bool) -> Result<R, pg_sys::panic::CaughtError> {
     unsafe {
         // SAFETY: the usual BeginInternalSubTransaction / Release-or-Rollback pairing, with the
         // memory context and resource owner restored as PL/pgSQL's exception blocks do.
@@ -303,31 +315,11 @@ pub fn in_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> R
         pg_sys::BeginInternalSubTransaction(std::ptr::null());
         pg_sys::MemoryContextSwitchTo(context);
         let result = pg_sys::PgTryBuilder::new(move || Ok(f())).catch_others(Err).execute();
-        match &result {
-            Ok(_) => pg_sys::ReleaseCurrentSubTransaction(),
-            Err(_) => pg_sys::RollbackAndReleaseCurrentSubTransaction(),
+        if keep && result.is_ok() {
+            pg_sys::ReleaseCurrentSubTransaction();
+        } else {
+            pg_sys::RollbackAndReleaseCurrentSubTransaction();
         }
-        pg_sys::MemoryContextSwitchTo(context);
-        pg_sys::CurrentResourceOwner = owner;
-        match result {
-            Err(e) if is_cancel(&e) => e.rethrow(),
-            other => other,
-        }
-    }
-}
-
-/// Runs `f` inside a subtransaction that is always rolled back: what `f` changes is undone
-/// and what it returns is kept (a plan verified in place). An ERROR comes back as `Err`; a
-/// cancel is raised again.
-pub fn in_rolled_back_subtransaction<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, pg_sys::panic::CaughtError> {
-    unsafe {
-        // SAFETY: as in_subtransaction, but the subtransaction always ends in a rollback.
-        let context = pg_sys::CurrentMemoryContext;
-        let owner = pg_sys::CurrentResourceOwner;
-        pg_sys::BeginInternalSubTransaction(std::ptr::null());
-        pg_sys::MemoryContextSwitchTo(context);
-        let result = pg_sys::PgTryBuilder::new(move || Ok(f())).catch_others(Err).execute();
-        pg_sys::RollbackAndReleaseCurrentSubTransaction();
         pg_sys::MemoryContextSwitchTo(context);
         pg_sys::CurrentResourceOwner = owner;
         match result {

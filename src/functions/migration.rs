@@ -84,16 +84,8 @@ impl Settings {
         }
     }
 
-    fn plan(&self, source: &Snapshot, target: &Snapshot) -> Plan {
-        let options = Options { online: self.online, large_table_rows: self.large_table_rows, major: server_major() };
-        match lens_core::migration_plan(source, target, &keywords(), &options) {
-            Ok(plan) => plan,
-            Err(e) => bad_argument(e.message, e.hint),
-        }
-    }
-
-    /// `plan` of snapshots read from jsonb, which are at hand as JSON too.
-    fn plan_read(&self, (source, sv): (Snapshot, serde_json::Value), (target, tv): (Snapshot, serde_json::Value)) -> Plan {
+    /// The plan between two snapshots at hand as models and as JSON.
+    fn plan(&self, (source, sv): (Snapshot, serde_json::Value), (target, tv): (Snapshot, serde_json::Value)) -> Plan {
         let options = Options { online: self.online, large_table_rows: self.large_table_rows, major: server_major() };
         match lens_core::migration::plan_with_values(&source, &target, sv, tv, &keywords(), &options) {
             Ok(plan) => plan,
@@ -143,7 +135,7 @@ fn lens_migration(
     let (source, target) = (snapshot_arg(source, "source"), snapshot_arg(target, "target"));
     clock.lap("migration: both snapshots read");
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
-    let plan = settings.plan_read(source, target);
+    let plan = settings.plan(source, target);
     clock.lap("migration: plan");
     TableIterator::new(rows(&plan, &settings))
 }
@@ -162,7 +154,7 @@ fn lens_migration_script(
 ) -> String {
     let (source, target) = (snapshot_arg(source, "source"), snapshot_arg(target, "target"));
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
-    let plan = settings.plan_read(source, target);
+    let plan = settings.plan(source, target);
     lens_core::migration::script::render(&plan, &extension_schema(), settings.lock_ms, settings.statement_ms)
 }
 
@@ -215,7 +207,7 @@ fn lens_migration_live(
         name!(verified, Option<String>),
     ),
 > {
-    let (target, _) = snapshot_arg(target, "target");
+    let (target, target_json) = snapshot_arg(target, "target");
     let verify = verify.unwrap_or(false);
     if verify && !crate::gucs::VERIFY_ALLOWED.get() {
         raise(
@@ -226,12 +218,15 @@ fn lens_migration_live(
     }
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
     let source = live_source(&target);
-    let plan = settings.plan(&source, &target);
+    let source_json = serde_json::to_value(&source).unwrap_or_else(|e| crate::errors::internal(format!("the live snapshot could not be written as JSON: {e}")));
+    let schemas = target.meta.schemas.clone();
+    let section_signatures = target.meta.section_signatures.clone();
+    let plan = settings.plan((source, source_json), (target, target_json));
     let rows = rows(&plan, &settings);
     if !verify {
         return TableIterator::new(rows.into_iter().map(|(a, b, c, d, e, f)| (a, b, c, d, e, f, None)).collect::<Vec<_>>());
     }
-    let outcome = verify_plan(&plan, &target);
+    let outcome = verify_plan(&plan, schemas, &section_signatures);
     let mut out: Vec<_> = rows.into_iter().zip(outcome.steps).map(|((a, b, c, d, e, f), v)| (a, b, c, d, e, f, Some(v))).collect();
     let last = out.len() as i32 + 1;
     out.push((last, format!("-- verification: {}", lens_core::ident::comment_text(&outcome.summary)), Vec::new(), true, None, None, Some(outcome.verdict)));
@@ -245,7 +240,7 @@ struct Verification {
 }
 
 /// Runs the guard and every step in one subtransaction that is always rolled back.
-fn verify_plan(plan: &Plan, target: &Snapshot) -> Verification {
+fn verify_plan(plan: &Plan, schemas: Vec<String>, wanted: &lens_core::model::Map<String>) -> Verification {
     let mut statements: Vec<(String, bool)> = vec![(guard_statement(plan, &extension_schema()), false)];
     for step in &plan.steps {
         match &step.in_transaction_form {
@@ -253,7 +248,6 @@ fn verify_plan(plan: &Plan, target: &Snapshot) -> Verification {
             _ => statements.push((step.statement.clone(), false)),
         }
     }
-    let schemas = target.meta.schemas.clone();
     let result = crate::spi_read::in_rolled_back_subtransaction(move || {
         let mut states = Vec::new();
         let mut failed = None;
@@ -289,7 +283,6 @@ fn verify_plan(plan: &Plan, target: &Snapshot) -> Verification {
                 (Some(f), _) => (format!("a step {f}; nothing was kept"), "failed".to_string()),
                 (None, Some((s, _))) if s == plan.target_signature => (format!("every step ran and the result signs {s}, as the target does; rolled back"), "signature matches".to_string()),
                 (None, Some((s, sections))) => {
-                    let wanted = &target.meta.section_signatures;
                     let mut differ: Vec<&String> = sections.keys().chain(wanted.keys()).filter(|k| sections.get(*k) != wanted.get(*k)).collect();
                     differ.dedup();
                     let names: Vec<&str> = differ.iter().map(|k| k.as_str()).collect();

@@ -174,7 +174,7 @@ fn alter_tables(b: &mut Builder) {
         let (s, t) = (&b.src.tables[&from], &b.tgt.tables[to]);
         table_settings(b, s, t, &changed);
         if !is_view(t) {
-            columns(b, s, t);
+            columns(b, t);
         } else {
             view_columns(b, t);
         }
@@ -250,10 +250,8 @@ fn table_settings(b: &mut Builder, s: &Table, t: &Table, changed: &[String]) {
     }
     if changed.iter().any(|f| f == "partitionOf" || f == "partitionBound") {
         if let Some(parent) = &s.partition_of {
-            let parent_now = b.target_of("tables", parent).cloned().unwrap_or_else(|| parent.clone());
+            // the detach runs before renames, under the source's names
             let detach = Step::new(format!("ALTER TABLE {parent} DETACH PARTITION {};", s.key)).lock(Lock::Exclusive, parent);
-            // the parent may be renamed later; the detach runs first, under the old names
-            let _ = parent_now;
             b.push(Phase::Detach, detach);
         }
         if let (Some(parent), Some(bound)) = (&t.partition_of, &t.partition_bound) {
@@ -314,9 +312,8 @@ fn inherited_in_target(b: &Builder, t: &Table, name: &str) -> bool {
     parents(t).iter().any(|p| of(&b.tgt_by.columns, p).iter().any(|c| c.name == name))
 }
 
-fn columns(b: &mut Builder, s: &Table, t: &Table) {
+fn columns(b: &mut Builder, t: &Table) {
     let key = t.key.clone();
-    let tgt: &Snapshot = b.tgt;
     let child = t.partition_of.is_some() || t.inherits.as_ref().is_some_and(|p| !p.is_empty());
     for c in of(&b.tgt_by.columns, &key).to_vec() {
         let inherited = child && inherited_in_target(b, t, &c.name);
@@ -326,7 +323,7 @@ fn columns(b: &mut Builder, s: &Table, t: &Table) {
                 if parent_adds {
                     continue;
                 }
-                add_column(b, t, c, tgt);
+                add_column(b, t, c);
             }
             Some(from) => {
                 let changed = b.changed("columns", &from, &c.key);
@@ -338,10 +335,9 @@ fn columns(b: &mut Builder, s: &Table, t: &Table) {
             }
         }
     }
-    let _ = s;
 }
 
-fn add_column(b: &mut Builder, t: &Table, c: &Column, tgt: &Snapshot) {
+fn add_column(b: &mut Builder, t: &Table, c: &Column) {
     let key = &t.key;
     let owned: Vec<&crate::model::Sequence> = of(&b.tgt_by.owned_sequences, key).iter().copied().filter(|s| s.owned_by.as_deref() == Some(c.key.as_str())).collect();
     let identity = owned.iter().copied().find(|s| s.identity);
@@ -372,7 +368,6 @@ fn add_column(b: &mut Builder, t: &Table, c: &Column, tgt: &Snapshot) {
     let blank = Column { comment: None, privileges: None, ..c.clone() };
     column_decorations(b, key, &blank, c);
     column_settings(b, key, &Column { storage: None, compression: None, statistics_target: None, options: vec![], ..c.clone() }, c);
-    let _ = tgt;
 }
 
 /// Defaults the server evaluates per row when a column is added (a rewrite, not a fast

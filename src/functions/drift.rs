@@ -58,7 +58,7 @@ fn diff_with(from: &[u8], to: &[u8], formats_differ: bool, parts: &[lens_core::p
 }
 
 /// `check_snapshot` for a jsonb argument, reading only its meta; its formatVersion.
-fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) -> i64 {
+pub(crate) fn check_encoded_snapshot(snapshot: &JsonbBytes, which: &str) -> i64 {
     if lens_core::jsonb_read::nests_too_deep(snapshot.0).unwrap_or(true) {
         let e = lens_core::snapshot_io::too_deep();
         bad_argument(format!("{which}: {}", e.message), e.hint);

@@ -5,8 +5,10 @@ use crate::catalog::reader::Scope;
 use crate::errors::{bad_argument, raise};
 use crate::functions::ddl::keywords;
 use crate::functions::snapshot::take_snapshot;
-use crate::jsonb_datum::JsonbValue;
+use crate::functions::drift::check_encoded_snapshot;
+use crate::jsonb_datum::{JsonbBytes, JsonbValue};
 use crate::spi_read::{arg, in_subtransaction, query};
+use lens_core::migration::focus::ModelAndJson;
 use lens_core::migration::script::guard_statement;
 use lens_core::migration::step::timeouts;
 use lens_core::migration::{Options, Plan};
@@ -35,6 +37,21 @@ fn snapshot_arg(value: Option<JsonbValue>, which: &str) -> (Snapshot, serde_json
             (snap, value)
         }
         Err(e) => bad_argument(format!("{which}: the jsonb value is not a pg_lens snapshot: {e}"), "Pass a snapshot that lens_snapshot() returned."),
+    }
+}
+
+/// Both snapshots of a plan from their jsonb bytes, focused on what the plan can touch
+/// (`lens_core::migration::focus`: the parts of tables no change reaches are never read).
+fn snapshot_pair(source: Option<JsonbBytes>, target: Option<JsonbBytes>) -> (ModelAndJson, ModelAndJson) {
+    let given = |s: Option<JsonbBytes>, which: &str| -> JsonbBytes {
+        let Some(s) = s else { bad_argument(format!("{which} is NULL"), "Pass a snapshot that lens_snapshot() returned.") };
+        check_encoded_snapshot(&s, which);
+        s
+    };
+    let (source, target) = (given(source, "source"), given(target, "target"));
+    match lens_core::migration::focus::read_pair(source.0, target.0) {
+        Ok(pair) => pair,
+        Err(e) => bad_argument(e.message, e.hint),
     }
 }
 
@@ -114,8 +131,8 @@ fn rows(plan: &Plan, s: &Settings) -> Vec<Row> {
 #[search_path(pg_catalog, pg_temp)]
 #[allow(clippy::type_complexity)]
 fn lens_migration(
-    source: Option<JsonbValue>,
-    target: Option<JsonbValue>,
+    source: Option<JsonbBytes>,
+    target: Option<JsonbBytes>,
     online: default!(Option<bool>, "false"),
     lock_timeout: default!(Option<Interval>, "'3s'"),
     statement_timeout: default!(Option<Interval>, "'1min'"),
@@ -132,7 +149,7 @@ fn lens_migration(
     ),
 > {
     let clock = crate::spi_read::PhaseClock::start();
-    let (source, target) = (snapshot_arg(source, "source"), snapshot_arg(target, "target"));
+    let (source, target) = snapshot_pair(source, target);
     clock.lap("migration: both snapshots read");
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
     let plan = settings.plan(source, target);
@@ -145,14 +162,14 @@ fn lens_migration(
 #[pg_extern(stable)]
 #[search_path(pg_catalog, pg_temp)]
 fn lens_migration_script(
-    source: Option<JsonbValue>,
-    target: Option<JsonbValue>,
+    source: Option<JsonbBytes>,
+    target: Option<JsonbBytes>,
     online: default!(Option<bool>, "false"),
     lock_timeout: default!(Option<Interval>, "'3s'"),
     statement_timeout: default!(Option<Interval>, "'1min'"),
     large_table_rows: default!(Option<i64>, "100000"),
 ) -> String {
-    let (source, target) = (snapshot_arg(source, "source"), snapshot_arg(target, "target"));
+    let (source, target) = snapshot_pair(source, target);
     let settings = Settings::new(online, lock_timeout, statement_timeout, large_table_rows);
     let plan = settings.plan(source, target);
     lens_core::migration::script::render(&plan, &extension_schema(), settings.lock_ms, settings.statement_ms)

@@ -119,7 +119,7 @@ pub fn diff_encoded(from: &[u8], to: &[u8]) -> Result<Value, ReadError> {
     Ok(out.finish(endpoint(meta_from.as_ref()), endpoint(meta_to.as_ref())))
 }
 
-fn root(buf: &[u8]) -> Result<Vec<Member<'_>>, ReadError> {
+pub(crate) fn root(buf: &[u8]) -> Result<Vec<Member<'_>>, ReadError> {
     members(buf, 0)?.ok_or(ReadError("the snapshot is not an object"))
 }
 
@@ -128,7 +128,7 @@ fn key_text(key: &[u8]) -> Result<String, ReadError> {
 }
 
 /// The entries of section `path` (`constraints.pks` nests), empty when absent.
-fn section_members<'a>(buf: &'a [u8], root: &[Member<'a>], path: &str) -> Result<Vec<Member<'a>>, ReadError> {
+pub(crate) fn section_members<'a>(buf: &'a [u8], root: &[Member<'a>], path: &str) -> Result<Vec<Member<'a>>, ReadError> {
     let mut level: Vec<Member<'a>> = root.to_vec();
     for part in path.split('.') {
         let Some(start) = find(&level, part.as_bytes()).and_then(Member::container_start) else { return Ok(Vec::new()) };
@@ -139,7 +139,7 @@ fn section_members<'a>(buf: &'a [u8], root: &[Member<'a>], path: &str) -> Result
 
 /// Whether two entries agree on every field the signature covers, from their bytes: equal
 /// bytes, or equal fields but the ignored ones.
-fn same_definition(a_buf: &[u8], a: &Member, b_buf: &[u8], b: &Member) -> Result<bool, ReadError> {
+pub(crate) fn same_definition(a_buf: &[u8], a: &Member, b_buf: &[u8], b: &Member) -> Result<bool, ReadError> {
     if a.kind != b.kind {
         return Ok(false);
     }

@@ -20,7 +20,7 @@ pub(crate) const JB_OFFSET_STRIDE: usize = 32;
 const JB_FSCALAR: u32 = 0x1000_0000;
 pub(crate) const JB_FOBJECT: u32 = 0x2000_0000;
 pub(crate) const JB_FARRAY: u32 = 0x4000_0000;
-pub(crate) const VARHDRSZ: usize = 4;
+pub const VARHDRSZ: usize = 4;
 /// The largest varlena PostgreSQL accepts (1 GB - 1).
 pub(crate) const MAX_VARLENA: usize = 0x3FFF_FFFF;
 

@@ -230,6 +230,16 @@ pub fn members(buf: &[u8], start: usize) -> Result<Option<Vec<Member<'_>>>, Read
     ))
 }
 
+/// The elements of the array whose container starts at `start` (`key` empty), in order;
+/// empty when it is not an array.
+pub fn elements(buf: &[u8], start: usize) -> Result<Vec<Member<'_>>, ReadError> {
+    let (n, is_object, bounds) = open_container(buf, start)?;
+    if is_object {
+        return Ok(Vec::new());
+    }
+    Ok(bounds.into_iter().take(n).map(|(kind, begin, end)| Member { key: &[], kind, range: begin..end }).collect())
+}
+
 /// Whether containers nest deeper than `MAX_NESTING` anywhere in the value (`data`: what
 /// follows the varlena header). Walks the containers' headers only, without a stack of
 /// calls: a value nested 6,000 deep is refused, never recursed into.

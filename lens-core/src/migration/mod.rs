@@ -1,8 +1,10 @@
 //! Migration plans: the statements that turn a database whose schema is one snapshot into
 //! another, in an order PostgreSQL accepts, each with its hazards, lock and timeouts.
 //!
-//! How: entries are paired (`pairing`: exact by oid within one database), what must be made
-//! anew is unpaired (`settle`), and the statements come in fixed phases: drops (dependents
+//! How: the parts of tables no change reaches are left out of both snapshots first
+//! (`focus`, from their jsonb bytes: a plan costs what changed), entries are paired
+//! (`pairing`: exact by oid within one database), what must be made anew is unpaired
+//! (`settle`), and the statements come in fixed phases: drops (dependents
 //! first), renames, creates and alters (dependencies first, FKs after every table, views
 //! after what they read), then the drops of what nothing uses any more. New objects are
 //! written by the same renderers as `lens_ddl_script`, with what the server would say about
@@ -10,6 +12,7 @@
 
 mod casts;
 pub mod derived;
+pub mod focus;
 mod objects;
 pub mod pairing;
 mod renames;

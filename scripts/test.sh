@@ -17,10 +17,11 @@ if [ -n "${PG_LENS_PG:-}" ]; then PLAN=("$PG_LENS_PG:${PG_LENS_SUITE:-all}"); el
 CORE=(--test snapshot_fields --test capture --test capture_random --test ddl_docs --test corpus --test signature --test golden --test migration)
 
 LOG=$(mktemp)
+DIST=$(mktemp -d)   # this version's packages (scripts/package.sh), for the release scenarios
 FAILED=()
 DATA=""; PORT=""
 stop_server() { if [ -n "$DATA" ]; then scripts/server.sh stop "$DATA" "$PORT"; rm -rf "$DATA"; DATA=""; fi; }
-trap 'stop_server; rm -f "$LOG"' EXIT
+trap 'stop_server; rm -rf "$LOG" "$DIST"' EXIT
 
 echo "== core unit tests"
 cargo test -p lens-core --tests 2>&1 | tee -a "$LOG"
@@ -32,6 +33,10 @@ for step in "${PLAN[@]}"; do
     major=${step%%:*}; which=${step#*:}
     echo "== PostgreSQL $major: build and install the extension"
     PG_LENS_PG=$major scripts/install.sh
+    # the package of the build just made (no second build): the release scenarios install it
+    if [ "$which" = all ] && { [ "$major" = 15 ] || [ "$major" = 18 ]; }; then
+        scripts/package.sh --major "$major" --out "$DIST/$major" >/dev/null
+    fi
 
     DATA=$(mktemp -d /tmp/pg_lens_test.XXXXXX)
     PORT=${PG_LENS_TEST_PORT:-54315}
@@ -63,6 +68,30 @@ if [[ " ${PLAN[*]} " == *" 15:"* && " ${PLAN[*]} " == *" 18:"* ]]; then
         cargo test -p pg_lens_e2e --test major_upgrade 2>&1 | tee -a "$LOG"; then
         FAILED+=("15->18")
     fi
+fi
+
+# Releases (pgrx-tests/tests/extension_update.rs): ALTER EXTENSION UPDATE from every released
+# version (RELEASES; each built from its commit in a worktree) on the relocatable 15.19, and
+# the packages of 15 and 18 installed into clean servers (18: a copy of its installation)
+if [ -d "$DIST/15" ] && [ -d "$DIST/18" ]; then
+    echo "== releases: updates from every released version, packages installed into clean servers"
+    released=()
+    for version in $(awk '!/^#/ && NF { print $1 }' RELEASES); do
+        released+=("$(scripts/package.sh --major 15 --release "$version" --out "$DIST/released")")
+    done
+    relocatable15=$(scripts/pg.sh 15.19)
+    clean18=$(mktemp -d /tmp/pg_lens_clean18.XXXXXX)
+    cp -a "$(dirname "$(dirname "$(scripts/pg.sh 18)")")/." "$clean18/"
+    if ! PG_LENS_UPDATE_PG=$relocatable15 PG_LENS_UPDATE_FROM=$(IFS=,; echo "${released[*]}") \
+        PG_LENS_UPDATE_TO=$(ls "$DIST"/15/*.tar.gz) PG_LENS_PACKAGE_PG=$relocatable15 PG_LENS_PACKAGE=$(ls "$DIST"/15/*.tar.gz) \
+        cargo test -p pg_lens_e2e --test extension_update -- --test-threads=1 2>&1 | tee -a "$LOG"; then
+        FAILED+=("releases-15")
+    fi
+    if ! PG_LENS_PACKAGE_PG=$clean18/bin/pg_config PG_LENS_PACKAGE=$(ls "$DIST"/18/*.tar.gz) \
+        cargo test -p pg_lens_e2e --test extension_update -- a_package 2>&1 | tee -a "$LOG"; then
+        FAILED+=("releases-18")
+    fi
+    rm -rf "$clean18"
 fi
 
 # One closing line for the whole suite.

@@ -30,3 +30,37 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'lens_signature_of_wrapper';
 
 -- The cluster the state was read on: after pg_upgrade the state is re-keyed (store.rs).
 ALTER TABLE lens_head ADD COLUMN cluster text;
+
+-- Migration plans (lens_core::migration): from one snapshot to another, from the live
+-- database (verified in place where lens.verify_allowed is on), as a psql script, and the
+-- guard every plan begins with.
+CREATE FUNCTION lens_migration("source" jsonb, "target" jsonb, "online" bool DEFAULT false,
+    "lock_timeout" interval DEFAULT '3s', "statement_timeout" interval DEFAULT '1min', "large_table_rows" bigint DEFAULT 100000)
+RETURNS TABLE ("step" int, "statement" text, "hazards" text[], "in_transaction" bool, "lock_timeout" interval, "statement_timeout" interval)
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_migration_wrapper';
+
+CREATE FUNCTION lens_migration("target" jsonb, "verify" bool DEFAULT false, "online" bool DEFAULT false,
+    "lock_timeout" interval DEFAULT '3s', "statement_timeout" interval DEFAULT '1min', "large_table_rows" bigint DEFAULT 100000)
+RETURNS TABLE ("step" int, "statement" text, "hazards" text[], "in_transaction" bool, "lock_timeout" interval, "statement_timeout" interval, "verified" text)
+VOLATILE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_migration_live_wrapper';
+
+CREATE FUNCTION lens_migration_guard("signature" text, "schemas" text[]) RETURNS bool
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_migration_guard_wrapper';
+
+CREATE FUNCTION lens_migration_script("source" jsonb, "target" jsonb, "online" bool DEFAULT false,
+    "lock_timeout" interval DEFAULT '3s', "statement_timeout" interval DEFAULT '1min', "large_table_rows" bigint DEFAULT 100000)
+RETURNS text
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_migration_script_wrapper';
+
+CREATE FUNCTION lens_migration_source("target" jsonb) RETURNS jsonb
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_migration_source_wrapper';

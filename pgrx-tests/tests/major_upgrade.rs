@@ -9,90 +9,10 @@
 //! `PG_LENS_UPGRADE_TO` name (their pg_config; scripts/test.sh sets them once both majors
 //! are built), and is skipped, saying so, without them.
 
+use pg_lens_e2e::cluster::{history, named, Cluster, Install};
 use pg_lens_e2e::*;
-use postgres::{Client, NoTls};
 use serde_json::{json, Value};
 use std::process::Command;
-
-/// One installation: its programs and libraries, from its pg_config.
-struct Install {
-    bin: String,
-    lib: String,
-}
-
-impl Install {
-    fn from_env(var: &str) -> Option<Install> {
-        let pg_config = std::env::var(var).ok()?;
-        let ask = |flag: &str| {
-            let out = Command::new(&pg_config).arg(flag).output().unwrap_or_else(|e| panic!("{pg_config}: {e}"));
-            String::from_utf8_lossy(&out.stdout).trim().to_string()
-        };
-        Some(Install { bin: ask("--bindir"), lib: ask("--libdir") })
-    }
-
-    /// Runs one of its programs as the postgres user, in `dir`.
-    fn run(&self, dir: &str, program: &str, args: &[&str]) {
-        let libs = format!("LD_LIBRARY_PATH={}", self.lib);
-        let path = format!("{}/{program}", self.bin);
-        let out = Command::new("sudo")
-            .current_dir(dir)
-            .args(["-u", "postgres", "env", &libs, &path])
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("{program}: {e}"));
-        assert!(out.status.success(), "{program} {args:?}:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    }
-}
-
-struct Cluster<'a> {
-    install: &'a Install,
-    data: String,
-    sock: String,
-    port: u16,
-}
-
-impl<'a> Cluster<'a> {
-    fn init(install: &'a Install, dir: &str, name: &str, port: u16, extra: &[&str]) -> Cluster<'a> {
-        let data = format!("{dir}/{name}");
-        let mut args = vec!["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"];
-        args.extend_from_slice(extra);
-        install.run(dir, "initdb", &args);
-        Cluster { install, data, sock: format!("{dir}/sock"), port }
-    }
-
-    fn start(&self, dir: &str) {
-        let options = format!("-p {} -k {} -c listen_addresses='' -c max_locks_per_transaction=1024", self.port, self.sock);
-        self.install.run(dir, "pg_ctl", &["-D", &self.data, "-l", &format!("{}.log", self.data), "-w", "-o", &options, "start"]);
-    }
-
-    fn stop(&self, dir: &str) {
-        self.install.run(dir, "pg_ctl", &["-D", &self.data, "-m", "fast", "-w", "stop"]);
-    }
-
-    fn connect(&self, db: &str) -> Client {
-        let conn = format!("host={} port={} user=postgres dbname={db}", self.sock, self.port);
-        Client::connect(&conn, NoTls).unwrap_or_else(|e| panic!("{conn}: {e}"))
-    }
-}
-
-/// What each database's history holds before the upgrade, to find unchanged after it.
-struct Kept {
-    rows: Vec<(i64, String)>,
-    snapshots: i64,
-    snapshot: Value,
-}
-
-fn history(db: &mut Client) -> Kept {
-    let rows = db
-        .query("SELECT id, coalesce(signature_after, '') FROM lens_drift ORDER BY id", &[])
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    let snapshots: i64 = db.query_one("SELECT count(*) FROM lens_snapshots", &[]).unwrap().get(0);
-    let snapshot = json(db, "lens_snapshot()");
-    Kept { rows, snapshots, snapshot }
-}
 
 /// The schema: functions (one an aggregate), triggers, policies, checks, FKs, a domain,
 /// views, a commented schema; then some history on it.
@@ -120,32 +40,6 @@ const AFTER: &[(&str, &[&str])] = &[
     ("COMMENT ON SCHEMA shop IS 'the shop, upgraded'", &["schemas ~ shop"]),
     ("ALTER DOMAIN shop.positive RENAME CONSTRAINT \"must be > 0\" TO positive", &["domains ~ shop.positive"]),
 ];
-
-/// The entries a diff names: `section +|-|~ key`, `section > from => to`.
-fn named(diff: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut walk = |path: &str, at: &Value| {
-        for (list, kind) in [("added", "+"), ("removed", "-"), ("changed", "~")] {
-            for e in at[list].as_array().into_iter().flatten() {
-                out.push(format!("{path} {kind} {}", e["key"].as_str().unwrap_or("?")));
-            }
-        }
-        for e in at["renamed"].as_array().into_iter().flatten() {
-            out.push(format!("{path} > {} => {}", e["from"].as_str().unwrap_or("?"), e["to"].as_str().unwrap_or("?")));
-        }
-    };
-    for (name, section) in diff.as_object().into_iter().flatten() {
-        if name == "constraints" {
-            for (kind, inner) in section.as_object().into_iter().flatten() {
-                walk(&format!("constraints.{kind}"), inner);
-            }
-        } else if section.is_object() {
-            walk(name, section);
-        }
-    }
-    out.sort();
-    out
-}
 
 /// What 18 prints differently from 15, as a diff of the same schema: view bodies only.
 fn only_printed_differences(diff: &Value) {

@@ -204,3 +204,24 @@ fn a_login_event_trigger_on_17_and_later() {
     copy.batch_execute(&script).unwrap_or_else(|e| panic!("{}\n{script}", describe(&e)));
     assert_eq!(text(&mut copy, "SELECT lens_signature()"), text(&mut db, "SELECT lens_signature()"));
 }
+
+#[test]
+fn created_in_a_schema_of_its_own_history_and_functions_stay_out_of_public() {
+    let mut admin = connect("postgres");
+    admin.batch_execute("DROP DATABASE IF EXISTS lens_own_schema WITH (FORCE)").unwrap();
+    admin.batch_execute("CREATE DATABASE lens_own_schema").unwrap();
+    let mut db = connect("lens_own_schema");
+    db.batch_execute("CREATE SCHEMA \"Lens Home\"; CREATE EXTENSION pg_lens SCHEMA \"Lens Home\"").unwrap();
+    db.batch_execute("CREATE TABLE public.\"Order\" (id int PRIMARY KEY)").unwrap();
+    // public holds the user's table alone; the history tables are in the extension's schema
+    let public = text(&mut db, "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v')");
+    assert_eq!(public, "Order");
+    let captured = text(&mut db, "SELECT string_agg(object_keys::text, ';' ORDER BY id) FROM \"Lens Home\".lens_drift");
+    assert!(captured.contains("public.\\\"Order\\\""), "{captured}");
+    let snapshot = json(&mut db, "\"Lens Home\".lens_snapshot(ARRAY['public'])");
+    assert_eq!(snapshot["tables"].as_object().unwrap().keys().collect::<Vec<_>>(), ["public.\"Order\""]);
+    assert_eq!(json(&mut db, "\"Lens Home\".lens_verify()")["ok"], true);
+    // a plan's guard calls the extension where it is
+    let guard = text(&mut db, "SELECT statement FROM \"Lens Home\".lens_migration(\"Lens Home\".lens_snapshot(ARRAY['public']), \"Lens Home\".lens_snapshot(ARRAY['public'])) WHERE step = 1");
+    assert!(guard.starts_with("SELECT \"Lens Home\".lens_migration_guard("), "{guard}");
+}

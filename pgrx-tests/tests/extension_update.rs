@@ -150,6 +150,19 @@ fn update_from_every_release_keeps_history_and_ends_as_a_fresh_install() {
         // the new package over the old one, the server running; then the update
         install_package(&current, &install);
         let mut c = cluster.connect("lens_updated");
+        // until the update runs, the released version's functions call the new library: every
+        // C symbol they name is still there (the C language's validator loads each one)
+        let c_functions: i64 = c
+            .query_one(
+                "SELECT count(pg_catalog.fmgr_c_validator(p.oid)) FROM pg_catalog.pg_proc p \
+                 JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e' \
+                 JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_lens' \
+                 WHERE p.prolang = (SELECT oid FROM pg_catalog.pg_language WHERE lanname = 'c')",
+                &[],
+            )
+            .unwrap_or_else(|e| panic!("{version}'s functions in the new library: {}", describe(&e)))
+            .get(0);
+        assert!(c_functions >= 20, "{version}: {c_functions} C functions checked");
         c.batch_execute("ALTER EXTENSION pg_lens UPDATE").unwrap_or_else(|e| panic!("update from {version}: {}", describe(&e)));
         let now: String = c.query_one("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pg_lens'", &[]).unwrap().get(0);
         assert_eq!(now, version_of(&current), "updated from {version}");

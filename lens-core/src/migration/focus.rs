@@ -44,6 +44,7 @@ struct Side<'a> {
 
 /// An entry of a table-scoped section, on one side or both.
 struct Entry<'a> {
+    section: &'static str,
     key: &'a [u8],
     source: Option<Member<'a>>,
     target: Option<Member<'a>>,
@@ -63,6 +64,10 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
 
     let mut touched: HashSet<&str> = HashSet::new();
     let mut changed_names: Vec<Vec<u8>> = Vec::new();
+    // columns a sequence belongs to: whether its owner stays is read from the column's pair
+    let mut owning_columns: HashSet<&str> = HashSet::new();
+    // view bodies (the relation's key, its definition), to find what they read
+    let mut bodies: Vec<(&str, &str)> = Vec::new();
     let mut scoped: HashMap<&'static str, Vec<Entry>> = HashMap::new();
     for path in SECTIONS.iter().copied() {
         let (before, after) = (section_members(a.buf, &a.root, path)?, section_members(b.buf, &b.root, path)?);
@@ -85,14 +90,29 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
                     if !untouched {
                         touched.extend(tables.iter().copied());
                     }
-                    scoped.entry(path).or_default().push(Entry { key, source: x.cloned(), target: y.cloned(), tables, untouched });
+                    scoped.entry(path).or_default().push(Entry { section: path, key, source: x.cloned(), target: y.cloned(), tables, untouched });
                 }
                 Group::Table => {
+                    let relation = std::str::from_utf8(key).map_err(|_| ReadError("a key is not UTF-8"))?;
                     if !untouched {
-                        touched.insert(std::str::from_utf8(key).map_err(|_| ReadError("a key is not UTF-8"))?);
+                        touched.insert(relation);
+                    }
+                    if path == "views" {
+                        for (side, m) in [(&a, x), (&b, y)] {
+                            if let Some(m) = m {
+                                bodies.extend(string_fields(side.buf, m, &[b"definition"])?.into_iter().map(|d| (relation, d)));
+                            }
+                        }
                     }
                 }
                 Group::Sequence | Group::Own => {
+                    if path == "sequences" {
+                        for (side, m) in [(&a, x), (&b, y)] {
+                            if let Some(m) = m {
+                                owning_columns.extend(string_fields(side.buf, m, &[b"ownedBy"])?);
+                            }
+                        }
+                    }
                     // a schema's name is in every key: its changes reach tables by their keys
                     if !untouched && path != "schemas" {
                         for (side, m) in [(&a, x), (&b, y)] {
@@ -118,9 +138,31 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
     let mut reached = families.closure(reached);
     let neighbours: Vec<&str> = scoped.get("relationships").into_iter().flatten().filter(|e| e.tables.iter().any(|t| reached.contains(t))).flat_map(|e| e.tables.iter().copied()).collect();
     reached.extend(neighbours);
-    let reached = families.closure(reached);
+    let mut reached = families.closure(reached);
+    // a view that reads a reached relation may be made anew with all its parts: reached too,
+    // and so on through views of views (what a view reads as the planner finds it)
+    let relations = Relations::new(&a, &b)?;
+    let mut readers: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (view, body) in &bodies {
+        for read in crate::migration::sql_text::qualified_names(body) {
+            if let Some(relation) = relations.key_of(&read) {
+                readers.entry(relation).or_default().push(view);
+            }
+        }
+    }
+    let mut pending: Vec<&str> = reached.iter().copied().collect();
+    while let Some(relation) = pending.pop() {
+        for view in readers.get(relation).into_iter().flatten() {
+            if reached.insert(view) {
+                pending.push(view);
+            }
+        }
+    }
 
-    let keep = |e: &Entry| !e.untouched || e.tables.iter().any(|t| reached.contains(t));
+    // FKs stay whole: they order the tables' statements (`ddl::creation_order`)
+    let keep = |e: &Entry| {
+        !e.untouched || e.tables.iter().any(|t| reached.contains(t)) || e.section == "relationships" || (e.section == "columns" && owning_columns.contains(std::str::from_utf8(e.key).unwrap_or("")))
+    };
     let left_out = scoped.values().flatten().filter(|e| !keep(e)).count();
     let build = |side: &Side, source_side: bool| -> Result<Value, ReadError> {
         let mut out = Map::new();
@@ -253,14 +295,40 @@ fn string_fields<'a>(buf: &'a [u8], entry: &Member, names: &[&[u8]]) -> Result<V
     Ok(out)
 }
 
-/// What to look for of a name in SQL text: its longest run without a double quote (a
-/// quoted identifier doubles its quotes), so that every spelling of it is found.
+/// What to look for of a name in SQL text: its longest run without a quote (a quoted
+/// identifier doubles its double quotes, a literal its single ones), so that every spelling
+/// of it is found.
 fn searchable(name: &str) -> Vec<u8> {
-    name.split('"').max_by_key(|s| s.len()).unwrap_or("").as_bytes().to_vec()
+    name.split(['"', '\'']).max_by_key(|s| s.len()).unwrap_or("").as_bytes().to_vec()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+    let Some(&first) = needle.first() else { return true };
+    haystack.windows(needle.len()).any(|w| w[0] == first && w == needle)
+}
+
+/// The relations of both sides by (schema, name), as SQL text names them.
+struct Relations<'a> {
+    by_name: HashMap<(&'a str, &'a str), &'a str>,
+}
+
+impl<'a> Relations<'a> {
+    fn new(a: &Side<'a>, b: &Side<'a>) -> Result<Relations<'a>, ReadError> {
+        let mut by_name = HashMap::new();
+        for side in [a, b] {
+            for table in section_members(side.buf, &side.root, "tables")? {
+                let key = std::str::from_utf8(table.key).map_err(|_| ReadError("a key is not UTF-8"))?;
+                if let [schema, name] = string_fields(side.buf, &table, &[b"schema", b"name"])?[..] {
+                    by_name.insert((schema, name), key);
+                }
+            }
+        }
+        Ok(Relations { by_name })
+    }
+
+    fn key_of(&self, (schema, name): &(String, String)) -> Option<&'a str> {
+        self.by_name.get(&(schema.as_str(), name.as_str())).copied()
+    }
 }
 
 /// Inheritance and partition trees of both sides: which tables are one family.
@@ -436,9 +504,118 @@ mod tests {
         assert_eq!(focused.source_signature, whole.source_signature);
     }
 
+    /// A snapshot of `entries` (section, entry), stamped, as JSON.
+    fn snapshot_of(database: &str, entries: &[(&str, Value)]) -> Value {
+        let mut snap = json!({"meta": {"schemas": ["app"], "databaseId": database, "formatVersion": 3}, "tables": {}, "constraints": {"pks": {}}});
+        for (section, e) in entries {
+            let key = e["key"].as_str().unwrap().to_string();
+            match section.split_once('.') {
+                Some((outer, inner)) => snap[outer][inner][key] = e.clone(),
+                None => {
+                    if snap.get(*section).is_none() {
+                        snap[*section] = json!({});
+                    }
+                    snap[*section][key] = e.clone()
+                }
+            }
+        }
+        let mut model: Snapshot = serde_json::from_value(snap).unwrap();
+        crate::signature::stamp(&mut model);
+        serde_json::to_value(&model).unwrap()
+    }
+
+    fn fk(oid: i64, child: &str, parent: &str) -> Value {
+        let key = format!("app.{child}(id) -> app.{parent}(id)");
+        json!({"key": key, "oid": oid, "name": format!("{child}_fk"), "constraintKey": format!("app.{child}:{child}_fk"), "childKey": format!("app.{child}"), "childCols": ["id"],
+               "parentKey": format!("app.{parent}"), "parentCols": ["id"], "onUpdate": "NO ACTION", "onDelete": "NO ACTION", "deferrable": false, "initiallyDeferred": false})
+    }
+
+    fn sequence(name: &str, owned_by: &str) -> Value {
+        json!({"key": format!("app.{name}"), "oid": 40, "schema": "app", "name": name, "dataType": "integer", "start": 1, "increment": 1, "min": 1, "max": 2147483647, "cache": 1, "cycle": false, "ownedBy": owned_by})
+    }
+
+    /// (what, source, target): changes whose plans read entries of tables nothing changed.
+    fn cases() -> Vec<(&'static str, Value, Value)> {
+        let mut out = Vec::new();
+        let t = |name: &str, oid: i64, kind: &str| ("tables", table(name, oid, kind, None).1);
+        let c = |table: &str, name: &str, attnum: i64| ("columns", column(table, name, attnum, None).1);
+        let untouched = [t("u", 90, "table"), c("u", "a", 1)];
+        let comment_on_u = |entries: &mut Vec<(&str, Value)>| {
+            for (s, e) in entries.iter_mut() {
+                if *s == "columns" && e["key"] == "app.u.a" {
+                    e["comment"] = json!("changed");
+                }
+            }
+        };
+
+        // a materialized view made again (a column of what it reads goes) keeps its index
+        // and its column's comment
+        let mut mv_column = column("mv", "x", 1, None).1;
+        mv_column["comment"] = json!("the x");
+        let index = json!({"key": "app.mv_x_idx", "oid": 30, "tableKey": "app.mv", "schema": "app", "table": "mv", "name": "mv_x_idx", "method": "btree", "columns": ["x"],
+                           "isUnique": true, "isPrimary": false, "definition": "CREATE UNIQUE INDEX mv_x_idx ON app.mv USING btree (x)"});
+        let body = json!({"key": "app.mv", "oid": 2, "schema": "app", "name": "mv", "kind": "materialized_view", "definition": " SELECT t.x\n   FROM app.t;"});
+        let before = vec![t("t", 1, "table"), t("mv", 2, "materialized_view"), ("views", body), c("t", "x", 1), c("t", "y", 2), ("columns", mv_column), ("indexes", index)];
+        let after: Vec<_> = before.iter().filter(|(_, e)| e["key"] != "app.t.y").cloned().collect();
+        out.push(("a view read from a reshaped table", snapshot_of("db", &[before.clone(), untouched.to_vec()].concat()), snapshot_of("db", &[after.clone(), untouched.to_vec()].concat())));
+        out.push(("the same across databases", snapshot_of("db", &[before, untouched.to_vec()].concat()), snapshot_of("other", &[after, untouched.to_vec()].concat())));
+
+        // a serial's sequence on a table nothing changed keeps its owner
+        let mut serial = column("s", "id", 1, Some("nextval('app.s_id_seq'::regclass)")).1;
+        serial["dataType"] = json!("integer");
+        let before = vec![t("s", 3, "table"), ("columns", serial), ("sequences", sequence("s_id_seq", "app.s.id")), untouched[0].clone(), untouched[1].clone()];
+        let mut after = before.clone();
+        comment_on_u(&mut after);
+        out.push(("a serial nothing changed", snapshot_of("db", &before), snapshot_of("db", &after)));
+
+        // a sequence owned by a column that does not call it, dropped
+        let before = vec![t("s", 3, "table"), c("s", "id", 1), ("sequences", sequence("spare_seq", "app.s.id")), untouched[0].clone(), untouched[1].clone()];
+        let after: Vec<_> = before.iter().filter(|(s, _)| *s != "sequences").cloned().collect();
+        out.push(("an owned sequence dropped", snapshot_of("db", &before), snapshot_of("db", &after)));
+
+        // FKs between tables nothing changed order the statements of those that changed
+        let mut before = Vec::new();
+        for (name, oid) in [("a", 11), ("b", 12), ("0w", 13), ("x", 14), ("y", 15)] {
+            before.push(t(name, oid, "table"));
+            before.push(c(name, "id", 1));
+        }
+        before.extend([("relationships", fk(60, "0w", "y")), ("relationships", fk(61, "y", "x")), ("relationships", fk(62, "x", "b"))]);
+        let mut after = before.clone();
+        for (s, e) in after.iter_mut() {
+            if *s == "tables" && (e["key"] == "app.a" || e["key"] == "app.b") {
+                e["comment"] = json!("changed");
+            }
+        }
+        out.push(("an FK chain through tables nothing changed", snapshot_of("db", &before), snapshot_of("db", &after)));
+
+        // a key the snapshot names no index of, on a table nothing changed
+        let key = json!({"key": "app.r:r_pkey", "oid": 70, "tableKey": "app.r", "schema": "app", "table": "r", "columns": ["id"], "name": "r_pkey"});
+        let before = vec![t("r", 5, "table"), c("r", "id", 1), ("constraints.pks", key), untouched[0].clone(), untouched[1].clone()];
+        let mut after = before.clone();
+        comment_on_u(&mut after);
+        out.push(("a key without its index's name", snapshot_of("db", &before), snapshot_of("db", &after)));
+        out
+    }
+
+    #[test]
+    fn focused_plans_are_the_whole_ones_where_unchanged_entries_matter() {
+        let options = Options { online: false, large_table_rows: 100_000, major: 15 };
+        let kw = Keywords::postgres15();
+        let model = |v: &Value| serde_json::from_value::<Snapshot>(v.clone()).unwrap();
+        let steps = |p: &crate::migration::Plan| p.steps.iter().map(|s| format!("{} {:?}", s.statement, s.hazards)).collect::<Vec<_>>();
+        for (what, source, target) in cases() {
+            let whole = plan(&model(&source), &model(&target), &kw, &options).unwrap();
+            let ((s, sv), (t, tv)) = read_pair(&bytes(&source), &bytes(&target)).unwrap();
+            let focused = plan_with_values(&s, &t, sv, tv, &kw, &options).unwrap();
+            assert_eq!(steps(&focused), steps(&whole), "{what}");
+            assert!(whole.steps.len() > 1, "{what}: the change plans something: {:?}", steps(&whole));
+        }
+    }
+
     #[test]
     fn a_name_found_in_sql_text_in_any_spelling() {
         assert_eq!(searchable("My \"Odd\" name"), b" name".to_vec());
+        assert!(contains(b"nextval('app.\"o''brien_seq\"'::regclass)", &searchable("o'brien_seq")));
         assert!(contains(b"DEFAULT app.\"Next\"\"Id\"()", &searchable("Next\"Id")));
         assert!(!contains(b"DEFAULT app.other()", &searchable("next_id")));
     }

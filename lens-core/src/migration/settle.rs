@@ -161,7 +161,8 @@ fn settle_parts(b: &mut Builder) {
     for section in ["constraints.pks", "constraints.uniques", "constraints.exclusions"] {
         for (from, _) in b.pairing.pairs(section) {
             let index = crate::sections::section(&b.sv, section).and_then(|m| m.get(&from)).and_then(|v| v.get("indexKey")).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            if b.target_of("indexes", &index).is_none() {
+            // (a key whose index the snapshot does not name goes with nothing)
+            if !index.is_empty() && b.target_of("indexes", &index).is_none() {
                 b.pairing.unpair(section, &from);
             }
         }
@@ -178,7 +179,10 @@ fn settle_parts(b: &mut Builder) {
         .pks
         .values()
         .chain(b.src.constraints.uniques.values())
-        .filter(|k| b.target_of(if k.index_key.is_empty() { "" } else { "indexes" }, &k.index_key).is_none())
+        .filter(|k| {
+            let section = if b.src.constraints.uniques.contains_key(&k.key) { "constraints.uniques" } else { "constraints.pks" };
+            b.target_of(section, &k.key).is_none() || (!k.index_key.is_empty() && b.target_of("indexes", &k.index_key).is_none())
+        })
         .map(|k| (k.table_key.clone(), k.columns.clone()))
         .collect();
     let remade_indexes: HashSet<(String, Vec<String>)> = b.src.indexes.values().filter(|i| i.is_unique && b.target_of("indexes", &i.key).is_none()).map(|i| (i.table_key.clone(), i.columns.clone())).collect();

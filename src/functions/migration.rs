@@ -21,22 +21,13 @@ const DEFAULT_LOCK_MS: i64 = 3_000;
 const DEFAULT_STATEMENT_MS: i64 = 60_000;
 
 /// A snapshot argument as the model and as JSON, or an ERROR saying which argument and why.
-fn snapshot_arg(value: Option<JsonbValue>, which: &str) -> (Snapshot, serde_json::Value) {
-    let Some(JsonbValue(mut value)) = value else {
+fn snapshot_arg(value: Option<JsonbValue>, which: &str) -> ModelAndJson {
+    let Some(JsonbValue(value)) = value else {
         bad_argument(format!("{which} is NULL"), "Pass a snapshot that lens_snapshot() returned.");
     };
-    if let Err(e) = lens_core::snapshot_io::check_snapshot_value(&value) {
-        bad_argument(format!("{which}: {}", e.message), e.hint);
-    }
-    lens_core::parts::count_positions_from_one(&mut value);
-    match <Snapshot as lens_core::model::Deserialize>::deserialize(&value) {
-        Ok(mut snap) => {
-            if snap.meta.signature.is_empty() {
-                lens_core::signature::stamp(&mut snap);
-            }
-            (snap, value)
-        }
-        Err(e) => bad_argument(format!("{which}: the jsonb value is not a pg_lens snapshot: {e}"), "Pass a snapshot that lens_snapshot() returned."),
+    match lens_core::snapshot_io::snapshot_and_value(value) {
+        Ok(read) => read,
+        Err(e) => bad_argument(format!("{which}: {}", e.message), e.hint),
     }
 }
 

@@ -21,7 +21,7 @@
 //! says which): a table equal but for its name whose own entries all came back under its
 //! new key, what moved with it, and a table's column equal but for its name.
 
-use crate::jsonb_read::{find, key_order, members, Member, ReadError};
+use crate::jsonb_read::{find, members, merge_by_key, Member, ReadError};
 use crate::sections::{section, section_mut, SECTIONS};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -70,33 +70,19 @@ pub fn diff_encoded(from: &[u8], to: &[u8]) -> Result<Value, ReadError> {
         let before = section_members(from, &from_root, path)?;
         let after = section_members(to, &to_root, path)?;
         let mut sides = Sides::default();
-        let (mut i, mut j) = (0, 0);
-        while i < before.len() || j < after.len() {
-            let order = match (before.get(i), after.get(j)) {
-                (Some(a), Some(b)) => key_order(a.key, b.key),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
-            };
-            match order {
-                std::cmp::Ordering::Less => {
-                    sides.removed.push((key_text(before[i].key)?, before[i].to_value(from)?));
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    sides.added.push((key_text(after[j].key)?, after[j].to_value(to)?));
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    let (a, b) = (&before[i], &after[j]);
+        for (key, a, b) in merge_by_key(&before, &after) {
+            match (a, b) {
+                (Some(a), None) => sides.removed.push((key_text(key)?, a.to_value(from)?)),
+                (None, Some(b)) => sides.added.push((key_text(key)?, b.to_value(to)?)),
+                (Some(a), Some(b)) => {
                     if !same_definition(from, a, to, b)? {
                         let (old, new) = (a.to_value(from)?, b.to_value(to)?);
                         if differs(&old, &new) {
-                            sides.changed.push((key_text(a.key)?, old, new));
+                            sides.changed.push((key_text(key)?, old, new));
                         }
                     }
-                    i += 1;
-                    j += 1;
                 }
+                (None, None) => {}
             }
         }
         if *path == "columns" {

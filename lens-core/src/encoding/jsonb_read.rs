@@ -192,6 +192,7 @@ pub struct Member<'a> {
     pub range: std::ops::Range<usize>,
 }
 
+const KIND_STRING: u32 = 0;
 const KIND_NUMERIC: u32 = 0x1000_0000;
 const KIND_CONTAINER: u32 = 0x5000_0000;
 
@@ -206,6 +207,15 @@ impl Member<'_> {
     /// Where the value's container starts, if it is one.
     pub fn container_start(&self) -> Option<usize> {
         (self.kind == KIND_CONTAINER).then_some((self.range.start + 3) & !3)
+    }
+
+    /// The member's value as the string it is, read in place (jsonb keeps strings
+    /// unescaped); None when it is not a string.
+    pub fn string<'b>(&self, buf: &'b [u8]) -> Result<Option<&'b str>, ReadError> {
+        if self.kind != KIND_STRING {
+            return Ok(None);
+        }
+        std::str::from_utf8(&buf[self.range.clone()]).map(Some).map_err(|_| ReadError("a string is not UTF-8"))
     }
 
     /// The member's value (`depth`: of the object holding it, 1 at the top).
@@ -254,6 +264,36 @@ pub fn nests_too_deep(data: &[u8]) -> Result<bool, ReadError> {
         pending.extend(values.iter().filter(|v| v.0 == KIND_CONTAINER).map(|&(_, begin, _)| ((begin + 3) & !3, depth + 1)));
     }
     Ok(false)
+}
+
+/// The members of two objects side by side, by key (both lists in jsonb's key order, as
+/// `members` gives them): a key on one side only has None on the other.
+pub fn merge_by_key<'a, 'm>(before: &'m [Member<'a>], after: &'m [Member<'a>]) -> Vec<(&'a [u8], Option<&'m Member<'a>>, Option<&'m Member<'a>>)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(before.len().max(after.len()));
+    while i < before.len() || j < after.len() {
+        let order = match (before.get(i), after.get(j)) {
+            (Some(x), Some(y)) => key_order(x.key, y.key),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                out.push((before[i].key, Some(&before[i]), None));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push((after[j].key, None, Some(&after[j])));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((before[i].key, Some(&before[i]), Some(&after[j])));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
 }
 
 /// jsonb's order of object keys.

@@ -33,6 +33,19 @@ pub fn parse_snapshot(json: &str) -> Result<Snapshot, InputError> {
     serde_json::from_value(value).map_err(not_a_snapshot)
 }
 
+/// A snapshot handed back as a JSON value, as the model and as that value (with positions
+/// counted from 1, as formatVersion 1 did not): refused when it is not one or is too new to
+/// read; signed here when it carries no signature (written by hand).
+pub fn snapshot_and_value(mut value: serde_json::Value) -> Result<(Snapshot, serde_json::Value), InputError> {
+    check_snapshot_value(&value)?;
+    crate::parts::count_positions_from_one(&mut value);
+    let mut snap = <Snapshot as serde::Deserialize>::deserialize(&value).map_err(not_a_snapshot)?;
+    if snap.meta.signature.is_empty() {
+        crate::signature::stamp(&mut snap);
+    }
+    Ok((snap, value))
+}
+
 /// What a value nested deeper than `jsonb_read::MAX_NESTING` gets, whichever function reads it.
 pub fn too_deep() -> InputError {
     not_a_snapshot(format!("it nests deeper than {} levels", crate::jsonb_read::MAX_NESTING))

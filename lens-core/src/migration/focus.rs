@@ -19,12 +19,11 @@
 //! reads and FKs need them); `meta` too, so signatures are those of the whole snapshots.
 
 use crate::diff::{root, same_definition, section_members};
-use crate::jsonb_read::{find, jsonb_to_value, key_order, members, Member, ReadError};
+use crate::jsonb_read::{find, jsonb_to_value, key_order, members, merge_by_key, Member, ReadError};
 use crate::migration::PlanError;
 use crate::model::Snapshot;
 use crate::sections::{group_of, Group, SECTIONS};
 use serde_json::{Map, Value};
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 /// Both snapshots as JSON, reduced to what the plan can touch.
@@ -71,7 +70,7 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
     let mut scoped: HashMap<&'static str, Vec<Entry>> = HashMap::new();
     for path in SECTIONS.iter().copied() {
         let (before, after) = (section_members(a.buf, &a.root, path)?, section_members(b.buf, &b.root, path)?);
-        for (key, x, y) in merged(&before, &after) {
+        for (key, x, y) in merge_by_key(&before, &after) {
             let untouched = match (x, y) {
                 (Some(x), Some(y)) => unchanged(a.buf, x, b.buf, y, same_database)?,
                 _ => false,
@@ -98,7 +97,9 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
                         touched.insert(relation);
                     }
                     if path == "views" {
-                        for (side, m) in [(&a, x), (&b, y)] {
+                        // an equal body reads the same: one side is read
+                        let sides = if untouched { [(&a, x), (&b, None)] } else { [(&a, x), (&b, y)] };
+                        for (side, m) in sides {
                             if let Some(m) = m {
                                 bodies.extend(string_fields(side.buf, m, &[b"definition"])?.into_iter().map(|d| (relation, d)));
                             }
@@ -116,8 +117,8 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
                     // a schema's name is in every key: its changes reach tables by their keys
                     if !untouched && path != "schemas" {
                         for (side, m) in [(&a, x), (&b, y)] {
-                            if let Some(name) = m.map(|m| string_field(side.buf, m, "name")).transpose()?.flatten() {
-                                changed_names.push(searchable(name));
+                            if let Some(m) = m {
+                                changed_names.extend(string_fields(side.buf, m, &[b"name"])?.into_iter().map(searchable));
                             }
                         }
                     }
@@ -126,7 +127,7 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
         }
     }
 
-    let families = Families::new(&a, &b)?;
+    let relations = Relations::new(&a, &b)?;
     let mut reached = touched.clone();
     if !changed_names.is_empty() {
         let naming = scoped.values().flatten().filter(|e| e.untouched && !e.tables.iter().all(|t| touched.contains(t))).filter(|e| {
@@ -135,13 +136,12 @@ pub fn focus(source: &[u8], target: &[u8]) -> Result<Focused, ReadError> {
         });
         reached.extend(naming.flat_map(|e| e.tables.iter().copied()).collect::<Vec<_>>());
     }
-    let mut reached = families.closure(reached);
+    let mut reached = relations.with_families(reached);
     let neighbours: Vec<&str> = scoped.get("relationships").into_iter().flatten().filter(|e| e.tables.iter().any(|t| reached.contains(t))).flat_map(|e| e.tables.iter().copied()).collect();
     reached.extend(neighbours);
-    let mut reached = families.closure(reached);
+    let mut reached = relations.with_families(reached);
     // a view that reads a reached relation may be made anew with all its parts: reached too,
     // and so on through views of views (what a view reads as the planner finds it)
-    let relations = Relations::new(&a, &b)?;
     let mut readers: HashMap<&str, Vec<&str>> = HashMap::new();
     for (view, body) in &bodies {
         for read in crate::migration::sql_text::qualified_names(body) {
@@ -209,35 +209,6 @@ fn section_value(buf: &[u8], entries: &[Entry], source_side: bool, keep: &dyn Fn
     Ok(Value::Object(out))
 }
 
-/// The entries of a section on both sides, by key (both lists are in jsonb's key order).
-fn merged<'a, 'm>(before: &'m [Member<'a>], after: &'m [Member<'a>]) -> Vec<(&'a [u8], Option<&'m Member<'a>>, Option<&'m Member<'a>>)> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::with_capacity(before.len().max(after.len()));
-    while i < before.len() || j < after.len() {
-        let order = match (before.get(i), after.get(j)) {
-            (Some(x), Some(y)) => key_order(x.key, y.key),
-            (Some(_), None) => Ordering::Less,
-            _ => Ordering::Greater,
-        };
-        match order {
-            Ordering::Less => {
-                out.push((before[i].key, Some(&before[i]), None));
-                i += 1;
-            }
-            Ordering::Greater => {
-                out.push((after[j].key, None, Some(&after[j])));
-                j += 1;
-            }
-            Ordering::Equal => {
-                out.push((before[i].key, Some(&before[i]), Some(&after[j])));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
-}
-
 /// Equal for the planner: equal definitions, and within one database the same identity
 /// (entries pair by oid there, so an entry made again is another entry).
 fn unchanged(a_buf: &[u8], x: &Member, b_buf: &[u8], y: &Member, same_database: bool) -> Result<bool, ReadError> {
@@ -270,26 +241,14 @@ fn field<'a>(buf: &'a [u8], entry: &Member, name: &str) -> Result<Option<Member<
     Ok(fields.binary_search_by(|m| key_order(m.key, name.as_bytes())).ok().map(|i| fields[i].clone()))
 }
 
-/// A string field of an entry, as stored (jsonb keeps strings unescaped).
-fn string_field<'a>(buf: &'a [u8], entry: &Member, name: &str) -> Result<Option<&'a str>, ReadError> {
-    const KIND_STRING: u32 = 0;
-    match field(buf, entry, name)? {
-        Some(m) if m.kind == KIND_STRING => std::str::from_utf8(&buf[m.range.clone()]).map(Some).map_err(|_| ReadError("a string is not UTF-8")),
-        _ => Ok(None),
-    }
-}
-
 /// The string fields `names` of an entry that it has, with one read of its fields.
 fn string_fields<'a>(buf: &'a [u8], entry: &Member, names: &[&[u8]]) -> Result<Vec<&'a str>, ReadError> {
-    const KIND_STRING: u32 = 0;
     let Some(start) = entry.container_start() else { return Ok(Vec::new()) };
     let fields = members(buf, start)?.unwrap_or_default();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         if let Ok(i) = fields.binary_search_by(|m| key_order(m.key, name)) {
-            if fields[i].kind == KIND_STRING {
-                out.push(std::str::from_utf8(&buf[fields[i].range.clone()]).map_err(|_| ReadError("a string is not UTF-8"))?);
-            }
+            out.extend(fields[i].string(buf)?);
         }
     }
     Ok(out)
@@ -307,63 +266,51 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w[0] == first && w == needle)
 }
 
-/// The relations of both sides by (schema, name), as SQL text names them.
+/// The relations of both sides, read once: their keys by (schema, name), as SQL text names
+/// them, and their inheritance and partition trees (which tables are one family).
 struct Relations<'a> {
     by_name: HashMap<(&'a str, &'a str), &'a str>,
+    family: HashMap<&'a str, Vec<&'a str>>,
 }
 
 impl<'a> Relations<'a> {
     fn new(a: &Side<'a>, b: &Side<'a>) -> Result<Relations<'a>, ReadError> {
-        let mut by_name = HashMap::new();
+        let (mut by_name, mut family) = (HashMap::new(), HashMap::<&str, Vec<&str>>::new());
         for side in [a, b] {
             for table in section_members(side.buf, &side.root, "tables")? {
                 let key = std::str::from_utf8(table.key).map_err(|_| ReadError("a key is not UTF-8"))?;
-                if let [schema, name] = string_fields(side.buf, &table, &[b"schema", b"name"])?[..] {
+                let Some(start) = table.container_start() else { continue };
+                let fields = members(side.buf, start)?.unwrap_or_default();
+                let get = |name: &[u8]| fields.binary_search_by(|m| key_order(m.key, name)).ok().map(|i| &fields[i]);
+                let string = |name: &[u8]| get(name).map(|m| m.string(side.buf)).transpose().map(Option::flatten);
+                if let (Some(schema), Some(name)) = (string(b"schema")?, string(b"name")?) {
                     by_name.insert((schema, name), key);
+                }
+                let mut parents: Vec<&str> = string(b"partitionOf")?.into_iter().collect();
+                if let Some(inherits) = get(b"inherits").and_then(Member::container_start) {
+                    for m in crate::jsonb_read::elements(side.buf, inherits)? {
+                        parents.extend(m.string(side.buf)?);
+                    }
+                }
+                for parent in parents {
+                    family.entry(parent).or_default().push(key);
+                    family.entry(key).or_default().push(parent);
                 }
             }
         }
-        Ok(Relations { by_name })
+        Ok(Relations { by_name, family })
     }
 
     fn key_of(&self, (schema, name): &(String, String)) -> Option<&'a str> {
         self.by_name.get(&(schema.as_str(), name.as_str())).copied()
     }
-}
-
-/// Inheritance and partition trees of both sides: which tables are one family.
-struct Families<'a> {
-    links: HashMap<&'a str, Vec<&'a str>>,
-}
-
-impl<'a> Families<'a> {
-    fn new(a: &Side<'a>, b: &Side<'a>) -> Result<Families<'a>, ReadError> {
-        let mut links: HashMap<&str, Vec<&str>> = HashMap::new();
-        for side in [a, b] {
-            for table in section_members(side.buf, &side.root, "tables")? {
-                let child = std::str::from_utf8(table.key).map_err(|_| ReadError("a key is not UTF-8"))?;
-                let mut parents = string_fields(side.buf, &table, &[b"partitionOf"])?;
-                if let Some(inherits) = field(side.buf, &table, "inherits")?.and_then(|m| m.container_start()) {
-                    let list = crate::jsonb_read::elements(side.buf, inherits)?;
-                    for m in list.iter().filter(|m| m.kind == 0) {
-                        parents.push(std::str::from_utf8(&side.buf[m.range.clone()]).map_err(|_| ReadError("a string is not UTF-8"))?);
-                    }
-                }
-                for parent in parents {
-                    links.entry(parent).or_default().push(child);
-                    links.entry(child).or_default().push(parent);
-                }
-            }
-        }
-        Ok(Families { links })
-    }
 
     /// `tables` and every table in a family with one of them.
-    fn closure(&self, tables: HashSet<&'a str>) -> HashSet<&'a str> {
+    fn with_families(&self, tables: HashSet<&'a str>) -> HashSet<&'a str> {
         let mut out = tables.clone();
         let mut pending: Vec<&str> = tables.into_iter().collect();
         while let Some(t) = pending.pop() {
-            for next in self.links.get(t).into_iter().flatten() {
+            for next in self.family.get(t).into_iter().flatten() {
                 if out.insert(next) {
                     pending.push(next);
                 }
@@ -383,7 +330,7 @@ pub fn read_pair(source: &[u8], target: &[u8]) -> Result<(ModelAndJson, ModelAnd
     let signed = |buf: &[u8]| -> bool {
         let Ok(root) = root(buf) else { return false };
         let Some(meta) = find(&root, b"meta") else { return false };
-        matches!(string_field(buf, meta, "signature"), Ok(Some(s)) if !s.is_empty())
+        matches!(string_fields(buf, meta, &[b"signature"]).as_deref(), Ok([s]) if !s.is_empty())
     };
     let (sv, tv) = if signed(source) && signed(target) {
         let focused = focus(source, target).map_err(|e| unreadable("source or target", e))?;
@@ -394,18 +341,8 @@ pub fn read_pair(source: &[u8], target: &[u8]) -> Result<(ModelAndJson, ModelAnd
     Ok((model_of(sv, "source")?, model_of(tv, "target")?))
 }
 
-fn model_of(mut value: Value, which: &str) -> Result<ModelAndJson, PlanError> {
-    crate::snapshot_io::check_snapshot_value(&value).map_err(|e| PlanError { message: format!("{which}: {}", e.message), hint: e.hint })?;
-    crate::parts::count_positions_from_one(&mut value);
-    match <Snapshot as serde::Deserialize>::deserialize(&value) {
-        Ok(mut snap) => {
-            if snap.meta.signature.is_empty() {
-                crate::signature::stamp(&mut snap);
-            }
-            Ok((snap, value))
-        }
-        Err(e) => Err(PlanError { message: format!("{which}: the jsonb value is not a pg_lens snapshot: {e}"), hint: "Pass a snapshot that lens_snapshot() returned.".into() }),
-    }
+fn model_of(value: Value, which: &str) -> Result<ModelAndJson, PlanError> {
+    crate::snapshot_io::snapshot_and_value(value).map_err(|e| PlanError { message: format!("{which}: {}", e.message), hint: e.hint })
 }
 
 #[cfg(test)]

@@ -64,3 +64,16 @@ CREATE FUNCTION lens_migration_source("target" jsonb) RETURNS jsonb
 STABLE
 SET search_path TO pg_catalog, pg_temp
 LANGUAGE c AS 'MODULE_PATHNAME', 'lens_migration_source_wrapper';
+
+-- The HTML report (lens_report, lens_report_pages).
+CREATE FUNCTION lens_report("schemas" text[] DEFAULT NULL, "inline_limit" integer DEFAULT 500, "history_limit" integer DEFAULT 200)
+RETURNS text
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_report_wrapper';
+
+CREATE FUNCTION lens_report_pages("schemas" text[] DEFAULT NULL, "history_limit" integer DEFAULT 200)
+RETURNS TABLE ("path" text, "content" text)
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_report_pages_wrapper';

@@ -4,6 +4,7 @@
 //! directory or host) and `PG_LENS_TEST_PORT`. Each test works in a database of its own,
 //! created fresh, so tests run in parallel without seeing each other.
 
+pub mod chromium;
 pub mod cluster;
 pub mod random_ddl;
 

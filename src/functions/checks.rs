@@ -22,7 +22,16 @@ fn lens_checks(
 > {
     let schemas = name_list(schemas, "schemas");
     let snapshot = take_snapshot(&Scope::schemas(schemas));
-    let live = Spi::connect(|_| {
+    let live = live();
+    let findings = lens_core::checks::run(&snapshot, &live, &keywords());
+    TableIterator::new(
+        findings.into_iter().map(|f| (f.rule.to_string(), f.severity.to_string(), f.object_key, f.message, f.remediation)),
+    )
+}
+
+/// How far each sequence has gone, which the snapshot does not say.
+pub fn live() -> lens_core::checks::Live {
+    Spi::connect(|_| {
         let rows = query(
             "sequence_values",
             "SELECT pg_catalog.quote_ident(schemaname) || '.' || pg_catalog.quote_ident(sequencename), last_value \
@@ -34,9 +43,5 @@ fn lens_checks(
             live.sequence_last_values.insert(rows.string(r, 1), rows.req::<i64>(r, 2));
         }
         live
-    });
-    let findings = lens_core::checks::run(&snapshot, &live, &keywords());
-    TableIterator::new(
-        findings.into_iter().map(|f| (f.rule.to_string(), f.severity.to_string(), f.object_key, f.message, f.remediation)),
-    )
+    })
 }

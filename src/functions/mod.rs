@@ -8,4 +8,5 @@ pub mod explain;
 pub mod history;
 pub mod migration;
 pub mod relations;
+pub mod report;
 pub mod snapshot;

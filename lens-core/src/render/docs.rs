@@ -45,7 +45,7 @@ fn link(stem: &str, suffix: &str) -> String {
     format!("{}{suffix}", stem.replace('%', "%25"))
 }
 
-fn pretty_bytes(n: i64) -> String {
+pub(crate) fn pretty_bytes(n: i64) -> String {
     const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
     let mut value = n as f64;
     let mut unit = 0;

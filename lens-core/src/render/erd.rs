@@ -56,15 +56,15 @@ pub fn select_tables<'a>(snap: &'a Snapshot, focus: Option<&str>, depth: usize) 
 }
 
 /// What an edge says: the child's side and the parent's side.
-struct Cardinality {
+pub(crate) struct Cardinality {
     /// the FK columns are unique in the child: at most one child per parent
-    one_to_one: bool,
+    pub(crate) one_to_one: bool,
     /// a nullable FK column: a child may have no parent
-    optional: bool,
+    pub(crate) optional: bool,
 }
 
 /// What the renderers look up per table, indexed once.
-struct Lookup<'a> {
+pub(crate) struct Lookup<'a> {
     /// (table key, column name) -> nullable
     nullable: HashMap<(&'a str, &'a str), bool>,
     /// table key -> its unique column sets (primary key and unique constraints), sorted
@@ -74,7 +74,7 @@ struct Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    fn new(snap: &'a Snapshot) -> Self {
+    pub(crate) fn new(snap: &'a Snapshot) -> Self {
         let nullable = snap.columns.values().map(|c| ((c.table_key.as_str(), c.name.as_str()), c.is_nullable)).collect();
         let mut unique_sets: HashMap<&str, Vec<Vec<&str>>> = HashMap::new();
         let mut marks: HashMap<&str, HashMap<&str, BTreeSet<&'static str>>> = HashMap::new();
@@ -96,7 +96,7 @@ impl<'a> Lookup<'a> {
         Lookup { nullable, unique_sets, marks }
     }
 
-    fn cardinality(&self, r: &Relationship) -> Cardinality {
+    pub(crate) fn cardinality(&self, r: &Relationship) -> Cardinality {
         let mut fk: Vec<&str> = r.child_cols.iter().map(String::as_str).collect();
         fk.sort();
         let one_to_one = self.unique_sets.get(r.child_key.as_str()).is_some_and(|sets| sets.contains(&fk));
@@ -105,7 +105,7 @@ impl<'a> Lookup<'a> {
     }
 
     /// The marks of one column, joined with `sep`.
-    fn marks_of(&self, table: &str, column: &str, sep: &str) -> String {
+    pub(crate) fn marks_of(&self, table: &str, column: &str, sep: &str) -> String {
         self.marks.get(table).and_then(|m| m.get(column)).map(|m| m.iter().copied().collect::<Vec<_>>().join(sep)).unwrap_or_default()
     }
 }

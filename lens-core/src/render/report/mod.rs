@@ -190,7 +190,7 @@ fn pages(input: &Input, layout: Layout, with_table_pages: bool) -> Vec<(String, 
     let mut pages = Vec::with_capacity(1 + if layout == Layout::Split { report.tables.len() } else { 0 });
     let mut h = Html::default();
     let db = &input.snap.meta.db_name;
-    head(&mut h, &format!("{db}: pg_lens report"));
+    head(&mut h, &format!("{db}: pg_lens report"), layout);
     h.raw("<header class=\"top\"><h1>Schema report: ").name(db).raw("</h1><div class=\"meta\">");
     h.text(&format!("{} tables", report.tables.len())).raw(" · captured ").text(&input.snap.meta.captured_at).raw("</div></header><main>");
     overview::write(&report, &mut h);
@@ -206,7 +206,7 @@ fn pages(input: &Input, layout: Layout, with_table_pages: bool) -> Vec<(String, 
     if layout == Layout::Split && with_table_pages {
         for t in &report.tables {
             let mut h = Html::default();
-            head(&mut h, &format!("{}: {db}", t.key));
+            head(&mut h, &format!("{}: {db}", t.key), layout);
             h.raw("<header class=\"top\"><a href=\"../index.html\">← ").name(db).raw(" report</a></header><main>");
             table::write(&report, &mut h, t, Page::Table);
             foot(&mut h);
@@ -217,12 +217,15 @@ fn pages(input: &Input, layout: Layout, with_table_pages: bool) -> Vec<(String, 
     pages
 }
 
-fn head(h: &mut Html, title: &str) {
+/// The page's head; `pg_lens-layout` tells scripts whether the table pages must be written
+/// beside it.
+fn head(h: &mut Html, title: &str, layout: Layout) {
     h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.raw("<meta http-equiv=\"Content-Security-Policy\"")
         .attr("content", &format!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {}", script_hash(SCRIPT)))
         .raw(">");
     h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"generator\" content=\"pg_lens\">");
+    h.raw(if layout == Layout::Split { "<meta name=\"pg_lens-layout\" content=\"split\">" } else { "<meta name=\"pg_lens-layout\" content=\"single\">" });
     h.raw("<title>").text(title).raw("</title><style>");
     h.out.push_str(CSS);
     h.raw("</style></head><body>");

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 const RISKIEST: usize = 10;
 /// Tables named per lint rule in the overview.
 const FINDING_TABLES: usize = 12;
+/// Rows of the table list per `<tbody>`.
+const LIST_CHUNK: usize = 200;
 
 pub(super) fn write(r: &Report, h: &mut Html) {
     let snap = r.input.snap;
@@ -143,11 +145,15 @@ pub(super) fn write(r: &Report, h: &mut Html) {
     h.raw("<h2 id=\"table-index\">Table list</h2>");
     if r.layout == super::Layout::Split {
         h.raw("<p class=\"banner\">Large schema: each table has a page of its own under <code>tables/</code>. ");
-        h.raw("<code>lens_report_pages()</code> returns every page; <code>scripts/lens_report.sh --out DIR</code> writes them.</p>");
+        h.raw("<code>lens_report_pages()</code> returns every page; <code>scripts/lens_report.py --out DIR</code> writes them.</p>");
     }
     h.raw("<input id=\"filter\" type=\"search\" placeholder=\"filter tables\" aria-label=\"filter tables\" hidden> <span id=\"filter-count\" class=\"meta\"></span>");
     h.raw("<table class=\"grid\" id=\"table-list\"><thead><tr><th>table</th><th>kind</th><th>columns</th><th>rows (estimate)</th><th>risk</th><th>findings</th></tr></thead><tbody>");
-    for t in &r.tables {
+    for (n, t) in r.tables.iter().enumerate() {
+        if n > 0 && n % LIST_CHUNK == 0 {
+            // the browser lays out only the chunks in view (content-visibility)
+            h.raw("</tbody><tbody>");
+        }
         h.raw("<tr").attr("data-k", &t.key.to_lowercase()).raw("><td>");
         r.table_link(h, &t.key, Page::Index);
         h.raw("</td><td>").text(kind_label(&t.kind)).raw("</td><td class=\"num\">").num(of(&r.by.columns, &t.key).len()).raw("</td><td class=\"num\">");

@@ -95,6 +95,8 @@ struct Report<'a> {
     /// the reported tables' risks, riskiest first, and where each table's is
     risks: Vec<Risk>,
     risk_at: HashMap<String, usize>,
+    /// table key -> its partitions and inheritance children, by key
+    children: HashMap<&'a str, Vec<&'a Table>>,
 }
 
 fn reportable(t: &Table) -> bool {
@@ -119,7 +121,13 @@ impl<'a> Report<'a> {
         // as lens_risks orders them
         risks.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.table.cmp(&b.table)));
         let risk_at = risks.iter().enumerate().map(|(i, x)| (x.table.clone(), i)).collect();
-        Report { input, layout, by: ByTable::new(snap), lookup: Lookup::new(snap), tables, reported, findings_of, risks, risk_at }
+        let mut children: HashMap<&str, Vec<&Table>> = HashMap::new();
+        for t in snap.tables.values() {
+            for parent in t.partition_of.iter().chain(t.inherits.iter().flatten()) {
+                children.entry(parent.as_str()).or_default().push(t);
+            }
+        }
+        Report { input, layout, by: ByTable::new(snap), lookup: Lookup::new(snap), tables, reported, findings_of, risks, risk_at, children }
     }
 
     /// A reported table's risk (tables only: views have none).

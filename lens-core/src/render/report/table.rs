@@ -171,13 +171,7 @@ fn indexes(r: &Report, h: &mut Html, t: &Table) {
 }
 
 fn partitions(r: &Report, h: &mut Html, t: &Table, page: Page) {
-    let children: Vec<&Table> = r
-        .input
-        .snap
-        .tables
-        .values()
-        .filter(|c| c.partition_of.as_deref() == Some(t.key.as_str()) || c.inherits.as_ref().is_some_and(|p| p.contains(&t.key)))
-        .collect();
+    let children = r.children.get(t.key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
     if children.is_empty() {
         return;
     }

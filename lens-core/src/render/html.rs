@@ -70,6 +70,11 @@ impl Html {
         self
     }
 
+    /// `n thing` or `n things`.
+    pub fn count(&mut self, n: usize, one: &'static str, many: &'static str) -> &mut Self {
+        self.num(n).raw(" ").raw(if n == 1 { one } else { many })
+    }
+
     /// ` name="value"`, the value escaped for a double-quoted attribute.
     pub fn attr(&mut self, name: &'static str, value: &str) -> &mut Self {
         self.out.push(' ');

@@ -19,7 +19,7 @@ pub(super) fn write(r: &Report, h: &mut Html) {
         return;
     }
     if more {
-        h.raw("<p class=\"meta\">The newest ").num(entries.len()).raw(" entries; older ones are in lens_drift.</p>");
+        h.raw("<p class=\"meta\">The newest ").count(entries.len(), "entry", "entries").raw("; older ones are in lens_drift.</p>");
     }
     for e in entries {
         h.raw("<article").attr("class", if e.error.is_some() { "drift failed" } else { "drift" }).attr("id", &format!("d-{}", e.id)).raw("><h3>#").num(e.id).raw(" ");

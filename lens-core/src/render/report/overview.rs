@@ -76,7 +76,7 @@ pub(super) fn write(r: &Report, h: &mut Html) {
             r.table_link(h, &x.table, Page::Index);
             h.raw("</td><td>");
             badge(h, x.level, &format!("{} {}", x.level, x.score));
-            h.raw("</td><td class=\"num\">").num(x.blast_radius.tables.len()).raw(" tables</td><td>").text(&x.reasons.join("; ")).raw("</td></tr>");
+            h.raw("</td><td class=\"num\">").count(x.blast_radius.tables.len(), "table", "tables").raw("</td><td>").text(&x.reasons.join("; ")).raw("</td></tr>");
         }
         h.raw("</table>");
     }

@@ -262,8 +262,8 @@ fn risk(r: &Report, h: &mut Html, t: &Table, page: Page) {
         return;
     }
     if !radius.tables.is_empty() {
-        h.raw("<p>Blast radius: a delete reaches ").num(radius.tables.len()).raw(" tables, about ").num(radius.estimated_rows);
-        h.raw(" rows, ").num(radius.max_depth).raw(" FKs deep.</p><table class=\"grid\"><tr><th>table</th><th>depth</th><th>action</th><th>through</th><th>rows (estimate)</th></tr>");
+        h.raw("<p>Blast radius: a delete reaches ").count(radius.tables.len(), "table", "tables").raw(", about ").num(radius.estimated_rows.max(0));
+        h.raw(" rows (estimate), ").count(radius.max_depth, "FK", "FKs").raw(" deep.</p><table class=\"grid\"><tr><th>table</th><th>depth</th><th>action</th><th>through</th><th>rows (estimate)</th></tr>");
         for reached in &radius.tables {
             h.raw("<tr><td>");
             r.table_link(h, &reached.table, page);
@@ -310,6 +310,6 @@ fn diagram(r: &Report, h: &mut Html, t: &Table, page: Page) {
     h.raw("<h3>Diagram</h3>");
     crate::svg_erd::render(h, &r.by, &r.lookup, &keys, Some(&t.key), &|k| r.table_href(k, page));
     if rest > 0 {
-        h.raw("<p class=\"meta\">").num(rest).raw(" more neighbours are listed under References.</p>");
+        h.raw("<p class=\"meta\">").count(rest, "more neighbour is", "more neighbours are").raw(" listed under References.</p>");
     }
 }

@@ -189,7 +189,7 @@ fn drift_entries_read_as_sentences() {
     assert!(html.contains("dataType: <code>integer</code> → <code>bigint</code>"));
     assert!(html.contains("<span class=\"del\">removed</span> primary key <bdi>shop.x:x_pkey</bdi>"));
     assert!(html.contains("&lt;migrate&gt;"));
-    assert!(html.contains("The newest 1 entries"));
+    assert!(html.contains("The newest 1 entry; older"));
 }
 
 #[test]

@@ -99,9 +99,14 @@ impl Browser {
         for domain in ["Runtime.enable", "Log.enable", "Page.enable"] {
             self.call(Some(&session), domain, json!({}));
         }
-        self.call(Some(&session), "Page.navigate", json!({"url": url}));
+        // only a load event after the navigation counts (about:blank's may come late)
+        let mark = self.events.len();
+        let nav = self.call(Some(&session), "Page.navigate", json!({"url": url}));
+        if let Some(error) = nav.get("errorText") {
+            panic!("{url} did not open: {error}");
+        }
         loop {
-            if self.events.iter().any(|e| e["method"] == "Page.loadEventFired" && e["sessionId"] == json!(session)) {
+            if self.events[mark..].iter().any(|e| e["method"] == "Page.loadEventFired" && e["sessionId"] == json!(session)) {
                 break;
             }
             let m = self.messages.recv_timeout(HANG).unwrap_or_else(|_| panic!("{url} did not load"));

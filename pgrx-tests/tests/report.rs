@@ -20,8 +20,18 @@ fn output(name: &str) -> PathBuf {
     dir
 }
 
+/// A file URL: every byte of the path outside `[A-Za-z0-9-._~/]` percent-encoded (the
+/// pages' names hold `%`).
 fn url(path: &std::path::Path) -> String {
-    format!("file://{}", path.display())
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The keys of the relations a report shows: every table, view and foreign table.
@@ -36,11 +46,12 @@ fn references(db: &mut postgres::Client) -> Vec<(String, String)> {
     snap["relationships"].as_object().unwrap().values().map(|r| (r["childKey"].as_str().unwrap().to_string(), r["parentKey"].as_str().unwrap().to_string())).collect()
 }
 
-/// Section key -> keys of the sections its links lead to (unresolved links: null).
+/// Section key -> keys of the sections its lists' links lead to (unresolved links: null;
+/// the diagrams' links are checked apart).
 const LINKS_BY_SECTION: &str = r#"(() => {
   const out = {};
   for (const s of document.querySelectorAll('section.table')) {
-    out[s.dataset.key] = [...s.querySelectorAll('a')].map(a => {
+    out[s.dataset.key] = [...s.querySelectorAll(':scope > ul a')].map(a => {
       const href = a.getAttribute('href');
       if (!href || !href.startsWith('#')) return null;
       const t = document.getElementById(decodeURIComponent(href.slice(1)));
@@ -50,6 +61,9 @@ const LINKS_BY_SECTION: &str = r#"(() => {
   }
   return out;
 })()"#;
+
+/// How many ids of the page are given to more than one element.
+const DUPLICATE_IDS: &str = "(() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id); return ids.length - new Set(ids).size; })()";
 
 /// Links to an anchor of the page that no element has.
 const BROKEN_ANCHORS: &str = r#"[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))
@@ -90,8 +104,9 @@ fn the_awkward_schema_report_opens_clean_in_chromium() {
     assert_eq!(browser.eval(&tab, "document.title"), json!("lens_report_awkward: pg_lens report"));
     assert_eq!(browser.eval(&tab, "document.querySelectorAll('img').length"), json!(0));
 
-    // links: none dangles; each FK links child to parent and back, in sections and diagrams
+    // links: none dangles, no id is given twice; each FK links child to parent and back
     assert_eq!(browser.eval(&tab, BROKEN_ANCHORS), json!([]));
+    assert_eq!(browser.eval(&tab, DUPLICATE_IDS), json!(0));
     let links: BTreeMap<String, Vec<Value>> = serde_json::from_value(browser.eval(&tab, LINKS_BY_SECTION)).unwrap();
     let fks = references(&mut db);
     assert!(fks.len() >= 8, "{fks:?}");
@@ -130,6 +145,28 @@ fn the_awkward_schema_report_opens_clean_in_chromium() {
 
     screenshot(&url(&file), &dir.join("report.png"), (1280, 2400));
     eprintln!("report and screenshot: {}", dir.display());
+
+    // the same schema split into pages (as above inline_limit): every page opens clean,
+    // every link is a page that exists, awkward names and all
+    let split = dir.join("split");
+    for row in db.query("SELECT path, content FROM lens_report_pages()", &[]).unwrap() {
+        let path = split.join(row.get::<_, String>(0));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, row.get::<_, String>(1)).unwrap();
+    }
+    let pages: Vec<PathBuf> = std::fs::read_dir(split.join("tables")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(pages.len(), expected.len());
+    for page in std::iter::once(split.join("index.html")).chain(pages) {
+        let tab = browser.open(&url(&page));
+        let problems = browser.problems(&tab);
+        assert!(problems.is_empty(), "{}: {problems:#?}", page.display());
+        assert_eq!(browser.eval(&tab, BROKEN_ANCHORS), json!([]));
+        let hrefs: Vec<String> = serde_json::from_value(browser.eval(&tab, "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")).unwrap();
+        for href in hrefs.iter().filter(|h| !h.starts_with('#')) {
+            let target = page.parent().unwrap().join(percent_decode(href));
+            assert!(target.exists(), "{}: {href}", page.display());
+        }
+    }
 }
 
 /// The checks above would pass on a browser that reports nothing: this one must report.
@@ -198,6 +235,11 @@ fn the_history_needs_select_on_lens_drift_and_the_rest_does_not() {
     assert!(reader.contains("data-key=\"public.secret_change\""), "the tables are still there");
     assert!(!reader.contains("added</span> table"));
     db.batch_execute("RESET ROLE; DROP OWNED BY lens_report_reader; DROP ROLE lens_report_reader").unwrap();
+    // a report of one schema tells that schema's history only
+    db.batch_execute("CREATE SCHEMA \"Other\"; CREATE TABLE \"Other\".notes (id int)").unwrap();
+    let other = text(&mut db, "SELECT lens_report(ARRAY['Other'])");
+    assert!(other.contains("added</span> table <a href=\"#t-_22Other_22.notes\">"));
+    assert!(!other.contains("secret_change"), "public's history is not Other's");
 }
 
 #[test]
@@ -210,6 +252,7 @@ fn bad_limits_are_errors_with_hints() {
     }
     let (state, _, _) = error_of(&mut db, "SELECT lens_report(ARRAY['no_such_schema'])");
     assert_eq!(state, "3F000");
+    assert!(text(&mut db, "SELECT lens_report(history_limit => 0)").contains("The history is not shown (history_limit 0)."));
 }
 
 /// The benchmark schema: fixtures/gen_schema.py (a copy of ../shared/bench/gen_schema.py).
@@ -254,7 +297,8 @@ fn a_5000_table_report_is_an_index_that_opens_clean_and_pages_that_link_back() {
     }
     assert_eq!(browser.eval(&tab, BROKEN_ANCHORS), json!([]));
     // one table page: opens clean, links back and to its neighbours' pages
-    let page = dir.join("tables").join("app.t00002.html");
+    let page = std::fs::read_dir(dir.join("tables")).unwrap().map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("app.t00002-")).expect("app.t00002's page");
     let tab = browser.open(&url(&page));
     assert!(browser.problems(&tab).is_empty(), "{:#?}", browser.problems(&tab));
     let hrefs: Vec<String> = serde_json::from_value(browser.eval(&tab, "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")).unwrap();
@@ -270,7 +314,7 @@ fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 1 {
+        if b[i] == b'%' && i + 2 < b.len() {
             out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
             i += 3;
         } else {

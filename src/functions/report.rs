@@ -5,21 +5,26 @@ use crate::errors::bad_argument;
 use crate::functions::ddl::{ddl_extras, keywords};
 use crate::functions::snapshot::{check_schemas, name_list, take_snapshot};
 use crate::jsonb_datum::JsonbValue;
-use crate::spi_read::{arg, execute};
+use crate::spi_read::{arg, execute, null_arg};
 use lens_core::report::{DriftEntry, History, Input, Layout};
 use pgrx::prelude::*;
 
 /// The newest `limit` history rows the caller may read, or why none are shown. Never
 /// raises for a missing privilege: the rest of the report is for everyone who can see the
-/// catalog.
-fn history(limit: i64) -> History {
+/// catalog. With `prefixes` (each reported schema's quoted name and a dot), only the rows
+/// that touched an object of those schemas.
+fn history(limit: i64, prefixes: Option<Vec<String>>) -> History {
+    if limit == 0 {
+        return History::NotAsked;
+    }
     let schema = crate::capture::store::extension_schema_checked();
     let table = format!("{schema}.lens_drift");
     Spi::connect(|_| {
         let allowed = execute(
             "report_history_reader",
             "SELECT pg_catalog.has_table_privilege($1::pg_catalog.oid, $2, 'SELECT')",
-            &[arg(unsafe { pg_sys::GetOuterUserId() }), arg(table.clone())],
+            // the role the SELECT below runs as
+            &[arg(unsafe { pg_sys::GetUserId() }), arg(table.clone())],
         );
         if !allowed.bool(0, 1) {
             return History::NotReadable(table.clone());
@@ -29,9 +34,12 @@ fn history(limit: i64) -> History {
             &format!(
                 "SELECT id, pg_catalog.to_char(captured_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', role_name, \
                  session_user_name, application_name, command_tags, statement, diff, error, resync, partial \
-                 FROM {table} ORDER BY id DESC LIMIT $1"
+                 FROM {table} \
+                 WHERE $2::text[] IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.unnest(object_keys) k, pg_catalog.unnest($2::text[]) p \
+                                                     WHERE pg_catalog.starts_with(k, p)) \
+                 ORDER BY id DESC LIMIT $1"
             ),
-            &[arg(limit + 1)],
+            &[arg(limit + 1), match prefixes { Some(p) => arg(p), None => null_arg::<Vec<String>>() }],
         );
         let more = rows.len() as i64 > limit;
         let entries = (0..rows.len().min(limit as usize))
@@ -82,7 +90,8 @@ fn pages(schemas: Option<Vec<Option<String>>>, history_limit: i32, layout: impl 
     let extras = if index_only && layout == Layout::Split { Default::default() } else { ddl_extras(&oids) };
     let kw = keywords();
     let findings = lens_core::checks::run(&snapshot, &crate::functions::checks::live(), &kw);
-    let history = history(limit);
+    let prefixes = schemas.as_ref().map(|list| list.iter().map(|s| format!("{}.", lens_core::ident::quote_ident(s, &kw))).collect());
+    let history = history(limit, prefixes);
     let input = Input { snap: &snapshot, schemas: schemas.as_deref(), extras: &extras, kw: &kw, findings, history };
     if index_only {
         vec![("index.html".to_string(), lens_core::report::index(&input, layout))]

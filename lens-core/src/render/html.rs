@@ -8,10 +8,40 @@ use std::fmt::Write;
 /// An HTML document being written.
 #[derive(Default)]
 pub struct Html {
-    pub out: String,
+    out: String,
 }
 
 impl Html {
+    /// The document written.
+    pub fn into_string(self) -> String {
+        self.out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// Another document's markup, written by these same rules.
+    pub fn append(&mut self, other: &Html) -> &mut Self {
+        self.out.push_str(&other.out);
+        self
+    }
+
+    /// Plain text where no markup may go (`<title>`): escaped, controls written as
+    /// `\n`, `\u{...}` without marking them up.
+    pub fn plain(&mut self, s: &str) -> &mut Self {
+        for ch in s.chars() {
+            match ch {
+                '&' => self.out.push_str("&amp;"),
+                '<' => self.out.push_str("&lt;"),
+                '>' => self.out.push_str("&gt;"),
+                c if hidden(c) => push_control(&mut self.out, c),
+                c => self.out.push(c),
+            }
+        }
+        self
+    }
+
     /// Markup of our own: only literals.
     pub fn raw(&mut self, markup: &'static str) -> &mut Self {
         self.out.push_str(markup);
@@ -103,24 +133,54 @@ impl Html {
         self.out.push('<');
         self.out.push_str(mark);
         self.out.push_str(" class=\"esc\">");
-        match c {
-            '\n' => self.out.push_str("\\n"),
-            '\t' => self.out.push_str("\\t"),
-            '\r' => self.out.push_str("\\r"),
-            c => {
-                let _ = write!(self.out, "\\u{{{:04X}}}", c as u32);
-            }
-        }
+        push_control(&mut self.out, c);
         self.out.push_str("</");
         self.out.push_str(mark);
         self.out.push('>');
     }
 }
 
-/// Characters that act instead of showing: controls, and the bidirectional marks that
-/// reorder what follows them.
+/// `\n`, `\t`, `\r` or `\u{XXXX}`.
+fn push_control(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        c => {
+            let _ = write!(out, "\\u{{{:04X}}}", c as u32);
+        }
+    }
+}
+
+/// Characters that act or hide instead of showing: controls (Cc), line and paragraph
+/// separators (Zl, Zp), and the format characters (Cf): bidirectional marks that reorder
+/// what follows, zero-width spaces and joiners, the soft hyphen, the byte order mark, tags.
+/// Two names differing only by one of these must look different.
 fn hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{061C}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{08E2}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+        )
 }
 
 /// An element id for a key: `prefix-` then the key's UTF-8 bytes, ASCII letters, digits
@@ -202,6 +262,19 @@ mod tests {
         let mut h = Html::default();
         h.pre("a\n\tb\u{1}</pre>");
         assert_eq!(h.out, "a\n\tb<span class=\"esc\">\\u{0001}</span>&lt;/pre&gt;");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_and_titles_hold_no_markup() {
+        let mut h = Html::default();
+        h.text("users\u{200B}\u{FEFF}\u{2028}");
+        assert_eq!(h.out, "users<span class=\"esc\">\\u{200B}</span><span class=\"esc\">\\u{FEFF}</span><span class=\"esc\">\\u{2028}</span>");
+        let mut h = Html::default();
+        h.plain("a\n<b>");
+        assert_eq!(h.out, "a\\n&lt;b&gt;");
+        let mut h = Html::default();
+        h.raw("<a").attr("title", "x\ny").raw(">");
+        assert_eq!(h.out, "<a title=\"x\ny\">", "a newline in an attribute value is data");
     }
 
     #[test]

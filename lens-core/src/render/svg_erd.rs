@@ -23,6 +23,8 @@ const GAP_Y: i64 = 72;
 const MARGIN: i64 = 12;
 /// Sweeps of barycenter ordering (down and up each).
 const SWEEPS: usize = 4;
+/// Boxes per row of the tables no drawn FK links.
+const LOOSE_ROW: usize = 5;
 
 struct Node<'a> {
     key: &'a str,
@@ -95,18 +97,19 @@ pub(crate) fn render(h: &mut Html, by: &ByTable, lookup: &Lookup, keys: &[&str],
     let edges: Vec<(usize, usize)> = rels.iter().map(|r| (index[r.child_key.as_str()], index[r.parent_key.as_str()])).collect();
 
     let mut layers = layer(nodes.len(), &edges);
-    // tables no drawn FK touches go in a row of their own, last: they would only widen the rows
+    // tables no drawn FK touches go in rows of their own, last: they would only widen the others
     let mut linked = vec![false; nodes.len()];
     for &(c, p) in &edges {
         linked[c] = true;
         linked[p] = true;
     }
-    if linked.iter().any(|&l| l) {
-        let last = layers.iter().zip(&linked).filter(|(_, &l)| l).map(|(&x, _)| x).max().unwrap_or(0) + 1;
-        for (n, l) in layers.iter_mut().enumerate() {
-            if !linked[n] && !nodes[n].self_fk {
-                *l = last;
-            }
+    let first = if linked.iter().any(|&l| l) { layers.iter().zip(&linked).filter(|(_, &l)| l).map(|(&x, _)| x).max().unwrap_or(0) + 1 } else { 0 };
+    let mut placed = 0;
+    for (n, l) in layers.iter_mut().enumerate() {
+        if !linked[n] {
+            // rows of a few boxes, not one row as wide as all of them
+            *l = first + placed / LOOSE_ROW;
+            placed += 1;
         }
     }
     let order = arrange(&layers, &edges, nodes.len());
@@ -151,7 +154,7 @@ pub(crate) fn render(h: &mut Html, by: &ByTable, lookup: &Lookup, keys: &[&str],
         let card = lookup.cardinality(r);
         let bend = if y1 > y2 { -GAP_Y / 2 } else { GAP_Y / 2 };
         h.raw("<g class=\"fk").raw(if card.optional { " optional\">" } else { "\">" });
-        h.raw("<title>").svg_text(&format!("{} → {} ({}), on delete {}", r.child_key, r.parent_key, r.name, r.on_delete)).raw("</title>");
+        h.raw("<title>").plain(&format!("{} → {} ({}), on delete {}", r.child_key, r.parent_key, r.name, r.on_delete)).raw("</title>");
         h.raw("<path").attr("d", &format!("M{x1} {y1} C{x1} {} {x2} {} {x2} {y2}", y1 + bend, y2 - bend)).raw("/>");
         // parent end: a bar across the line
         let by = if y1 > y2 { y2 + 6 } else { y2 - 6 };
@@ -169,7 +172,7 @@ pub(crate) fn render(h: &mut Html, by: &ByTable, lookup: &Lookup, keys: &[&str],
             h.raw("<a").attr("href", link).raw(">");
         }
         h.raw("<g class=\"box").raw(if Some(n.key) == focus { " focus\">" } else { "\">" });
-        h.raw("<title>").svg_text(n.key).raw("</title>");
+        h.raw("<title>").plain(n.key).raw("</title>");
         h.raw("<rect").attr("x", &n.x.to_string()).attr("y", &n.y.to_string()).attr("width", &n.w.to_string()).attr("height", &n.h.to_string()).raw(" rx=\"4\"/>");
         h.raw("<path class=\"rule\"").attr("d", &format!("M{} {} H{}", n.x, n.y + HEAD_H, n.x + n.w)).raw("/>");
         h.raw("<text class=\"head\"").attr("x", &(n.x + 8).to_string()).attr("y", &(n.y + 15).to_string()).raw(">");

@@ -12,6 +12,10 @@ pub(super) fn write(r: &Report, h: &mut Html) {
             h.raw("<p>The history is not shown: it needs SELECT on ").name(table).raw(".</p>");
             return;
         }
+        History::NotAsked => {
+            h.raw("<p>The history is not shown (history_limit 0).</p>");
+            return;
+        }
         History::Entries { entries, more } => (entries, *more),
     };
     if entries.is_empty() {
@@ -42,14 +46,17 @@ pub(super) fn write(r: &Report, h: &mut Html) {
             h.raw("<p>Capture failed: ").text(err).raw("</p>");
         }
         if let Some(diff) = &e.diff {
-            let mut items = Html::default();
+            let mut items = Items::default();
             diff_items(r, &mut items, diff);
-            if items.out.is_empty() {
+            if let Some(why) = diff.get("error").and_then(Value::as_str) {
+                h.raw("<p>The change could not be itemised: ").text(why).raw("</p>");
+            } else if items.html.is_empty() {
                 h.raw("<p class=\"meta\">No change to the schema's definition.</p>");
             } else {
-                h.raw("<ul class=\"compact diff\">");
-                h.out.push_str(&items.out);
-                h.raw("</ul>");
+                h.raw("<ul class=\"compact diff\">").append(&items.html).raw("</ul>");
+                if items.count > ITEMS_LIMIT {
+                    h.raw("<p class=\"meta\">").count(items.count - ITEMS_LIMIT, "more change is", "more changes are").raw(" in lens_drift.diff.</p>");
+                }
             }
         }
         if let Some(stmt) = &e.statement {
@@ -59,8 +66,26 @@ pub(super) fn write(r: &Report, h: &mut Html) {
     }
 }
 
+/// Changes shown per history entry (a resync's diff may hold the whole schema).
+const ITEMS_LIMIT: usize = 100;
+
+/// A diff's list items, the first ITEMS_LIMIT of them, and how many there are.
+#[derive(Default)]
+struct Items {
+    html: Html,
+    count: usize,
+}
+
+impl Items {
+    /// The writer for the next item, or None past the limit (still counted).
+    fn next(&mut self) -> Option<&mut Html> {
+        self.count += 1;
+        (self.count <= ITEMS_LIMIT).then_some(&mut self.html)
+    }
+}
+
 /// The list items of a diff, section by section in the snapshot's order.
-fn diff_items(r: &Report, h: &mut Html, diff: &Value) {
+fn diff_items(r: &Report, items: &mut Items, diff: &Value) {
     for path in crate::sections::SECTIONS {
         let Some(part) = crate::sections::section(diff, path) else { continue };
         let label = section_label(path);
@@ -72,28 +97,41 @@ fn diff_items(r: &Report, h: &mut Html, diff: &Value) {
             };
         };
         for e in list(part, "added") {
+            let Some(h) = items.next() else { continue };
             h.raw("<li><span class=\"add\">added</span> ").text(label).raw(" ");
             key_html(h, e["key"].as_str().unwrap_or(""));
             h.raw("</li>");
         }
         for e in list(part, "removed") {
+            let Some(h) = items.next() else { continue };
             h.raw("<li><span class=\"del\">removed</span> ").text(label).raw(" ").name(e["key"].as_str().unwrap_or("")).raw("</li>");
         }
         for e in list(part, "renamed") {
+            let Some(h) = items.next() else { continue };
             h.raw("<li><span class=\"chg\">renamed</span> ").text(label).raw(" ").name(e["from"].as_str().unwrap_or("")).raw(" → ");
             key_html(h, e["to"].as_str().unwrap_or(""));
+            if e["exact"] == Value::Bool(false) {
+                h.raw(" <span class=\"meta\">(a guess: ").text(&plain(&e["evidence"])).raw(")</span>");
+            }
             changes(h, &e["changes"]);
             h.raw("</li>");
         }
         for e in list(part, "changed") {
+            let Some(h) = items.next() else { continue };
             h.raw("<li><span class=\"chg\">changed</span> ").text(label).raw(" ");
             key_html(h, e["key"].as_str().unwrap_or(""));
             changes(h, &e["changes"]);
             h.raw("</li>");
         }
-        let reordered = list(part, "reordered");
-        if !reordered.is_empty() {
-            h.raw("<li><span class=\"chg\">reordered</span> ").text(label).raw("s: ").text(&reordered.iter().map(plain).collect::<Vec<_>>().join(", ")).raw("</li>");
+        // columns of a table in a new order: {table, before, after}
+        for e in list(part, "reordered") {
+            let Some(h) = items.next() else { continue };
+            h.raw("<li><span class=\"chg\">reordered</span> the columns of ");
+            match r.table_href(e["table"].as_str().unwrap_or(""), Page::Index) {
+                Some(href) => h.link(&href, e["table"].as_str().unwrap_or("")),
+                None => h.name(e["table"].as_str().unwrap_or("")),
+            };
+            h.raw(": <code>").text(&plain(&e["before"])).raw("</code> → <code>").text(&plain(&e["after"])).raw("</code></li>");
         }
     }
 }

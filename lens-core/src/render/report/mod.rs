@@ -16,6 +16,7 @@ mod table;
 use crate::checks::Finding;
 use crate::ddl::{ByTable, Extras};
 use crate::docs::file_stem;
+use sha2::Digest;
 use crate::erd::Lookup;
 use crate::html::{anchor_id, file_href, script_hash, Html};
 use crate::ident::Keywords;
@@ -53,6 +54,8 @@ pub enum History {
     Entries { entries: Vec<DriftEntry>, more: bool },
     /// the caller may not read the history table (its qualified name)
     NotReadable(String),
+    /// history_limit 0
+    NotAsked,
 }
 
 pub struct Input<'a> {
@@ -142,8 +145,8 @@ impl<'a> Report<'a> {
         }
         Some(match (self.layout, page) {
             (Layout::Single, _) => format!("#{}", anchor_id("t", key)),
-            (Layout::Split, Page::Index) => file_href(&format!("tables/{}.html", file_stem(key))),
-            (Layout::Split, Page::Table) => file_href(&format!("{}.html", file_stem(key))),
+            (Layout::Split, Page::Index) => file_href(&format!("tables/{}", page_file(key))),
+            (Layout::Split, Page::Table) => file_href(&page_file(key)),
         })
     }
 
@@ -158,6 +161,16 @@ impl<'a> Report<'a> {
             }
         }
     }
+}
+
+/// A table's page: its key as lens_docs names files (readable, percent-encoded), cut to 80
+/// bytes, and 12 hex digits of its sha256, so that names differing in case only (one file on
+/// macOS or Windows) or long past the 255 bytes a file name may have stay distinct.
+pub fn page_file(key: &str) -> String {
+    let stem = file_stem(key);
+    let cut = stem.char_indices().map(|(i, c)| i + c.len_utf8()).take_while(|&end| end <= 80).last().unwrap_or(0);
+    let hash = crate::signature::hex(&sha2::Sha256::digest(key.as_bytes()));
+    format!("{}-{}.html", &stem[..cut], &hash[..12])
 }
 
 /// The table a finding is about: its own key, or the table of the FK, index, constraint,
@@ -200,7 +213,7 @@ fn pages(input: &Input, layout: Layout, with_table_pages: bool) -> Vec<(String, 
     let db = &input.snap.meta.db_name;
     head(&mut h, &format!("{db}: pg_lens report"), layout);
     h.raw("<header class=\"top\"><h1>Schema report: ").name(db).raw("</h1><div class=\"meta\">");
-    h.text(&format!("{} tables", report.tables.len())).raw(" · captured ").text(&input.snap.meta.captured_at).raw("</div></header><main>");
+    h.count(report.tables.len(), "relation", "relations").raw(" · captured ").text(&input.snap.meta.captured_at).raw("</div></header><main>");
     overview::write(&report, &mut h);
     if layout == Layout::Single {
         h.raw("<h2 id=\"tables\">Tables</h2>");
@@ -210,7 +223,7 @@ fn pages(input: &Input, layout: Layout, with_table_pages: bool) -> Vec<(String, 
     }
     history::write(&report, &mut h);
     foot(&mut h);
-    pages.push(("index.html".to_string(), h.out));
+    pages.push(("index.html".to_string(), h.into_string()));
     if layout == Layout::Split && with_table_pages {
         for t in &report.tables {
             let mut h = Html::default();
@@ -218,7 +231,7 @@ fn pages(input: &Input, layout: Layout, with_table_pages: bool) -> Vec<(String, 
             h.raw("<header class=\"top\"><a href=\"../index.html\">← ").name(db).raw(" report</a></header><main>");
             table::write(&report, &mut h, t, Page::Table);
             foot(&mut h);
-            pages.push((format!("tables/{}.html", file_stem(&t.key)), h.out));
+            pages.push((format!("tables/{}", page_file(&t.key)), h.into_string()));
         }
         pages[1..].sort_by(|a, b| a.0.cmp(&b.0));
     }
@@ -234,15 +247,12 @@ fn head(h: &mut Html, title: &str, layout: Layout) {
         .raw(">");
     h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"generator\" content=\"pg_lens\">");
     h.raw(if layout == Layout::Split { "<meta name=\"pg_lens-layout\" content=\"split\">" } else { "<meta name=\"pg_lens-layout\" content=\"single\">" });
-    h.raw("<title>").text(title).raw("</title><style>");
-    h.out.push_str(CSS);
+    h.raw("<title>").plain(title).raw("</title><style>").raw(CSS);
     h.raw("</style></head><body>");
 }
 
 fn foot(h: &mut Html) {
-    h.raw("</main><script>");
-    h.out.push_str(SCRIPT);
-    h.raw("</script></body></html>\n");
+    h.raw("</main><script>").raw(SCRIPT).raw("</script></body></html>\n");
 }
 
 #[cfg(test)]

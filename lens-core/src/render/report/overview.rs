@@ -127,12 +127,24 @@ pub(super) fn write(r: &Report, h: &mut Html) {
             if tables.len() > FINDING_TABLES {
                 h.raw(" and ").num(tables.len() - FINDING_TABLES).raw(" more");
             }
-            if tables.is_empty() {
-                h.text(&list.iter().map(|&i| r.input.findings[i].object_key.as_str()).collect::<Vec<_>>().join(", "));
+            let elsewhere = list.iter().filter(|&&i| super::finding_table(snap, &r.input.findings[i]).is_none()).count();
+            if elsewhere > 0 {
+                h.raw(if tables.is_empty() { "" } else { "; " }).count(elsewhere, "object that is no table", "objects that are no table").raw(" (below)");
             }
             h.raw("</td></tr>");
         }
-        h.raw("</table><p class=\"meta\">Each finding, with the SQL that fixes it, is in its table's section.</p>");
+        h.raw("</table><p class=\"meta\">Each finding on a table, with the SQL that fixes it, is in the table's section.</p>");
+        let elsewhere: Vec<usize> = findings.iter().copied().filter(|&i| super::finding_table(snap, &r.input.findings[i]).is_none()).collect();
+        if !elsewhere.is_empty() {
+            h.raw("<h3 id=\"other-findings\">Findings on other objects</h3><ul class=\"compact\">");
+            for i in elsewhere {
+                let f = &r.input.findings[i];
+                h.raw("<li>");
+                badge(h, f.severity, f.severity);
+                h.raw(" ").text(f.rule).raw(" ").name(&f.object_key).raw(": ").text(&f.message).raw("<br><code>").text(&f.remediation).raw("</code></li>");
+            }
+            h.raw("</ul>");
+        }
     }
 
     if !r.tables.is_empty() && r.tables.len() <= DIAGRAM_LIMIT {
@@ -171,12 +183,18 @@ pub(super) fn write(r: &Report, h: &mut Html) {
     h.raw("</tbody></table>");
 }
 
-/// Findings on reported tables (and, reporting every schema, those on no table).
+/// Findings on reported tables, and those on no table (an unowned sequence) in a reported
+/// schema.
 fn reported_findings(r: &Report) -> Vec<usize> {
+    let prefixes: Option<Vec<String>> =
+        r.input.schemas.map(|list| list.iter().map(|s| format!("{}.", crate::ident::quote_ident(s, r.input.kw))).collect());
     (0..r.input.findings.len())
-        .filter(|&i| match super::finding_table(r.input.snap, &r.input.findings[i]) {
-            Some(t) => r.reported.contains(t.as_str()),
-            None => r.input.schemas.is_none(),
+        .filter(|&i| {
+            let f = &r.input.findings[i];
+            match super::finding_table(r.input.snap, f) {
+                Some(t) => r.reported.contains(t.as_str()),
+                None => prefixes.as_ref().map_or(true, |p| p.iter().any(|p| f.object_key.starts_with(p.as_str()))),
+            }
         })
         .collect()
 }

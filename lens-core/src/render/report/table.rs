@@ -7,6 +7,16 @@ use crate::ddl::{of, table_ddl_with};
 use crate::html::{anchor_id, part_id, Html};
 use crate::model::{Privileges, Relationship, Table};
 
+/// Rows of a blast radius or of blockers shown; lens_risk has them all.
+const LIST_LIMIT: usize = 50;
+
+/// What a capped list left out.
+fn more(h: &mut Html, total: usize) {
+    if total > LIST_LIMIT {
+        h.raw("<p class=\"meta\">").count(total - LIST_LIMIT, "more is", "more are").raw(" in lens_risk().</p>");
+    }
+}
+
 pub(super) fn write(r: &Report, h: &mut Html, t: &Table, page: Page) {
     let id = anchor_id("t", &t.key);
     h.raw("<section class=\"table\"").attr("id", &id).attr("data-key", &t.key).raw("><h2>").name(&t.key);
@@ -17,7 +27,7 @@ pub(super) fn write(r: &Report, h: &mut Html, t: &Table, page: Page) {
     }
     h.raw("</h2>");
     if let Some(comment) = &t.comment {
-        h.raw("<p>").text(comment).raw("</p>");
+        h.raw("<p class=\"comment\">").pre(comment).raw("</p>");
     }
     facts(r, h, t, page);
     columns(r, h, t, &id);
@@ -56,13 +66,15 @@ fn facts(r: &Report, h: &mut Html, t: &Table, page: Page) {
         }
         h.raw("</dd>");
     }
-    h.raw("<dt>rows (estimate)</dt><dd>");
-    if t.row_estimate < 0 {
-        h.raw("unknown (never analyzed)");
-    } else {
-        h.num(t.row_estimate);
+    if matches!(t.kind.as_str(), "table" | "materialized_view") {
+        h.raw("<dt>rows (estimate)</dt><dd>");
+        if t.row_estimate < 0 {
+            h.raw("unknown (never analyzed)");
+        } else {
+            h.num(t.row_estimate);
+        }
+        h.raw("</dd><dt>size</dt><dd>").text(&crate::docs::pretty_bytes(t.total_bytes)).raw("</dd>");
     }
-    h.raw("</dd><dt>size</dt><dd>").text(&crate::docs::pretty_bytes(t.total_bytes)).raw("</dd>");
     if t.persistence != "permanent" {
         h.raw("<dt>persistence</dt><dd>").text(&t.persistence).raw("</dd>");
     }
@@ -92,7 +104,7 @@ fn columns(r: &Report, h: &mut Html, t: &Table, id: &str) {
         } else if let Some(d) = &c.default {
             h.raw("<code>").text(d).raw("</code>");
         }
-        h.raw("</td><td>").text(&r.lookup.marks_of(&t.key, &c.name, ", ")).raw("</td><td>").text(c.comment.as_deref().unwrap_or("")).raw("</td></tr>");
+        h.raw("</td><td>").text(&r.lookup.marks_of(&t.key, &c.name, ", ")).raw("</td><td class=\"comment\">").pre(c.comment.as_deref().unwrap_or("")).raw("</td></tr>");
     }
     h.raw("</table>");
 }
@@ -107,7 +119,7 @@ fn keys(r: &Report, h: &mut Html, t: &Table) {
     }
     h.raw("<h3>Keys and constraints</h3><ul class=\"compact\">");
     for (kind, k) in pks.iter().map(|k| ("primary key", k)).chain(uniques.iter().map(|k| ("unique", k))) {
-        h.raw("<li>").text(kind).raw(" ").name(&k.name).raw(" (").text(&k.columns.join(", ")).raw(")");
+        h.raw("<li>").text(kind).raw(" ").name(&k.name).raw(" (").text(&cols(r, &k.columns)).raw(")");
         deferrable(h, k.deferrable, k.initially_deferred);
         h.raw("</li>");
     }
@@ -118,6 +130,11 @@ fn keys(r: &Report, h: &mut Html, t: &Table) {
         h.raw("<li>exclusion ").name(&x.name).raw(" <code>").text(&x.definition).raw("</code></li>");
     }
     h.raw("</ul>");
+}
+
+/// Column names as SQL writes them: a name holding ", " stays one name.
+fn cols(r: &Report, names: &[String]) -> String {
+    names.iter().map(|n| crate::ident::quote_ident(n, r.input.kw)).collect::<Vec<_>>().join(", ")
 }
 
 fn deferrable(h: &mut Html, deferrable: bool, initially_deferred: bool) {
@@ -139,12 +156,12 @@ fn references(r: &Report, h: &mut Html, t: &Table, page: Page) {
         for fk in list.iter() {
             h.raw("<li>");
             if outgoing {
-                h.raw("(").text(&fk.child_cols.join(", ")).raw(") → ");
+                h.raw("(").text(&cols(r, &fk.child_cols)).raw(") → ");
                 r.table_link(h, &fk.parent_key, page);
-                h.raw(" (").text(&fk.parent_cols.join(", ")).raw(")");
+                h.raw(" (").text(&cols(r, &fk.parent_cols)).raw(")");
             } else {
                 r.table_link(h, &fk.child_key, page);
-                h.raw(" (").text(&fk.child_cols.join(", ")).raw(") → (").text(&fk.parent_cols.join(", ")).raw(")");
+                h.raw(" (").text(&cols(r, &fk.child_cols)).raw(") → (").text(&cols(r, &fk.parent_cols)).raw(")");
             }
             h.raw(" <span class=\"meta\">").name(&fk.name).raw(", on delete ").text(&fk.on_delete).raw(", on update ").text(&fk.on_update);
             deferrable(h, fk.deferrable, fk.initially_deferred);
@@ -207,7 +224,7 @@ fn triggers_and_policies(r: &Report, h: &mut Html, t: &Table) {
         h.raw("<h3>Policies</h3><ul class=\"compact\">");
         for p in policies {
             h.raw("<li>").name(&p.name).raw(" (").raw(if p.permissive { "permissive" } else { "restrictive" }).raw(", ").text(&p.command);
-            h.raw(", to ").text(&p.roles.join(", ")).raw(")");
+            h.raw(", to ").text(&p.roles.iter().map(|role| crate::ident::quote_ident(role, r.input.kw)).collect::<Vec<_>>().join(", ")).raw(")");
             if let Some(u) = &p.using {
                 h.raw(" using <code>").text(u).raw("</code>");
             }
@@ -264,22 +281,30 @@ fn risk(r: &Report, h: &mut Html, t: &Table, page: Page) {
     if !radius.tables.is_empty() {
         h.raw("<p>Blast radius: a delete reaches ").count(radius.tables.len(), "table", "tables").raw(", about ").num(radius.estimated_rows.max(0));
         h.raw(" rows (estimate), ").count(radius.max_depth, "FK", "FKs").raw(" deep.</p><table class=\"grid\"><tr><th>table</th><th>depth</th><th>action</th><th>through</th><th>rows (estimate)</th></tr>");
-        for reached in &radius.tables {
+        for reached in radius.tables.iter().take(LIST_LIMIT) {
             h.raw("<tr><td>");
             r.table_link(h, &reached.table, page);
             h.raw("</td><td class=\"num\">").num(reached.depth).raw("</td><td>").text(&reached.action).raw("</td><td>").name(&reached.via);
-            h.raw("</td><td class=\"num\">").num(reached.row_estimate).raw("</td></tr>");
+            h.raw("</td><td class=\"num\">");
+            if reached.row_estimate < 0 {
+                h.raw("unknown");
+            } else {
+                h.num(reached.row_estimate);
+            }
+            h.raw("</td></tr>");
         }
         h.raw("</table>");
+        more(h, radius.tables.len());
     }
     if !x.blockers.is_empty() {
         h.raw("<p>Deletes are stopped by rows in:</p><ul class=\"compact\">");
-        for b in &x.blockers {
+        for b in x.blockers.iter().take(LIST_LIMIT) {
             h.raw("<li>");
             r.table_link(h, &b.table, page);
             h.raw(" via ").name(&b.relationship).raw(" (on delete ").text(&b.on_delete).raw(")</li>");
         }
         h.raw("</ul>");
+        more(h, x.blockers.len());
     }
 }
 

@@ -78,7 +78,7 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
             out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
             i += 3;
         } else {
@@ -120,13 +120,15 @@ fn every_table_has_a_section_and_every_link_in_the_page_resolves() {
     let sections: BTreeSet<String> = attr_values(html, "data-key").into_iter().collect();
     let tables: BTreeSet<String> = snap.tables.keys().cloned().collect();
     assert_eq!(sections, tables);
-    let ids: BTreeSet<String> = attr_values(html, "id").into_iter().collect();
+    let id_list = attr_values(html, "id");
+    let ids: BTreeSet<String> = id_list.iter().cloned().collect();
+    assert_eq!(ids.len(), id_list.len(), "no id is given twice");
     let links: Vec<String> = attr_values(html, "href").into_iter().filter(|h| h.starts_with('#')).collect();
     assert!(links.len() > 10, "{links:?}");
     for link in &links {
         assert!(ids.contains(&link[1..]), "{link} resolves");
     }
-    // the diagram of orders links to its neighbours and shows a crow's foot per FK drawn
+    // the diagrams link to the tables' sections
     assert!(links.contains(&format!("#{}", anchor_id("t", EVIL))));
 }
 
@@ -201,4 +203,35 @@ fn findings_belong_to_the_table_of_what_they_name() {
     assert_eq!(finding_table(&snap, &f("shop.orders:orders_pkey")).as_deref(), Some("shop.orders"));
     assert_eq!(finding_table(&snap, &f("shop.orders.id")).as_deref(), Some("shop.orders"));
     assert_eq!(finding_table(&snap, &f("nowhere")), None);
+}
+
+#[test]
+fn diagrams_draw_a_box_per_table_and_mark_each_fk_by_its_kind() {
+    let mut snap = schema();
+    // orders -> customers: many to one (orders.id, its FK column, no longer unique), not
+    // null; the <script> table -> orders: one to one (its id is its primary key), nullable
+    snap.constraints.pks.remove("shop.orders:orders_pkey");
+    let pk = format!("{EVIL}:evil_pkey");
+    snap.constraints.pks.insert(pk.clone(), KeyConstraint { key: pk, table_key: EVIL.into(), name: "evil_pkey".into(), columns: vec!["id".into()], ..Default::default() });
+    for c in snap.columns.values_mut() {
+        c.is_nullable = c.table_key == EVIL;
+    }
+    let (extras, kw) = (Extras::default(), Keywords::default());
+    let pages = render(&input(&snap, None, &extras, &kw, History::NotAsked), Layout::Single);
+    let html = &pages[0].1;
+    let overview = &html[html.find("id=\"diagram\"").unwrap()..];
+    let svg = &overview[..overview.find("</svg>").unwrap()];
+    assert_eq!(svg.matches("<g class=\"box").count(), snap.tables.len(), "a box per relation");
+    assert_eq!(svg.matches("<g class=\"fk").count(), 3, "a curve per FK");
+    let fk = |title_part: &str| {
+        let at = svg.find(title_part).unwrap_or_else(|| panic!("{title_part}"));
+        let start = svg[..at].rfind("<g class=\"fk").unwrap();
+        &svg[start..start + svg[start..].find("</g>").unwrap()]
+    };
+    let orders = fk("shop.orders → shop.customers");
+    assert!(orders.starts_with("<g class=\"fk\">"), "not null: solid");
+    assert_eq!(orders.matches("class=\"mark\"").count(), 2, "a bar and a crow's foot: {orders}");
+    let evil = fk("&lt;script&gt;alert('x')&lt;/script&gt;\" → shop.orders");
+    assert!(evil.starts_with("<g class=\"fk optional\">"), "nullable: dashed");
+    assert_eq!(evil.matches("class=\"mark\"").count(), 1, "one to one: the bar alone: {evil}");
 }

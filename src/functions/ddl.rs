@@ -12,6 +12,17 @@ use pgrx::prelude::*;
 
 /// The constraint definitions, inherited constraints and indexes of `relations`, and what
 /// their views read.
+/// The oids of the relations of `schemas` (None: all) in a snapshot: what `ddl_extras` reads.
+pub fn relation_oids(snapshot: &lens_core::Snapshot, schemas: Option<&[String]>) -> Vec<u32> {
+    snapshot
+        .tables
+        .values()
+        .filter(|t| schemas.map_or(true, |s| s.contains(&t.schema)))
+        .filter_map(|t| t.oid)
+        .map(|o| o as u32)
+        .collect()
+}
+
 pub fn ddl_extras(relations: &[u32]) -> Extras {
     let oids: Vec<pg_sys::Oid> = relations.iter().map(|&o| pg_sys::Oid::from(o)).collect();
     Spi::connect(|_| {

@@ -1,7 +1,7 @@
 //! `lens_docs`: the documentation tree of a schema (see `lens_core::docs`).
 
 use crate::catalog::reader::Scope;
-use crate::functions::ddl::{ddl_extras, keywords};
+use crate::functions::ddl::{ddl_extras, keywords, relation_oids};
 use crate::functions::snapshot::{name_list, take_snapshot};
 use crate::jsonb_datum::JsonbValue;
 use crate::spi_read::{arg, execute};
@@ -57,13 +57,7 @@ fn lens_docs(
     }
     // every schema: risk counts the FKs that point in from elsewhere
     let snapshot = take_snapshot(&Scope::schemas(None));
-    let oids: Vec<u32> = snapshot
-        .tables
-        .values()
-        .filter(|t| schemas.as_ref().map_or(true, |s| s.contains(&t.schema)))
-        .filter_map(|t| t.oid)
-        .map(|o| o as u32)
-        .collect();
+    let oids = relation_oids(&snapshot, schemas.as_deref());
     let extras = ddl_extras(&oids);
     let kw = keywords();
     let mut history = since_drift_id.map(|since| history(since, &snapshot)).unwrap_or_default();

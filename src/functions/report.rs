@@ -2,7 +2,7 @@
 
 use crate::catalog::reader::Scope;
 use crate::errors::bad_argument;
-use crate::functions::ddl::{ddl_extras, keywords};
+use crate::functions::ddl::{ddl_extras, keywords, relation_oids};
 use crate::functions::snapshot::{check_schemas, name_list, take_snapshot};
 use crate::jsonb_datum::JsonbValue;
 use crate::spi_read::{arg, execute, null_arg};
@@ -78,13 +78,7 @@ fn pages(schemas: Option<Vec<Option<String>>>, history_limit: i32, layout: impl 
     let limit = check_limit(history_limit, "history_limit", "Give the number of newest history entries to show (0: none).");
     // every schema: risk counts the FKs that point in from elsewhere
     let snapshot = take_snapshot(&Scope::schemas(None));
-    let oids: Vec<u32> = snapshot
-        .tables
-        .values()
-        .filter(|t| schemas.as_ref().map_or(true, |s| s.contains(&t.schema)))
-        .filter_map(|t| t.oid)
-        .map(|o| o as u32)
-        .collect();
+    let oids = relation_oids(&snapshot, schemas.as_deref());
     let layout = layout(oids.len());
     // the split index shows no table's DDL
     let extras = if index_only && layout == Layout::Split { Default::default() } else { ddl_extras(&oids) };

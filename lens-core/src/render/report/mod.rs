@@ -93,7 +93,8 @@ struct Report<'a> {
     /// the tables reported, by key
     tables: Vec<&'a Table>,
     reported: HashSet<&'a str>,
-    /// table key -> the findings on it (indexes into input.findings)
+    /// the table of each finding (by its index in input.findings), and the reverse
+    table_of_finding: Vec<Option<String>>,
     findings_of: HashMap<String, Vec<usize>>,
     /// the reported tables' risks, riskiest first, and where each table's is
     risks: Vec<Risk>,
@@ -112,10 +113,11 @@ impl<'a> Report<'a> {
         let tables: Vec<&Table> =
             snap.tables.values().filter(|t| reportable(t) && input.schemas.map_or(true, |s| s.contains(&t.schema))).collect();
         let reported: HashSet<&str> = tables.iter().map(|t| t.key.as_str()).collect();
+        let table_of_finding: Vec<Option<String>> = input.findings.iter().map(|f| finding_table(snap, f)).collect();
         let mut findings_of: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, f) in input.findings.iter().enumerate() {
-            if let Some(t) = finding_table(snap, f) {
-                findings_of.entry(t).or_default().push(i);
+        for (i, t) in table_of_finding.iter().enumerate() {
+            if let Some(t) = t {
+                findings_of.entry(t.clone()).or_default().push(i);
             }
         }
         let graph = Graph::new(snap);
@@ -130,7 +132,7 @@ impl<'a> Report<'a> {
                 children.entry(parent.as_str()).or_default().push(t);
             }
         }
-        Report { input, layout, by: ByTable::new(snap), lookup: Lookup::new(snap), tables, reported, findings_of, risks, risk_at, children }
+        Report { input, layout, by: ByTable::new(snap), lookup: Lookup::new(snap), tables, reported, table_of_finding, findings_of, risks, risk_at, children }
     }
 
     /// A reported table's risk (tables only: views have none).

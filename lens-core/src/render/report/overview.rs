@@ -115,7 +115,7 @@ pub(super) fn write(r: &Report, h: &mut Html) {
             h.raw("<tr><td>");
             badge(h, first.severity, first.severity);
             h.raw("</td><td>").text(rule).raw("</td><td class=\"num\">").num(list.len()).raw("</td><td>");
-            let mut tables: Vec<String> = list.iter().filter_map(|&i| super::finding_table(snap, &r.input.findings[i])).collect();
+            let mut tables: Vec<String> = list.iter().filter_map(|&i| r.table_of_finding[i].clone()).collect();
             tables.sort();
             tables.dedup();
             for (n, t) in tables.iter().take(FINDING_TABLES).enumerate() {
@@ -127,14 +127,14 @@ pub(super) fn write(r: &Report, h: &mut Html) {
             if tables.len() > FINDING_TABLES {
                 h.raw(" and ").num(tables.len() - FINDING_TABLES).raw(" more");
             }
-            let elsewhere = list.iter().filter(|&&i| super::finding_table(snap, &r.input.findings[i]).is_none()).count();
+            let elsewhere = list.iter().filter(|&&i| r.table_of_finding[i].is_none()).count();
             if elsewhere > 0 {
                 h.raw(if tables.is_empty() { "" } else { "; " }).count(elsewhere, "object that is no table", "objects that are no table").raw(" (below)");
             }
             h.raw("</td></tr>");
         }
         h.raw("</table><p class=\"meta\">Each finding on a table, with the SQL that fixes it, is in the table's section.</p>");
-        let elsewhere: Vec<usize> = findings.iter().copied().filter(|&i| super::finding_table(snap, &r.input.findings[i]).is_none()).collect();
+        let elsewhere: Vec<usize> = findings.iter().copied().filter(|&i| r.table_of_finding[i].is_none()).collect();
         if !elsewhere.is_empty() {
             h.raw("<h3 id=\"other-findings\">Findings on other objects</h3><ul class=\"compact\">");
             for i in elsewhere {
@@ -191,7 +191,7 @@ fn reported_findings(r: &Report) -> Vec<usize> {
     (0..r.input.findings.len())
         .filter(|&i| {
             let f = &r.input.findings[i];
-            match super::finding_table(r.input.snap, f) {
+            match &r.table_of_finding[i] {
                 Some(t) => r.reported.contains(t.as_str()),
                 None => prefixes.as_ref().map_or(true, |p| p.iter().any(|p| f.object_key.starts_with(p.as_str()))),
             }

@@ -77,3 +77,10 @@ RETURNS TABLE ("path" text, "content" text)
 STABLE
 SET search_path TO pg_catalog, pg_temp
 LANGUAGE c AS 'MODULE_PATHNAME', 'lens_report_pages_wrapper';
+
+-- Typed code for the rows of a schema (lens_codegen).
+CREATE FUNCTION lens_codegen("schemas" text[] DEFAULT NULL, "target" text DEFAULT 'typescript')
+RETURNS text
+STABLE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c AS 'MODULE_PATHNAME', 'lens_codegen_wrapper';

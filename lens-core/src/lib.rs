@@ -22,7 +22,7 @@ pub use changes::{capture, diff};
 pub use encoding::{jsonb, jsonb_model, jsonb_read, parts, signature, snapshot_io, stored_values};
 pub(crate) use encoding::ser_util;
 pub use kinds::{catalog, ident, model, sections};
-pub use render::{ddl, docs, erd, grants, html, object_ddl, redact, report, svg_erd};
+pub use render::{codegen, ddl, docs, erd, grants, html, object_ddl, redact, report, svg_erd};
 pub use migration::plan as migration_plan;
 
 pub use build::build_snapshot;

@@ -1,6 +1,7 @@
 //! The SQL functions: thin wrappers over the core.
 
 pub mod checks;
+pub mod codegen;
 pub mod ddl;
 pub mod docs;
 pub mod drift;

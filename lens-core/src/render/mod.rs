@@ -1,7 +1,7 @@
 //! A snapshot printed for people and tools: DDL (`ddl`), docs (`docs`), ER diagrams (`erd`),
 //! statement text with secrets taken out (`redact`), the HTML report (`report`, written
 //! with `html`, its diagrams by `svg_erd`); `object_ddl` writes the objects that
-//! stand alone, one function each.
+//! stand alone, one function each; `codegen` writes typed code (TypeScript, Zod, Rust).
 
 pub mod ddl;
 pub mod object_ddl;
@@ -12,3 +12,4 @@ pub mod redact;
 pub mod html;
 pub mod svg_erd;
 pub mod report;
+pub mod codegen;

@@ -1,0 +1,132 @@
+//! Names and text put into generated source: string literals and comments that no name can
+//! leave. Letters of any script stay readable; control, format and bidirectional characters
+//! and other non-ASCII symbols are written as escapes (in Rust a bidirectional character in a
+//! literal or comment is a compile error, in any language a way to hide code).
+
+/// Whether `c` is written as it is inside a literal or comment.
+fn plain(c: char) -> bool {
+    (c.is_ascii() && !c.is_ascii_control()) || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// A JavaScript / TypeScript string literal (`"..."`), UTF-16 escapes for the rest.
+pub fn js_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if plain(c) => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Rust string literal (`"..."`).
+pub fn rust_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if plain(c) => out.push(c),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` inside a `//`, `///` or `/* */` comment of one line: line breaks and other
+/// characters that are not plain as `\u{..}` escapes, `*/` and `/*` broken.
+pub fn comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '*' if chars.peek() == Some(&'/') => out.push_str("*\\"),
+            '/' if chars.peek() == Some(&'*') => out.push_str("/\\"),
+            c if plain(c) => out.push(c),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out
+}
+
+/// A comment's text as lines, each made safe: a multi-line `COMMENT ON` stays multi-line.
+pub fn comment_lines(text: &str) -> Vec<String> {
+    text.split('\n').map(comment).collect()
+}
+
+/// A property key: bare when it is an ASCII identifier, else a string literal.
+pub fn js_key(name: &str) -> String {
+    let mut chars = name.chars();
+    let identifier = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if identifier {
+        name.to_string()
+    } else {
+        js_string(name)
+    }
+}
+
+/// An SQL identifier, always quoted: generated SQL reads the same on every major, whatever
+/// its keywords.
+pub fn sql_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// An SQL string literal.
+pub fn sql_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_name_leaves_its_literal_or_comment() {
+        assert_eq!(js_string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+        assert_eq!(js_string("café €"), "\"café \\u20ac\"");
+        assert_eq!(js_string("x\u{202E}y"), "\"x\\u202ey\"");
+        assert_eq!(js_string("🙂"), "\"\\ud83d\\ude42\"");
+        assert_eq!(js_string("\u{2028}"), "\"\\u2028\"");
+        assert_eq!(rust_string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+        assert_eq!(rust_string("x\u{202E}y\u{200B}"), "\"x\\u{202e}y\\u{200b}\"");
+        assert_eq!(rust_string("naïve"), "\"naïve\"");
+        assert_eq!(comment("a */ b /* c\nd"), "a *\\/ b /\\* c\\nd");
+        assert_eq!(comment("\u{2067}evil"), "\\u{2067}evil");
+        assert_eq!(comment_lines("one\ntwo */"), ["one", "two *\\/"]);
+    }
+
+    #[test]
+    fn keys_are_bare_only_when_identifiers() {
+        assert_eq!(js_key("id"), "id");
+        assert_eq!(js_key("delete"), "delete");
+        assert_eq!(js_key("$x_1"), "$x_1");
+        assert_eq!(js_key("Full Name"), "\"Full Name\"");
+        assert_eq!(js_key("1st"), "\"1st\"");
+        assert_eq!(js_key("naïve"), "\"naïve\"");
+        assert_eq!(js_key(""), "\"\"");
+        assert_eq!(sql_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(sql_literal("it's"), "'it''s'");
+    }
+}

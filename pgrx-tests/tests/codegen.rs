@@ -1,0 +1,326 @@
+//! lens_codegen end to end: the code it writes for the awkward schema, the realistic one and
+//! one column of every mapped type compiles with the real compilers and reads the rows of the
+//! database it was made from.
+//! - TypeScript: `tsc --strict` checks the types against every row as a literal, inserts with
+//!   and without what the server fills in, and the Zod schemas' inferred types against the
+//!   interfaces; node runs the Zod schemas on the rows (`codegen/ts`, pinned by its lock file).
+//! - Rust: a crate of its own (`codegen/rust`, pinned by its lock file) compiles the output
+//!   with serde and sqlx 0.8 under `#![deny(warnings)]`; its binary reads every relation
+//!   through the generated structs under two search paths and compares them with to_json.
+
+use lens_core::codegen::types::{resolve, JsonForm, Ty};
+use pg_lens_e2e::*;
+use postgres::Client;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The schemas the code is made for: (name, fixtures run in order).
+const SCHEMAS: &[(&str, &[&str])] = &[
+    ("awkward", &["awkward.sql", "awkward_objects.sql", "+newer", "codegen_rows.sql"]),
+    ("realistic", &["realistic.sql", "codegen_realistic_rows.sql"]),
+    ("types", &["codegen_types.sql"]),
+];
+
+/// A database of `schema` (one of SCHEMAS) named `db`.
+fn schema_db(db: &str, schema: &str) -> Client {
+    let mut client = fresh_db(db);
+    let files = SCHEMAS.iter().find(|(name, _)| *name == schema).map(|(_, files)| *files).unwrap_or_else(|| panic!("no schema {schema}"));
+    for file in files {
+        if *file == "+newer" {
+            add_newer_major_objects(&mut client, true);
+        } else {
+            client.batch_execute(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {}", describe(&e)));
+        }
+    }
+    client
+}
+
+/// `target/tmp/codegen/<name>`, empty.
+fn work_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tmp/codegen").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// What the tests need to know of a relation, from the snapshot.
+struct Relation {
+    key: String,
+    kind: String,
+    columns: Vec<Value>,
+}
+
+impl Relation {
+    fn insertable(&self) -> bool {
+        matches!(self.kind.as_str(), "table" | "partitioned" | "foreign_table")
+    }
+}
+
+/// The relations lens_codegen declares a type for (partitions share their parent's), with their
+/// columns in order.
+fn relations(db: &mut Client) -> (Vec<Relation>, Value) {
+    let snapshot = json(db, "lens_snapshot()");
+    let mut out = Vec::new();
+    for (key, table) in snapshot["tables"].as_object().unwrap() {
+        let kind = table["kind"].as_str().unwrap().to_string();
+        if table.get("partitionOf").is_some() || !["table", "partitioned", "view", "materialized_view", "foreign_table"].contains(&kind.as_str()) {
+            continue;
+        }
+        let mut columns: Vec<Value> = snapshot["columns"].as_object().unwrap().values().filter(|c| c["tableKey"] == *key).cloned().collect();
+        columns.sort_by_key(|c| c["position"].as_i64());
+        out.push(Relation { key: key.clone(), kind, columns });
+    }
+    (out, snapshot)
+}
+
+/// Whether a domain on `data_type`'s way down has a default.
+fn domain_default(snapshot: &Value, data_type: &str) -> bool {
+    let mut t = data_type.to_string();
+    for _ in 0..32 {
+        match snapshot["domains"].get(&t) {
+            Some(d) if d.get("default").is_some() => return true,
+            Some(d) => t = d["dataType"].as_str().unwrap().to_string(),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Set by the server: an INSERT must not give it.
+fn server_set(c: &Value) -> bool {
+    c.get("generated").is_some() || c["identity"] == "always"
+}
+
+fn required(snapshot: &Value, c: &Value) -> bool {
+    !server_set(c) && c["isNullable"] == false && c.get("default").is_none() && c.get("identity").is_none() && !domain_default(snapshot, c["dataType"].as_str().unwrap())
+}
+
+/// Every row of `key` as to_json prints it.
+fn rows_of(db: &mut Client, key: &str) -> Vec<Value> {
+    json(db, &format!("SELECT coalesce(json_agg(to_json(t)), '[]') FROM {key} t")).as_array().unwrap().clone()
+}
+
+/// A row without some of its columns.
+fn without(row: &Value, drop: impl Fn(&str) -> bool) -> Value {
+    Value::Object(row.as_object().unwrap().iter().filter(|(k, _)| !drop(k)).map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
+fn with(row: &Value, key: &str, value: Value) -> Value {
+    let mut row = row.as_object().unwrap().clone();
+    row.insert(key.to_string(), value);
+    Value::Object(row)
+}
+
+fn ts_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/ts")
+}
+
+/// tsc on `files` in `dir` (ES modules, emitted to `dir/out`): its output when it fails.
+fn tsc(dir: &Path, files: &[&str]) -> Result<(), String> {
+    let out = Command::new(ts_dir().join("node_modules/.bin/tsc"))
+        .args(["--strict", "--noEmitOnError", "--module", "nodenext", "--target", "es2022", "--outDir", "out"])
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .expect("tsc runs (scripts/test.sh installs codegen/ts)");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+/// The TypeScript check of one schema: the types, the schemas, every row, inserts.
+fn typescript_check(schema: &str) {
+    let db_name = format!("lens_codegen_ts_{schema}");
+    let mut db = schema_db(&db_name, schema);
+    let dir = work_dir(&format!("ts_{schema}"));
+    std::os::unix::fs::symlink(ts_dir().join("node_modules"), dir.join("node_modules")).unwrap();
+    std::fs::write(dir.join("types.mts"), text(&mut db, "SELECT lens_codegen(NULL, 'typescript')")).unwrap();
+    std::fs::write(dir.join("schemas.mts"), text(&mut db, "SELECT lens_codegen(NULL, 'zod')")).unwrap();
+    let (relations, snapshot) = relations(&mut db);
+    let model: lens_core::Snapshot = serde_json::from_value(snapshot.clone()).unwrap();
+
+    let mut literals = String::from("import type { Rows, Inserts } from \"./types.mjs\";\n");
+    let mut equal = String::from(
+        "import type { Rows, Inserts } from \"./types.mjs\";\nimport type { rowSchemas, insertSchemas } from \"./schemas.mjs\";\nimport type { z } from \"zod\";\n\
+         type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;\ntype Assert<V extends true> = V;\n",
+    );
+    let (mut rows, mut inserts, mut bad) = (Map::new(), Map::new(), Map::new());
+    let mut row_count = 0;
+    for (n, r) in relations.iter().enumerate() {
+        let key = serde_json::to_string(&r.key).unwrap();
+        equal.push_str(&format!("export type Row{n} = Assert<Equals<Rows[{key}], z.infer<(typeof rowSchemas)[{key}]>>>;\n"));
+        if r.insertable() {
+            equal.push_str(&format!("export type Insert{n} = Assert<Equals<Inserts[{key}], z.infer<(typeof insertSchemas)[{key}]>>>;\n"));
+        }
+        if r.kind == "foreign_table" {
+            continue; // its wrapper has no handler: nothing to read
+        }
+        let table_rows = rows_of(&mut db, &r.key);
+        row_count += table_rows.len();
+        literals.push_str(&format!("export const rows{n}: Rows[{key}][] = {};\n", Value::Array(table_rows.clone())));
+        let Some(first) = table_rows.first() else { continue };
+        let mut bad_rows = Vec::new();
+        for c in &r.columns {
+            let name = c["name"].as_str().unwrap();
+            let ty = resolve(&model, c["dataType"].as_str().unwrap()).ty;
+            if c["isNullable"] == false {
+                bad_rows.push(with(first, name, Value::Null));
+            }
+            let any_json = matches!(&ty, Ty::Unknown(_)) || matches!(&ty, Ty::Builtin(b) if b.json == JsonForm::Json);
+            if !any_json {
+                bad_rows.push(with(first, name, json!({"lens_wrong": [1]})));
+            }
+            if matches!(ty, Ty::Enum(_)) {
+                bad_rows.push(with(first, name, json!("lens: no such label")));
+            }
+        }
+        bad.insert(r.key.clone(), Value::Array(bad_rows));
+        rows.insert(r.key.clone(), Value::Array(table_rows.clone()));
+        if !r.insertable() {
+            continue;
+        }
+        // an insert of a row's values (what the server sets left out), and of only what it requires
+        let set_by_server: Vec<&str> = r.columns.iter().filter(|c| server_set(c)).map(|c| c["name"].as_str().unwrap()).collect();
+        let required_columns: Vec<&str> = r.columns.iter().filter(|c| required(&snapshot, c)).map(|c| c["name"].as_str().unwrap()).collect();
+        let full = without(first, |k| set_by_server.contains(&k));
+        let minimal = without(first, |k| !required_columns.contains(&k));
+        literals.push_str(&format!("export const insert{n}: Inserts[{key}] = {full};\nexport const minimal{n}: Inserts[{key}] = {minimal};\n"));
+        if let Some(generated) = set_by_server.first() {
+            literals.push_str(&format!("// @ts-expect-error: the server sets it\nexport const generated{n}: Inserts[{key}] = {};\n", with(&minimal, generated, first[generated].clone())));
+        }
+        if let Some(needed) = required_columns.first() {
+            literals.push_str(&format!("// @ts-expect-error: it must be given\nexport const missing{n}: Inserts[{key}] = {};\n", without(&minimal, |k| k == *needed)));
+        }
+        inserts.insert(r.key.clone(), json!([full, minimal]));
+    }
+    assert!(row_count > 0, "{schema}: the fixtures hold rows");
+    std::fs::write(dir.join("rows.mts"), &literals).unwrap();
+    std::fs::write(dir.join("equal.mts"), &equal).unwrap();
+    if let Err(e) = tsc(&dir, &["types.mts", "schemas.mts", "rows.mts", "equal.mts"]) {
+        panic!("{schema}: tsc --strict refused the generated code or a row (files in {}):\n{e}", dir.display());
+    }
+
+    // tsc can fail: a row with a column the table does not have
+    let first_key = serde_json::to_string(&relations[0].key).unwrap();
+    std::fs::write(dir.join("wrong.mts"), format!("import type {{ Rows }} from \"./types.mjs\";\nexport const wrong: Rows[{first_key}] = {{ \"lens: no such column\": 1 }};\n")).unwrap();
+    let refused = tsc(&dir, &["types.mts", "wrong.mts"]).expect_err("tsc refuses a row of the wrong shape");
+    assert!(refused.contains("TS2353") || refused.contains("TS2741") || refused.contains("TS2322"), "{refused}");
+
+    // the Zod schemas, compiled by tsc above, on every row
+    let input = json!({"rows": rows, "inserts": inserts, "badRows": bad});
+    let mut child = Command::new("node")
+        .arg(ts_dir().join("check.mjs"))
+        .arg(dir.join("out/schemas.mjs"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("check.mjs: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["ok"], true, "{schema}: the Zod schemas and the rows disagree:\n{:#}", report["errors"]);
+    assert!(report["checked"].as_u64().unwrap() as usize >= row_count, "{report}");
+}
+
+#[test]
+fn typescript_and_zod_describe_the_awkward_schemas_rows() {
+    typescript_check("awkward");
+}
+
+#[test]
+fn typescript_and_zod_describe_the_realistic_schemas_rows() {
+    typescript_check("realistic");
+}
+
+#[test]
+fn typescript_and_zod_describe_every_mapped_type() {
+    typescript_check("types");
+}
+
+/// A URL sqlx connects to `db` of the test server with.
+fn sqlx_url(db: &str) -> String {
+    let host = host();
+    if host.starts_with('/') {
+        format!("postgres://postgres@localhost:{}/{db}?host={host}", port())
+    } else {
+        format!("postgres://postgres@{host}:{}/{db}", port())
+    }
+}
+
+/// What the check binary reads: a relation! line per struct with FromRow, an enumeration! line
+/// per enum, found in the generated code of module `module`.
+fn checks_of(module: &str, code: &str) -> (String, usize) {
+    let mut out = String::new();
+    let mut relations = 0;
+    let mut previous = "";
+    for line in code.lines() {
+        if let Some(name) = line.strip_prefix("pub struct ").and_then(|l| l.strip_suffix(" {")) {
+            if previous.contains("::sqlx::FromRow") {
+                out.push_str(&format!("    relation!(ctx, \"{module}\", {module}::{name});\n"));
+                relations += 1;
+            }
+        }
+        if let Some(name) = line.strip_prefix("pub enum ").and_then(|l| l.strip_suffix(" {")) {
+            out.push_str(&format!("    enumeration!(ctx, \"{module}\", {module}::{name});\n"));
+        }
+        previous = line;
+    }
+    (out, relations)
+}
+
+#[test]
+fn rust_structs_compile_with_sqlx_and_read_every_row() {
+    let dir = work_dir("rust");
+    let mut checks = String::from("async fn run_all(ctx: &mut Ctx) {\n");
+    let (mut databases, mut skip) = (Map::new(), Vec::new());
+    let mut expected_relations = 0;
+    for (schema, _) in SCHEMAS {
+        let db_name = format!("lens_codegen_rs_{schema}");
+        let mut db = schema_db(&db_name, schema);
+        let code = text(&mut db, "SELECT lens_codegen(NULL, 'rust')");
+        std::fs::write(dir.join(format!("{schema}.rs")), &code).unwrap();
+        let (lines, relations) = checks_of(schema, &code);
+        checks.push_str(&lines);
+        let (declared, _) = self::relations(&mut db);
+        assert_eq!(relations, declared.len(), "{schema}: a struct per relation");
+        for r in &declared {
+            // a foreign table's wrapper has no handler; the special values are what these Rust
+            // types refuse (NaN, infinities: README)
+            if r.kind == "foreign_table" || r.key == "types.special_values" {
+                skip.push(r.key.clone());
+            } else {
+                expected_relations += 1;
+            }
+        }
+        databases.insert(schema.to_string(), json!(sqlx_url(&db_name)));
+    }
+    checks.push_str("}\n");
+    std::fs::write(dir.join("checks.rs"), checks).unwrap();
+    let config = dir.join("config.json");
+    std::fs::write(&config, json!({"databases": databases, "skip": skip}).to_string()).unwrap();
+
+    // compile: serde, sqlx 0.8 and the type crates, pinned by the crate's lock file; no database
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = root.join("target/codegen-check");
+    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--locked", "--quiet", "--manifest-path"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/rust/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .env("LENS_CODEGEN_DIR", &dir)
+        .output()
+        .expect("cargo runs");
+    assert!(build.status.success(), "the generated Rust does not compile (files in {}):\n{}", dir.display(), String::from_utf8_lossy(&build.stderr));
+
+    let run = Command::new(target.join("debug/lens_codegen_check")).arg(&config).output().expect("the check binary runs");
+    let report: Value = serde_json::from_slice(&run.stdout)
+        .unwrap_or_else(|_| panic!("the check binary: {}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr)));
+    assert_eq!(report["ok"], true, "the generated Rust and the rows disagree:\n{:#}", report["errors"]);
+    assert_eq!(report["relations"], expected_relations, "{report}");
+    let (rows, values, labels) = (report["rows"].as_u64().unwrap(), report["values"].as_u64().unwrap(), report["labels"].as_u64().unwrap());
+    assert!(rows > 20 && values > 5 * rows && labels > 10, "every row read, value by value, and every label: {report}");
+}

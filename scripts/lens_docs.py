@@ -10,26 +10,16 @@ removes them. Files are only rewritten when their content changed; an unchanged 
 leaves the folder byte for byte as it was.
 """
 import argparse
-import csv
-import io
 import os
-import subprocess
 import sys
 
+import lens_psql
+
 STATE = ".lens_docs_state"
-csv.field_size_limit(sys.maxsize)
 
 
 def psql(db, sql, *variables):
-    cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--csv", "-d", db]
-    for name, value in variables:
-        cmd += ["-v", f"{name}={value}"]
-    # psql interpolates :'name' in statements it reads, not in -c: feed the SQL on stdin
-    out = subprocess.run(cmd, input=sql, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if out.returncode != 0:
-        sys.exit(f"lens_docs: {out.stderr.strip()}")
-    rows = list(csv.reader(io.StringIO(out.stdout)))
-    return rows[1:]  # the header
+    return lens_psql.psql("lens_docs", db, sql, *variables)
 
 
 def main():

@@ -9,26 +9,17 @@ report.html holds everything; above, report.html (and index.html, the same) is t
 tables/ holds a page per table (lens_report_pages()). Open report.html in a browser: no network, no server needed.
 """
 import argparse
-import csv
-import io
 import os
 import shutil
-import subprocess
 import sys
 
-csv.field_size_limit(sys.maxsize)
+import lens_psql
+
 SPLIT = '<meta name="pg_lens-layout" content="split">'
 
 
 def psql(db, sql, *variables):
-    cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--csv", "-d", db]
-    for name, value in variables:
-        cmd += ["-v", f"{name}={value}"]
-    # psql interpolates :'name' in statements it reads, not in -c: feed the SQL on stdin
-    out = subprocess.run(cmd, input=sql, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if out.returncode != 0:
-        sys.exit(f"lens_report: {out.stderr.strip()}")
-    return list(csv.reader(io.StringIO(out.stdout)))[1:]
+    return lens_psql.psql("lens_report", db, sql, *variables)
 
 
 def safe(out, path):

@@ -28,6 +28,8 @@ cargo test -p lens-core --tests 2>&1 | tee -a "$LOG"
 
 echo "== Mermaid's parser for the ER diagram tests (pgrx-tests/mermaid, pinned by its lock file)"
 [ -d pgrx-tests/mermaid/node_modules ] || (cd pgrx-tests/mermaid && npm ci --no-audit --no-fund --loglevel=error)
+echo "== TypeScript and Zod for the typed code tests (pgrx-tests/codegen/ts, pinned by its lock file)"
+[ -d pgrx-tests/codegen/ts/node_modules ] || (cd pgrx-tests/codegen/ts && npm ci --no-audit --no-fund --loglevel=error)
 
 for step in "${PLAN[@]}"; do
     major=${step%%:*}; which=${step#*:}

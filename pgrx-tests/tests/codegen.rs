@@ -113,6 +113,9 @@ fn with(row: &Value, key: &str, value: Value) -> Value {
     Value::Object(row)
 }
 
+/// Members of Object.prototype: property names TypeScript checks against them.
+const OBJECT_MEMBERS: &[&str] = &["constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"];
+
 fn ts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/ts")
 }
@@ -148,7 +151,7 @@ fn typescript_check(schema: &str) {
         "import type { Rows, Inserts } from \"./types.mjs\";\nimport type { rowSchemas, insertSchemas } from \"./schemas.mjs\";\nimport type { z } from \"zod\";\n\
          type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;\ntype Assert<V extends true> = V;\n",
     );
-    let (mut rows, mut inserts, mut bad) = (Map::new(), Map::new(), Map::new());
+    let (mut rows, mut inserts, mut bad, mut bad_insert_map) = (Map::new(), Map::new(), Map::new(), Map::new());
     let mut row_count = 0;
     for (n, r) in relations.iter().enumerate() {
         let key = serde_json::to_string(&r.key).unwrap();
@@ -187,15 +190,23 @@ fn typescript_check(schema: &str) {
         let set_by_server: Vec<&str> = r.columns.iter().filter(|c| server_set(c)).map(|c| c["name"].as_str().unwrap()).collect();
         let required_columns: Vec<&str> = r.columns.iter().filter(|c| required(&snapshot, c)).map(|c| c["name"].as_str().unwrap()).collect();
         let full = without(first, |k| set_by_server.contains(&k));
-        let minimal = without(first, |k| !required_columns.contains(&k));
+        // TypeScript compares an optional property named like a member of Object.prototype
+        // with that member (`constructor` with Function): an insert literal gives them (README)
+        let minimal = without(first, |k| !required_columns.contains(&k) && !(OBJECT_MEMBERS.contains(&k) && !set_by_server.contains(&k)));
         literals.push_str(&format!("export const insert{n}: Inserts[{key}] = {full};\nexport const minimal{n}: Inserts[{key}] = {minimal};\n"));
+        let mut bad_inserts = Vec::new();
         if let Some(generated) = set_by_server.first() {
-            literals.push_str(&format!("// @ts-expect-error: the server sets it\nexport const generated{n}: Inserts[{key}] = {};\n", with(&minimal, generated, first[generated].clone())));
+            let given = with(&minimal, generated, first[generated].clone());
+            literals.push_str(&format!("// @ts-expect-error: the server sets it\nexport const generated{n}: Inserts[{key}] = {given};\n"));
+            bad_inserts.push(given);
         }
         if let Some(needed) = required_columns.first() {
-            literals.push_str(&format!("// @ts-expect-error: it must be given\nexport const missing{n}: Inserts[{key}] = {};\n", without(&minimal, |k| k == *needed)));
+            let short = without(&minimal, |k| k == *needed);
+            literals.push_str(&format!("// @ts-expect-error: it must be given\nexport const missing{n}: Inserts[{key}] = {short};\n"));
+            bad_inserts.push(short);
         }
         inserts.insert(r.key.clone(), json!([full, minimal]));
+        bad_insert_map.insert(r.key.clone(), Value::Array(bad_inserts));
     }
     assert!(row_count > 0, "{schema}: the fixtures hold rows");
     std::fs::write(dir.join("rows.mts"), &literals).unwrap();
@@ -211,7 +222,7 @@ fn typescript_check(schema: &str) {
     assert!(refused.contains("TS2353") || refused.contains("TS2741") || refused.contains("TS2322"), "{refused}");
 
     // the Zod schemas, compiled by tsc above, on every row
-    let input = json!({"rows": rows, "inserts": inserts, "badRows": bad});
+    let input = json!({"rows": rows, "inserts": inserts, "badRows": bad, "badInserts": bad_insert_map});
     let mut child = Command::new("node")
         .arg(ts_dir().join("check.mjs"))
         .arg(dir.join("out/schemas.mjs"))

@@ -154,6 +154,8 @@ impl Namespace {
         if self.taken.insert(bare.to_string()) {
             return wanted.to_string();
         }
+        // `self_` numbered is `self_2`: two underscores in a row are not snake case
+        let bare = if self.snake { bare.trim_end_matches('_') } else { bare };
         let joiner = if self.snake || bare.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
         (2..)
             .map(|n| format!("{bare}{joiner}{n}"))
@@ -222,5 +224,7 @@ mod tests {
         assert_eq!(fields.claim("type"), "type_2");
         assert_eq!(fields.claim("full_name"), "full_name");
         assert_eq!(fields.claim("full_name"), "full_name_2");
+        assert_eq!(fields.claim("self_"), "self_");
+        assert_eq!(fields.claim("self_"), "self_2");
     }
 }

@@ -7,8 +7,12 @@ use super::types::{resolve, Resolved, Ty};
 use crate::model::{Column, Snapshot};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Names the output itself declares or uses, never given to a table or type.
-const RESERVED: &[&str] = &["Json", "PgNumber", "Rows", "Inserts", "Self"];
+/// Names the output itself declares or uses, never given to a table or type (`R`: the type
+/// parameter sqlx's `FromRow` derive adds).
+const RESERVED: &[&str] = &["Json", "PgNumber", "Rows", "Inserts", "Self", "R"];
+
+/// An enum's associated constants, never given to a variant.
+const ENUM_RESERVED: &[&str] = &["Self", "ALL", "LABELS"];
 
 #[derive(Debug)]
 pub struct EnumItem {
@@ -73,8 +77,6 @@ pub struct RelationItem {
 
 #[derive(Debug)]
 pub struct Plan {
-    /// The schemas asked for (None: every user schema).
-    pub schemas: Option<Vec<String>>,
     pub enums: Vec<EnumItem>,
     pub composites: Vec<CompositeItem>,
     pub relations: Vec<RelationItem>,
@@ -83,7 +85,10 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The identifier of a declared enum or composite (the plan declares every one a field
+    /// names).
     pub fn type_name(&self, key: &str) -> &str {
+        debug_assert!(self.names.contains_key(key), "{key} is not declared");
         self.names.get(key).map(String::as_str).unwrap_or("Unnamed")
     }
 }
@@ -163,15 +168,18 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
     let mut partitions: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for t in snapshot.tables.values() {
         if let Some(parent) = &t.partition_of {
-            partitions.entry(parent.as_str()).or_default().push(t.key.clone());
+            if wanted(&t.schema) {
+                partitions.entry(parent.as_str()).or_default().push(t.key.clone());
+            }
         }
     }
-    let relation_tables: Vec<_> = snapshot
-        .tables
-        .values()
-        .filter(|t| wanted(&t.schema) && t.partition_of.is_none())
-        .filter(|t| matches!(t.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table"))
-        .collect();
+    let relation_kind = |kind: &str| matches!(kind, "table" | "partitioned" | "view" | "materialized_view" | "foreign_table");
+    // a partition shares its parent's type, when the parent is declared too
+    let parent_declared = |t: &crate::model::Table| {
+        t.partition_of.as_ref().and_then(|p| snapshot.tables.get(p)).is_some_and(|p| wanted(&p.schema) && relation_kind(&p.kind))
+    };
+    let relation_tables: Vec<_> =
+        snapshot.tables.values().filter(|t| wanted(&t.schema) && relation_kind(&t.kind) && !parent_declared(t)).collect();
 
     // the enums and composites to declare: the asked schemas' own, and what the declared use
     let mut enum_keys: BTreeSet<String> = snapshot.enums.values().filter(|e| wanted(&e.schema)).map(|e| e.key.clone()).collect();
@@ -232,7 +240,7 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
         .map(|e| {
             let name = types.claim(&type_base(&e.schema, &e.name));
             names.insert(e.key.clone(), name.clone());
-            let mut variant_names = Namespace::pascal(&["Self"]);
+            let mut variant_names = Namespace::pascal(ENUM_RESERVED);
             EnumItem {
                 key: e.key.clone(),
                 name,
@@ -272,7 +280,7 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
             }
         })
         .collect();
-    Plan { schemas: schemas.map(<[String]>::to_vec), enums, composites, relations, names }
+    Plan { enums, composites, relations, names }
 }
 
 /// Composites in key order, each after the composites its fields use (Zod's constants must

@@ -162,7 +162,8 @@ pub static BUILTINS: &[Builtin] = &[
     },
     Builtin { names: &["macaddr", "macaddr8"], json: JsonForm::Text, zod: None, rust: TEXT, note: "" },
     Builtin {
-        names: &["bit", "bit varying"],
+        // `"bit"` (quoted): format_type's name for a bit without a length (a view's column)
+        names: &["bit", "\"bit\"", "bit varying"],
         json: JsonForm::Text,
         zod: None,
         rust: RustRead::Native("::sqlx::types::BitVec", Some(Dep::BitVec)),
@@ -232,13 +233,34 @@ pub enum Ty {
     Enum(String),
     /// Key of a composite type, or of a table read as one (its row type).
     Composite(String),
-    /// The element type, and the element type the Rust select list casts the array to when
-    /// sqlx does not know the array's own type: a domain's array keeps the domain's type,
-    /// `int2vector` and `oidvector` are arrays of their own.
-    Array(Box<Ty>, Option<String>),
+    /// The element type, and how the Rust select list reads the array when sqlx does not
+    /// know its type.
+    Array(Box<Ty>, Option<ArrayCast>),
     /// A type pg_lens cannot see (an extension's, one in a system schema): any JSON, since a
     /// type may have a cast to json.
     Unknown(String),
+}
+
+impl Ty {
+    /// What a field's comment says of a type pg_lens does not know (or an array of one).
+    pub fn unknown_note(&self) -> Option<String> {
+        match self {
+            Ty::Unknown(name) => Some(format!("{name} is a type pg_lens does not know: described as any JSON")),
+            Ty::Array(element, _) => element.unknown_note(),
+            _ => None,
+        }
+    }
+}
+
+/// How an array sqlx does not know is read as one it does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrayCast {
+    /// A domain's array keeps the domain's type: cast to the array of the domain's base type
+    /// (this type text).
+    To(String),
+    /// `int2vector` and `oidvector` count from 0, which sqlx refuses: their text, split, as
+    /// an array of this element type.
+    Split(String),
 }
 
 /// A resolved column type and whether a domain on the way gives it a default.
@@ -264,12 +286,14 @@ pub(super) fn without_modifiers(data_type: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    // spaces inside quotes are the name's own; outside, a modifier never sits between two
+    out.trim().to_string()
 }
 
 /// The built-in type a bare type name is, if it has a row.
 pub fn builtin(name: &str) -> Option<&'static Builtin> {
-    let name = if name.starts_with("interval") { "interval" } else { name };
+    // `interval year to month`, `interval second`...: the fields change no value's type
+    let name = if name.starts_with("interval ") { "interval" } else { name };
     BUILTINS.iter().find(|b| b.names.contains(&name))
 }
 
@@ -286,12 +310,16 @@ fn resolve_at(snapshot: &Snapshot, data_type: &str, depth: usize) -> Resolved {
     let plain = |ty| Resolved { ty, domain_default: false };
     if let Some(element) = data_type.strip_suffix("[]") {
         let inner = resolve_at(snapshot, element, depth);
-        let through_domain = snapshot.domains.contains_key(&without_modifiers(element)).then(|| base_text(snapshot, element));
+        let name = without_modifiers(element);
+        let through_domain = (snapshot.domains.contains_key(&name) || system_domain(&name).is_some()).then(|| ArrayCast::To(base_text(snapshot, element)));
         return plain(Ty::Array(Box::new(inner.ty), through_domain));
     }
     let name = without_modifiers(data_type);
     if let Some(element) = VECTORS.iter().find(|(vector, _)| *vector == name).map(|(_, element)| *element) {
-        return plain(Ty::Array(Box::new(resolve_at(snapshot, element, depth).ty), Some(element.to_string())));
+        return plain(Ty::Array(Box::new(resolve_at(snapshot, element, depth).ty), Some(ArrayCast::Split(element.to_string()))));
+    }
+    if let Some(base) = system_domain(&name) {
+        return resolve_at(snapshot, base, depth + 1);
     }
     match split_qualified(&name).ok().filter(|parts| parts.len() == 2) {
         None => plain(builtin(&name).map(Ty::Builtin).unwrap_or(Ty::OtherText)),
@@ -328,12 +356,28 @@ fn resolve_at(snapshot: &Snapshot, data_type: &str, depth: usize) -> Resolved {
 fn base_text(snapshot: &Snapshot, data_type: &str) -> String {
     let mut text = data_type.to_string();
     for _ in 0..MAX_DOMAIN_DEPTH {
-        match snapshot.domains.get(&without_modifiers(&text)) {
-            Some(domain) => text = domain.data_type.clone(),
-            None => break,
+        let name = without_modifiers(&text);
+        match (snapshot.domains.get(&name), system_domain(&name)) {
+            (Some(domain), _) => text = domain.data_type.clone(),
+            (None, Some(base)) => text = base.to_string(),
+            (None, None) => break,
         }
     }
     text
+}
+
+/// The domains of `information_schema` (views over it use them), which a snapshot of user
+/// schemas does not hold: their base types, as `format_type` prints them.
+const SYSTEM_DOMAINS: &[(&str, &str)] = &[
+    ("information_schema.cardinal_number", "integer"),
+    ("information_schema.character_data", "character varying"),
+    ("information_schema.sql_identifier", "name"),
+    ("information_schema.time_stamp", "timestamp(2) with time zone"),
+    ("information_schema.yes_or_no", "character varying(3)"),
+];
+
+pub(super) fn system_domain(name: &str) -> Option<&'static str> {
+    SYSTEM_DOMAINS.iter().find(|(domain, _)| *domain == name).map(|(_, base)| *base)
 }
 
 #[cfg(test)]
@@ -347,6 +391,7 @@ mod tests {
         assert_eq!(without_modifiers("character varying(40)"), "character varying");
         assert_eq!(without_modifiers("interval day to second(3)"), "interval day to second");
         assert_eq!(without_modifiers("shop.\"a(b)\""), "shop.\"a(b)\"");
+        assert_eq!(without_modifiers("s.\"a  b\"(3)"), "s.\"a  b\"", "a quoted name keeps its spaces");
         assert_eq!(without_modifiers("public.geometry(Point,4326)"), "public.geometry");
     }
 
@@ -361,5 +406,7 @@ mod tests {
         assert!(builtin("interval year to month").is_some());
         assert!(builtin("\"char\"").is_some());
         assert!(builtin("char").is_none(), "format_type prints \"char\" quoted; char(n) is `character`");
+        assert!(builtin("\"bit\"").is_some_and(|b| b.names[0] == "bit"));
+        assert!(builtin("intervalx").is_none());
     }
 }

@@ -56,6 +56,9 @@ pub fn field_summary(f: &Field) -> String {
     if f.insert == Insert::Never {
         s.push_str(", set by the server");
     }
+    if let Some(note) = f.ty.unknown_note() {
+        s = format!("{s} ({note})");
+    }
     s
 }
 

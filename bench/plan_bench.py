@@ -13,14 +13,10 @@ Expects a running server (bench/run.sh starts one) reachable through PGHOST/PGPO
 """
 import argparse
 import os
-import random
-import re
-import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from snapshot_bench import ensure_db, psql  # noqa: E402
+from snapshot_bench import ensure_db, psql, server_times  # noqa: E402
 
 CHANGES = """
 ALTER TABLE app.t00011 ADD COLUMN extra1 text;
@@ -75,22 +71,7 @@ COMMIT;
         "lens_migration_script(a, b)": "SELECT length(lens_migration_script(a, b)) FROM lens_plan_pair",
     }
     names = list(queries)
-    order = random.Random(13)
-    script = ["\\timing on"] + [queries[n] + ";" for n in names]
-    plan = []
-    for _ in range(args.runs):
-        run = names[:]
-        order.shuffle(run)
-        plan.extend(run)
-    script += [queries[n] + ";" for n in plan]
-    out = subprocess.run(["psql", "-X", "-q", "-d", db], input="\n".join(script) + "\n", text=True, capture_output=True)
-    if out.returncode != 0:
-        sys.exit(out.stderr)
-    times = [float(x) for x in re.findall(r"^Time: ([0-9.]+) ms", out.stdout, re.M)]
-    samples = {n: [] for n in names}
-    for name, t in zip(plan, times[len(names):]):
-        samples[name].append(t)
-    m = {n: statistics.median(v) for n, v in samples.items()}
+    m = server_times(db, queries, args.runs, seed=13)
     print(f"\n## migration plan: {args.size} tables, 20 changes ({steps} rows, and the plan back ran), in-server, median of {args.runs}, ms")
     for n in names:
         print(f"  {n:<30} {m[n]:9.1f}")

@@ -24,30 +24,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from snapshot_bench import ensure_db, psql  # noqa: E402
+from snapshot_bench import ensure_db, psql, server_times  # noqa: E402
 
 CHROMIUM = os.environ.get("PG_LENS_CHROMIUM", "/usr/lib/chromium/chromium")
 csv.field_size_limit(sys.maxsize)
-
-
-def server_times(db, queries, runs):
-    names = list(queries)
-    order = random.Random(15)
-    plan = []
-    for _ in range(runs):
-        run = names[:]
-        order.shuffle(run)
-        plan.extend(run)
-    # one warm-up of each first, not counted
-    script = ["\\timing on"] + [queries[n] + ";" for n in names + plan]
-    out = subprocess.run(["psql", "-X", "-q", "-At", "-d", db], input="\n".join(script) + "\n", text=True, capture_output=True)
-    if out.returncode != 0:
-        sys.exit(out.stderr)
-    times = [float(x) for x in re.findall(r"^Time: ([0-9.]+) ms", out.stdout, re.M)]
-    samples = {n: [] for n in names}
-    for name, t in zip(plan, times[len(names):]):
-        samples[name].append(t)
-    return {n: statistics.median(v) for n, v in samples.items()}
 
 
 class Chromium:

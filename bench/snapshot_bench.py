@@ -10,6 +10,7 @@ would see it; the median of --runs runs is reported, with ratios computed in the
 import argparse
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -72,6 +73,27 @@ def medians(cases, runs, seed=7):
         for name in names:
             samples[name].append(timed(cases[name]))
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def server_times(db, queries, runs, seed=15):
+    """In-server time of each SQL query, median of `runs`: one psql session with \\timing,
+    one warm-up of each first (not counted), then the queries interleaved and shuffled."""
+    names = list(queries)
+    order = random.Random(seed)
+    plan = []
+    for _ in range(runs):
+        run = names[:]
+        order.shuffle(run)
+        plan.extend(run)
+    script = ["\\timing on"] + [queries[n] + ";" for n in names + plan]
+    out = subprocess.run(["psql", "-X", "-q", "-At", "-d", db], input="\n".join(script) + "\n", text=True, capture_output=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    times = [float(x) for x in re.findall(r"^Time: ([0-9.]+) ms", out.stdout, re.M)]
+    samples = {n: [] for n in names}
+    for name, t in zip(plan, times[len(names):]):
+        samples[name].append(t)
+    return {n: statistics.median(v) for n, v in samples.items()}
 
 
 def sql_cases(db, queries):

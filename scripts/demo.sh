@@ -58,5 +58,13 @@ REPORT=${PG_LENS_DEMO_REPORT:-/tmp/pg_lens_demo_report}
 python3 scripts/lens_report.py --db lens_demo --schemas shop,billing --out "$REPORT" >/dev/null
 echo "written to $REPORT/report.html: open file://$REPORT/report.html in a browser"
 
+echo "== typed code (lens_codegen): TypeScript, Zod and Rust for the rows; the orders' TypeScript"
+CODE=${PG_LENS_DEMO_CODE:-/tmp/pg_lens_demo_code}
+for target in typescript:types.ts zod:schemas.ts rust:db.rs; do
+    python3 scripts/lens_codegen.py --db lens_demo --schema shop --schema billing --target "${target%%:*}" --out "$CODE/${target#*:}" >/dev/null
+done
+awk '/^export interface ShopOrders \{/,/^\}/' "$CODE/types.ts"
+echo "written to $CODE: types.ts, schemas.ts, db.rs"
+
 echo
 echo "The demo database stays up: psql -h $DATA/sock -p $PORT -U postgres lens_demo"

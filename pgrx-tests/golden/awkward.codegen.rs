@@ -152,7 +152,7 @@ impl ::sqlx::Encode<'_, ::sqlx::Postgres> for ShopOrderStatus {
     }
 }
 
-/// Composite type `shop."Money ""Pair"""` as a value, as to_json gives it.
+/// Composite type shop."Money ""Pair""" as a value, as to_json gives it.
 ///
 /// an amount in a currency
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

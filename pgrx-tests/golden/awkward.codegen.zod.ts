@@ -57,7 +57,7 @@ export const AuditLogRoomBooking = z.object({
 });
 export type AuditLogRoomBooking = z.infer<typeof AuditLogRoomBooking>;
 
-/** An INSERT into "Audit.Log"."Room Booking": what it must give, may give, and must not give (never) */
+/** An INSERT into "Audit.Log"."Room Booking": what it must give, may give (optional), and must not give (never) */
 export const AuditLogRoomBookingInsert = z.object({
   /** integer */
   id: z.number().int().min(-2147483648).max(2147483647),
@@ -81,7 +81,7 @@ export const AuditLogUser = z.object({
 });
 export type AuditLogUser = z.infer<typeof AuditLogUser>;
 
-/** An INSERT into "Audit.Log"."user": what it must give, may give, and must not give (never) */
+/** An INSERT into "Audit.Log"."user": what it must give, may give (optional), and must not give (never) */
 export const AuditLogUserInsert = z.object({
   /** integer */
   group: z.number().int().min(-2147483648).max(2147483647),
@@ -109,7 +109,7 @@ export const AuditLogEvents = z.object({
 });
 export type AuditLogEvents = z.infer<typeof AuditLogEvents>;
 
-/** An INSERT into "Audit.Log".events: what it must give, may give, and must not give (never) */
+/** An INSERT into "Audit.Log".events: what it must give, may give (optional), and must not give (never) */
 export const AuditLogEventsInsert = z.object({
   /** bigint */
   id: z.number().optional(),
@@ -135,7 +135,7 @@ export const UnicodeCafe = z.object({
 });
 export type UnicodeCafe = z.infer<typeof UnicodeCafe>;
 
-/** An INSERT into "ünïcode"."café": what it must give, may give, and must not give (never) */
+/** An INSERT into "ünïcode"."café": what it must give, may give (optional), and must not give (never) */
 export const UnicodeCafeInsert = z.object({
   /** text */
   "naïve": z.string(),
@@ -163,7 +163,7 @@ export const ShopOrderItemsV2 = z.object({
 });
 export type ShopOrderItemsV2 = z.infer<typeof ShopOrderItemsV2>;
 
-/** An INSERT into shop."Order Items.v2": what it must give, may give, and must not give (never) */
+/** An INSERT into shop."Order Items.v2": what it must give, may give (optional), and must not give (never) */
 export const ShopOrderItemsV2Insert = z.object({
   /** bigint */
   order_id: z.number(),
@@ -189,7 +189,7 @@ export const ShopOrderLog = z.object({
 });
 export type ShopOrderLog = z.infer<typeof ShopOrderLog>;
 
-/** An INSERT into shop."order log": what it must give, may give, and must not give (never) */
+/** An INSERT into shop."order log": what it must give, may give (optional), and must not give (never) */
 export const ShopOrderLogInsert = z.object({
   /** bigint */
   id: z.number().nullable().optional(),
@@ -207,7 +207,7 @@ export const ShopRemoteOrders = z.object({
 });
 export type ShopRemoteOrders = z.infer<typeof ShopRemoteOrders>;
 
-/** An INSERT into shop."remote orders": what it must give, may give, and must not give (never) */
+/** An INSERT into shop."remote orders": what it must give, may give (optional), and must not give (never) */
 export const ShopRemoteOrdersInsert = z.object({
   /** bigint */
   id: z.number().nullable().optional(),
@@ -225,7 +225,7 @@ export const ShopCartCache = z.object({
 });
 export type ShopCartCache = z.infer<typeof ShopCartCache>;
 
-/** An INSERT into shop.cart_cache: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.cart_cache: what it must give, may give (optional), and must not give (never) */
 export const ShopCartCacheInsert = z.object({
   /** uuid */
   session_id: z.guid(),
@@ -263,7 +263,7 @@ export const ShopCustomers = z.object({
 });
 export type ShopCustomers = z.infer<typeof ShopCustomers>;
 
-/** An INSERT into shop.customers: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.customers: what it must give, may give (optional), and must not give (never) */
 export const ShopCustomersInsert = z.object({
   /** bigint, set by the server */
   id: z.never().optional(),
@@ -322,7 +322,7 @@ export const ShopOrders = z.object({
 });
 export type ShopOrders = z.infer<typeof ShopOrders>;
 
-/** An INSERT into shop.orders: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.orders: what it must give, may give (optional), and must not give (never) */
 export const ShopOrdersInsert = z.object({
   /** bigint */
   id: z.number().optional(),
@@ -356,7 +356,7 @@ export const ShopShipments = z.object({
 });
 export type ShopShipments = z.infer<typeof ShopShipments>;
 
-/** An INSERT into shop.shipments: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.shipments: what it must give, may give (optional), and must not give (never) */
 export const ShopShipmentsInsert = z.object({
   /** integer */
   id: z.number().int().min(-2147483648).max(2147483647),

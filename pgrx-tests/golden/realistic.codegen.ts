@@ -57,7 +57,7 @@ export interface ShopCustomers {
   country: string | null;
 }
 
-/** An INSERT into shop.customers: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.customers: what it must give, may give (optional), and must not give (never) */
 export interface ShopCustomersInsert {
   /** bigint */
   id?: number;
@@ -83,7 +83,7 @@ export interface ShopDigitalProducts {
   download_url: string;
 }
 
-/** An INSERT into shop.digital_products: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.digital_products: what it must give, may give (optional), and must not give (never) */
 export interface ShopDigitalProductsInsert {
   /** text */
   sku: string;
@@ -109,7 +109,7 @@ export interface ShopOrderLines {
   quantity: number;
 }
 
-/** An INSERT into shop.order_lines: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.order_lines: what it must give, may give (optional), and must not give (never) */
 export interface ShopOrderLinesInsert {
   /** bigint */
   order_id: number;
@@ -149,7 +149,7 @@ export interface ShopOrders {
   total: PgNumber | null;
 }
 
-/** An INSERT into shop.orders: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.orders: what it must give, may give (optional), and must not give (never) */
 export interface ShopOrdersInsert {
   /** bigint */
   id?: number;
@@ -173,7 +173,7 @@ export interface ShopProducts {
   price: PgNumber;
 }
 
-/** An INSERT into shop.products: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.products: what it must give, may give (optional), and must not give (never) */
 export interface ShopProductsInsert {
   /** text */
   sku: string;

@@ -65,7 +65,7 @@ export const ShopCustomers = z.object({
 });
 export type ShopCustomers = z.infer<typeof ShopCustomers>;
 
-/** An INSERT into shop.customers: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.customers: what it must give, may give (optional), and must not give (never) */
 export const ShopCustomersInsert = z.object({
   /** bigint */
   id: z.number().optional(),
@@ -93,7 +93,7 @@ export const ShopDigitalProducts = z.object({
 });
 export type ShopDigitalProducts = z.infer<typeof ShopDigitalProducts>;
 
-/** An INSERT into shop.digital_products: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.digital_products: what it must give, may give (optional), and must not give (never) */
 export const ShopDigitalProductsInsert = z.object({
   /** text */
   sku: z.string(),
@@ -121,7 +121,7 @@ export const ShopOrderLines = z.object({
 });
 export type ShopOrderLines = z.infer<typeof ShopOrderLines>;
 
-/** An INSERT into shop.order_lines: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.order_lines: what it must give, may give (optional), and must not give (never) */
 export const ShopOrderLinesInsert = z.object({
   /** bigint */
   order_id: z.number(),
@@ -164,7 +164,7 @@ export const ShopOrders = z.object({
 });
 export type ShopOrders = z.infer<typeof ShopOrders>;
 
-/** An INSERT into shop.orders: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.orders: what it must give, may give (optional), and must not give (never) */
 export const ShopOrdersInsert = z.object({
   /** bigint */
   id: z.number().optional(),
@@ -190,7 +190,7 @@ export const ShopProducts = z.object({
 });
 export type ShopProducts = z.infer<typeof ShopProducts>;
 
-/** An INSERT into shop.products: what it must give, may give, and must not give (never) */
+/** An INSERT into shop.products: what it must give, may give (optional), and must not give (never) */
 export const ShopProductsInsert = z.object({
   /** text */
   sku: z.string(),

@@ -115,6 +115,13 @@ pub fn server_chosen_name(name1: &str, name2: &str, label: &str) -> String {
 /// other control character and the comment delimiters `*/` and `/*` are written as escapes, so
 /// a name can never end the comment and become SQL.
 pub fn comment_text(text: &str) -> String {
+    comment_text_keeping(text, |c| !c.is_control() && c != '\u{2028}' && c != '\u{2029}')
+}
+
+/// `text` made safe inside a comment of SQL or of a language with the same comment forms
+/// (C, Rust, TypeScript): line breaks and tabs as `\n`, `\r`, `\t`, `*/` and `/*` broken, and
+/// every other character `keep` refuses as a `\u{..}` escape.
+pub fn comment_text_keeping(text: &str, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -124,7 +131,7 @@ pub fn comment_text(text: &str) -> String {
             '\t' => out.push_str("\\t"),
             '*' if chars.peek() == Some(&'/') => out.push_str("*\\"),
             '/' if chars.peek() == Some(&'*') => out.push_str("/\\"),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c if !keep(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
             c => out.push(c),
         }
     }

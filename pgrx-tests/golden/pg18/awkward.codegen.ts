@@ -50,7 +50,7 @@ export interface AuditLogRateCharge {
   amount: PgNumber | null;
 }
 
-/** An INSERT into "Audit.Log"."Rate Charge": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into "Audit.Log"."Rate Charge": what it must give, may give (optional), and must not give (never) */
 export interface AuditLogRateChargeInsert {
   /** integer */
   id: number;
@@ -72,7 +72,7 @@ export interface AuditLogRoomBooking {
   during: string;
 }
 
-/** An INSERT into "Audit.Log"."Room Booking": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into "Audit.Log"."Room Booking": what it must give, may give (optional), and must not give (never) */
 export interface AuditLogRoomBookingInsert {
   /** integer */
   id: number;
@@ -100,7 +100,7 @@ export interface AuditLogRoomRate {
   later: string;
 }
 
-/** An INSERT into "Audit.Log"."Room Rate": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into "Audit.Log"."Room Rate": what it must give, may give (optional), and must not give (never) */
 export interface AuditLogRoomRateInsert {
   /** integer */
   room: number;
@@ -138,7 +138,7 @@ export interface AuditLogRoomRateArchived {
   archived_at: string;
 }
 
-/** An INSERT into "Audit.Log"."Room Rate, archived": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into "Audit.Log"."Room Rate, archived": what it must give, may give (optional), and must not give (never) */
 export interface AuditLogRoomRateArchivedInsert {
   /** integer */
   room: number;
@@ -170,7 +170,7 @@ export interface AuditLogUser {
   "col.with.dots": boolean | null;
 }
 
-/** An INSERT into "Audit.Log"."user": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into "Audit.Log"."user": what it must give, may give (optional), and must not give (never) */
 export interface AuditLogUserInsert {
   /** integer */
   group: number;
@@ -196,7 +196,7 @@ export interface AuditLogEvents {
   payload: Json | null;
 }
 
-/** An INSERT into "Audit.Log".events: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into "Audit.Log".events: what it must give, may give (optional), and must not give (never) */
 export interface AuditLogEventsInsert {
   /** bigint */
   id?: number;
@@ -220,7 +220,7 @@ export interface UnicodeCafe {
   customer_id: number | null;
 }
 
-/** An INSERT into "ünïcode"."café": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into "ünïcode"."café": what it must give, may give (optional), and must not give (never) */
 export interface UnicodeCafeInsert {
   /** text */
   "naïve": string;
@@ -246,7 +246,7 @@ export interface ShopOrderItemsV2 {
   total: PgNumber | null;
 }
 
-/** An INSERT into shop."Order Items.v2": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop."Order Items.v2": what it must give, may give (optional), and must not give (never) */
 export interface ShopOrderItemsV2Insert {
   /** bigint */
   order_id: number;
@@ -270,7 +270,7 @@ export interface ShopOrderLog {
   note: string | null;
 }
 
-/** An INSERT into shop."order log": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop."order log": what it must give, may give (optional), and must not give (never) */
 export interface ShopOrderLogInsert {
   /** bigint */
   id?: number | null;
@@ -286,7 +286,7 @@ export interface ShopRemoteOrders {
   note: string | null;
 }
 
-/** An INSERT into shop."remote orders": what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop."remote orders": what it must give, may give (optional), and must not give (never) */
 export interface ShopRemoteOrdersInsert {
   /** bigint */
   id?: number | null;
@@ -302,7 +302,7 @@ export interface ShopCartCache {
   items: Json | null;
 }
 
-/** An INSERT into shop.cart_cache: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.cart_cache: what it must give, may give (optional), and must not give (never) */
 export interface ShopCartCacheInsert {
   /** uuid */
   session_id: string;
@@ -338,7 +338,7 @@ export interface ShopCustomers {
   search: string | null;
 }
 
-/** An INSERT into shop.customers: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.customers: what it must give, may give (optional), and must not give (never) */
 export interface ShopCustomersInsert {
   /** bigint, set by the server */
   id?: never;
@@ -394,7 +394,7 @@ export interface ShopOrders {
   tags: (string | null)[] | null;
 }
 
-/** An INSERT into shop.orders: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.orders: what it must give, may give (optional), and must not give (never) */
 export interface ShopOrdersInsert {
   /** bigint */
   id?: number;
@@ -426,7 +426,7 @@ export interface ShopShipments {
   customer_id: number | null;
 }
 
-/** An INSERT into shop.shipments: what it must give, may give (`?`), and must not give (`never`) */
+/** An INSERT into shop.shipments: what it must give, may give (optional), and must not give (never) */
 export interface ShopShipmentsInsert {
   /** integer */
   id: number;

@@ -4,8 +4,10 @@
 //! committed and diffed in CI.
 //!
 //! `plan` decides what is declared and under which identifiers, `types` what each PostgreSQL
-//! type becomes, and one module per target writes it.
+//! type becomes, and one module per target writes it (TypeScript and Zod through the walk
+//! they share, `declarations`).
 
+pub mod declarations;
 pub mod mapping;
 pub mod names;
 pub mod plan;

@@ -3,6 +3,7 @@
 //! whatever the connection's search_path), and a serde struct per composite type (read as
 //! JSON). Every path is absolute, so a table named `Option` or `String` shadows nothing.
 
+use super::declarations::{composite_title, relation_title};
 use super::plan::{CompositeItem, EnumItem, Field, Plan, RelationItem};
 use super::text::{comment, comment_lines, rust_string, sql_ident};
 use super::types::{ArrayCast, JsonForm, RustRead, Ty};
@@ -207,8 +208,7 @@ impl ::sqlx::Encode<'_, ::sqlx::Postgres> for {n} {{
 
 fn composite_item(out: &mut String, plan: &Plan, c: &CompositeItem) {
     let _ = writeln!(out);
-    let what = if c.of_table { "Row of table" } else { "Composite type" };
-    doc(out, "", &format!("{what} `{}` as a value, as to_json gives it.", c.key), c.comment.as_deref());
+    doc(out, "", &format!("{}, as to_json gives it.", composite_title(c.of_table, &c.key)), c.comment.as_deref());
     out.push_str("#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\n");
     let _ = writeln!(out, "pub struct {} {{", c.name);
     for f in &c.fields {
@@ -219,7 +219,7 @@ fn composite_item(out: &mut String, plan: &Plan, c: &CompositeItem) {
 
 fn relation_item(out: &mut String, plan: &Plan, r: &RelationItem, uses: &mut Uses) {
     let _ = writeln!(out);
-    doc(out, "", &format!("{}.", super::typescript::relation_title(&r.kind, &r.key, &r.partitions)), r.comment.as_deref());
+    doc(out, "", &format!("{}.", relation_title(&r.kind, &r.key, &r.partitions)), r.comment.as_deref());
     out.push_str("#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::sqlx::FromRow)]\n");
     let _ = writeln!(out, "pub struct {} {{", r.name);
     let mut select = Vec::with_capacity(r.fields.len());

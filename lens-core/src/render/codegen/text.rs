@@ -8,8 +8,9 @@ fn plain(c: char) -> bool {
     (c.is_ascii() && !c.is_ascii_control()) || (!c.is_ascii() && c.is_alphanumeric())
 }
 
-/// A JavaScript / TypeScript string literal (`"..."`), UTF-16 escapes for the rest.
-pub fn js_string(text: &str) -> String {
+/// `text` in double quotes: quotes, backslashes and the common controls escaped, what is not
+/// plain written by `escape`.
+fn quoted(text: &str, escape: impl Fn(char, &mut String)) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -20,54 +21,32 @@ pub fn js_string(text: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if plain(c) => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
+            c => escape(c, &mut out),
         }
     }
     out.push('"');
     out
 }
 
+/// A JavaScript / TypeScript string literal (`"..."`), UTF-16 escapes for the rest.
+pub fn js_string(text: &str) -> String {
+    quoted(text, |c, out| {
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            out.push_str(&format!("\\u{unit:04x}"));
+        }
+    })
+}
+
 /// A Rust string literal (`"..."`).
 pub fn rust_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if plain(c) => out.push(c),
-            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
+    quoted(text, |c, out| out.push_str(&format!("\\u{{{:x}}}", c as u32)))
 }
 
 /// `text` inside a `//`, `///` or `/* */` comment of one line: line breaks and other
 /// characters that are not plain as `\u{..}` escapes, `*/` and `/*` broken.
 pub fn comment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '*' if chars.peek() == Some(&'/') => out.push_str("*\\"),
-            '/' if chars.peek() == Some(&'*') => out.push_str("/\\"),
-            c if plain(c) => out.push(c),
-            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-        }
-    }
-    out
+    crate::ident::comment_text_keeping(text, plain)
 }
 
 /// A comment's text as lines, each made safe: a multi-line `COMMENT ON` stays multi-line.

@@ -2,8 +2,9 @@
 //! table, a union of string literals per enum, an interface per composite type, and the
 //! `Rows` / `Inserts` maps by relation key.
 
+use super::declarations::{self, doc, field_summary, Writer};
 use super::plan::{Field, Insert, Plan};
-use super::text::{comment, comment_lines, js_key, js_string};
+use super::text::{js_key, js_string};
 use super::types::{JsonForm, Ty};
 use super::Uses;
 use std::fmt::Write;
@@ -34,50 +35,6 @@ pub fn ts_type(plan: &Plan, ty: &Ty, uses: &mut Uses) -> String {
     }
 }
 
-/// A JSDoc block at `indent`: the first line, then the comment's lines.
-pub fn doc(out: &mut String, indent: &str, first: &str, more: Option<&str>) {
-    match more {
-        None => {
-            let _ = writeln!(out, "{indent}/** {} */", comment(first));
-        }
-        Some(text) => {
-            let _ = writeln!(out, "{indent}/**\n{indent} * {}", comment(first));
-            for line in comment_lines(text) {
-                let _ = writeln!(out, "{indent} * {line}");
-            }
-            let _ = writeln!(out, "{indent} */");
-        }
-    }
-}
-
-/// How a field is described: its SQL type, generated or identity.
-pub fn field_summary(f: &Field) -> String {
-    let mut s = f.data_type.clone();
-    if f.insert == Insert::Never {
-        s.push_str(", set by the server");
-    }
-    if let Some(note) = f.ty.unknown_note() {
-        s = format!("{s} ({note})");
-    }
-    s
-}
-
-/// What a relation's doc comment says first.
-pub fn relation_title(kind: &str, key: &str, partitions: &[String]) -> String {
-    let what = match kind {
-        "view" => "View",
-        "materialized_view" => "Materialized view",
-        "foreign_table" => "Foreign table",
-        "partitioned" => "Partitioned table",
-        _ => "Table",
-    };
-    if partitions.is_empty() {
-        format!("{what} {key}")
-    } else {
-        format!("{what} {key} (and its partitions {})", partitions.join(", "))
-    }
-}
-
 fn field_line(out: &mut String, plan: &Plan, f: &Field, insert: bool, uses: &mut Uses) {
     doc(out, "  ", &field_summary(f), f.comment.as_deref());
     let mut ty = ts_type(plan, &f.ty, uses);
@@ -92,54 +49,35 @@ fn field_line(out: &mut String, plan: &Plan, f: &Field, insert: bool, uses: &mut
     let _ = writeln!(out, "  {}{optional}: {ty};", js_key(&f.name));
 }
 
+/// TypeScript's declarations: `export type` and `export interface`.
+struct TypeScript;
+
+impl Writer for TypeScript {
+    fn enumeration(&self, out: &mut String, name: &str, labels: &[String]) {
+        let union = if labels.is_empty() { "never".to_string() } else { labels.iter().map(|l| js_string(l)).collect::<Vec<_>>().join(" | ") };
+        let _ = writeln!(out, "export type {name} = {union};");
+    }
+
+    fn object(&self, out: &mut String, plan: &Plan, name: &str, fields: &[Field], insert: bool, uses: &mut Uses) {
+        let _ = writeln!(out, "export interface {name} {{");
+        for f in fields {
+            field_line(out, plan, f, insert, uses);
+        }
+        out.push_str("}\n");
+    }
+
+    fn map(&self, rows: bool) -> (String, &'static str) {
+        let open = if rows { "/** Each relation's row type, by its key. */\nexport interface Rows {\n" } else { "/** Each table's insert type, by its key. */\nexport interface Inserts {\n" };
+        (open.to_string(), "}\n")
+    }
+
+    fn entry(&self, key: &str, name: &str) -> String {
+        format!("  {key}: {name};\n")
+    }
+}
+
 pub fn render(plan: &Plan, uses: &mut Uses) -> String {
-    let mut out = String::new();
-    for e in &plan.enums {
-        out.push('\n');
-        doc(&mut out, "", &format!("Enum {}", e.key), e.comment.as_deref());
-        let union = if e.labels.is_empty() { "never".to_string() } else { e.labels.iter().map(|l| js_string(l)).collect::<Vec<_>>().join(" | ") };
-        let _ = writeln!(out, "export type {} = {union};", e.name);
-    }
-    for c in &plan.composites {
-        out.push('\n');
-        let what = if c.of_table { "Row of table" } else { "Composite type" };
-        doc(&mut out, "", &format!("{what} {} as a value", c.key), c.comment.as_deref());
-        let _ = writeln!(out, "export interface {} {{", c.name);
-        for f in &c.fields {
-            field_line(&mut out, plan, f, false, uses);
-        }
-        out.push_str("}\n");
-    }
-    for r in &plan.relations {
-        out.push('\n');
-        doc(&mut out, "", &relation_title(&r.kind, &r.key, &r.partitions), r.comment.as_deref());
-        let _ = writeln!(out, "export interface {} {{", r.name);
-        for f in &r.fields {
-            field_line(&mut out, plan, f, false, uses);
-        }
-        out.push_str("}\n");
-        if let Some(insert) = &r.insert_name {
-            out.push('\n');
-            doc(&mut out, "", &format!("An INSERT into {}: what it must give, may give (`?`), and must not give (`never`)", r.key), None);
-            let _ = writeln!(out, "export interface {insert} {{");
-            for f in &r.fields {
-                field_line(&mut out, plan, f, true, uses);
-            }
-            out.push_str("}\n");
-        }
-    }
-    out.push_str("\n/** Each relation's row type, by its key. */\nexport interface Rows {\n");
-    for r in &plan.relations {
-        let _ = writeln!(out, "  {}: {};", js_string(&r.key), r.name);
-    }
-    out.push_str("}\n\n/** Each table's insert type, by its key. */\nexport interface Inserts {\n");
-    for r in &plan.relations {
-        if let Some(insert) = &r.insert_name {
-            let _ = writeln!(out, "  {}: {insert};", js_string(&r.key));
-        }
-    }
-    out.push_str("}\n");
-    out
+    declarations::write(plan, &TypeScript, uses)
 }
 
 /// The declarations of what the output uses.

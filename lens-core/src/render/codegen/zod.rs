@@ -4,7 +4,7 @@
 use super::plan::{Field, Insert, Plan};
 use super::text::{js_key, js_string};
 use super::types::{JsonForm, Ty};
-use super::typescript::{doc, field_summary, relation_title};
+use super::declarations::{self, doc, field_summary, Writer};
 use super::Uses;
 use std::fmt::Write;
 
@@ -61,54 +61,43 @@ fn field_line(out: &mut String, plan: &Plan, f: &Field, insert: bool, uses: &mut
     let _ = writeln!(out, "  {}: {schema},", key(&f.name));
 }
 
-fn object(out: &mut String, plan: &Plan, name: &str, fields: &[Field], insert: bool, uses: &mut Uses) {
-    let _ = writeln!(out, "export const {name} = z.object({{");
-    for f in fields {
-        field_line(out, plan, f, insert, uses);
+/// Zod's declarations: a schema constant and its inferred type under one name.
+struct Zod;
+
+impl Writer for Zod {
+    fn enumeration(&self, out: &mut String, name: &str, labels: &[String]) {
+        let schema = if labels.is_empty() {
+            "z.never()".to_string()
+        } else {
+            format!("z.enum([{}])", labels.iter().map(|l| js_string(l)).collect::<Vec<_>>().join(", "))
+        };
+        let _ = writeln!(out, "export const {name} = {schema};\nexport type {name} = z.infer<typeof {name}>;");
     }
-    let _ = writeln!(out, "}});\nexport type {name} = z.infer<typeof {name}>;");
+
+    fn object(&self, out: &mut String, plan: &Plan, name: &str, fields: &[Field], insert: bool, uses: &mut Uses) {
+        let _ = writeln!(out, "export const {name} = z.object({{");
+        for f in fields {
+            field_line(out, plan, f, insert, uses);
+        }
+        let _ = writeln!(out, "}});\nexport type {name} = z.infer<typeof {name}>;");
+    }
+
+    fn map(&self, rows: bool) -> (String, &'static str) {
+        let open = if rows {
+            "/** Each relation's row schema, by its key. */\nexport const rowSchemas = {\n"
+        } else {
+            "/** Each table's insert schema, by its key. */\nexport const insertSchemas = {\n"
+        };
+        (open.to_string(), "} as const;\n")
+    }
+
+    fn entry(&self, key: &str, name: &str) -> String {
+        format!("  {key}: {name},\n")
+    }
 }
 
 pub fn render(plan: &Plan, uses: &mut Uses) -> String {
-    let mut out = String::new();
-    for e in &plan.enums {
-        out.push('\n');
-        doc(&mut out, "", &format!("Enum {}", e.key), e.comment.as_deref());
-        let schema = if e.labels.is_empty() {
-            "z.never()".to_string()
-        } else {
-            format!("z.enum([{}])", e.labels.iter().map(|l| js_string(l)).collect::<Vec<_>>().join(", "))
-        };
-        let _ = writeln!(out, "export const {} = {schema};\nexport type {0} = z.infer<typeof {0}>;", e.name);
-    }
-    for c in &plan.composites {
-        out.push('\n');
-        let what = if c.of_table { "Row of table" } else { "Composite type" };
-        doc(&mut out, "", &format!("{what} {} as a value", c.key), c.comment.as_deref());
-        object(&mut out, plan, &c.name, &c.fields, false, uses);
-    }
-    for r in &plan.relations {
-        out.push('\n');
-        doc(&mut out, "", &relation_title(&r.kind, &r.key, &r.partitions), r.comment.as_deref());
-        object(&mut out, plan, &r.name, &r.fields, false, uses);
-        if let Some(insert) = &r.insert_name {
-            out.push('\n');
-            doc(&mut out, "", &format!("An INSERT into {}: what it must give, may give, and must not give (never)", r.key), None);
-            object(&mut out, plan, insert, &r.fields, true, uses);
-        }
-    }
-    out.push_str("\n/** Each relation's row schema, by its key. */\nexport const rowSchemas = {\n");
-    for r in &plan.relations {
-        let _ = writeln!(out, "  {}: {},", js_string(&r.key), r.name);
-    }
-    out.push_str("} as const;\n\n/** Each table's insert schema, by its key. */\nexport const insertSchemas = {\n");
-    for r in &plan.relations {
-        if let Some(insert) = &r.insert_name {
-            let _ = writeln!(out, "  {}: {insert},", js_string(&r.key));
-        }
-    }
-    out.push_str("} as const;\n");
-    out
+    declarations::write(plan, &Zod, uses)
 }
 
 /// The import and the schemas of what the output uses, which must come first.

@@ -16,7 +16,6 @@ import io
 import json
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess

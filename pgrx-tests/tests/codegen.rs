@@ -284,6 +284,25 @@ fn checks_of(module: &str, code: &str) -> (String, usize) {
     (out, relations)
 }
 
+/// The crates each generated file's header asks for are the check crate's, with at least the
+/// features the header names: what compiles here is what the header tells an application.
+fn headers_name_the_crates_the_check_builds_with(dir: &Path) {
+    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/rust/Cargo.toml")).unwrap();
+    for (schema, _) in SCHEMAS {
+        let code = std::fs::read_to_string(dir.join(format!("{schema}.rs"))).unwrap();
+        let wanted: Vec<&str> = code.lines().take_while(|l| l.starts_with("//")).filter_map(|l| l.strip_prefix("//   ")).collect();
+        assert!(wanted.iter().any(|l| l.starts_with("sqlx = ")), "{schema}: the header names sqlx: {wanted:?}");
+        for line in wanted {
+            let (name, spec) = line.split_once(" = ").unwrap_or_else(|| panic!("{schema}: a crate line: {line}"));
+            let have = manifest.lines().find(|l| l.starts_with(&format!("{name} = "))).unwrap_or_else(|| panic!("{schema}: the check crate lacks {name}"));
+            let features = spec.split_once("features = [").map(|(_, f)| f.split(']').next().unwrap_or_default()).unwrap_or_default();
+            for feature in features.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+                assert!(have.contains(feature), "{schema}: the check crate's {name} lacks the feature {feature} the header asks for: {have}");
+            }
+        }
+    }
+}
+
 #[test]
 fn rust_structs_compile_with_sqlx_and_read_every_row() {
     let dir = work_dir("rust");
@@ -312,6 +331,7 @@ fn rust_structs_compile_with_sqlx_and_read_every_row() {
     }
     checks.push_str("}\n");
     std::fs::write(dir.join("checks.rs"), checks).unwrap();
+    headers_name_the_crates_the_check_builds_with(&dir);
     let config = dir.join("config.json");
     std::fs::write(&config, json!({"databases": databases, "skip": skip}).to_string()).unwrap();
 

@@ -120,10 +120,13 @@ fn ts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/ts")
 }
 
-/// tsc on `files` in `dir` (ES modules, emitted to `dir/out`): its output when it fails.
-fn tsc(dir: &Path, files: &[&str]) -> Result<(), String> {
+/// `tsc --strict` on `files` in `dir`, `--noEmit` or (`emit`) compiled to ES modules in
+/// `dir/out`: its output when it fails.
+fn tsc(dir: &Path, files: &[&str], emit: bool) -> Result<(), String> {
+    let mode: &[&str] = if emit { &["--noEmitOnError", "--module", "nodenext", "--target", "es2022", "--outDir", "out"] } else { &["--noEmit"] };
     let out = Command::new(ts_dir().join("node_modules/.bin/tsc"))
-        .args(["--strict", "--noEmitOnError", "--module", "nodenext", "--target", "es2022", "--outDir", "out"])
+        .arg("--strict")
+        .args(mode)
         .args(files)
         .current_dir(dir)
         .output()
@@ -211,14 +214,16 @@ fn typescript_check(schema: &str) {
     assert!(row_count > 0, "{schema}: the fixtures hold rows");
     std::fs::write(dir.join("rows.mts"), &literals).unwrap();
     std::fs::write(dir.join("equal.mts"), &equal).unwrap();
-    if let Err(e) = tsc(&dir, &["types.mts", "schemas.mts", "rows.mts", "equal.mts"]) {
-        panic!("{schema}: tsc --strict refused the generated code or a row (files in {}):\n{e}", dir.display());
+    if let Err(e) = tsc(&dir, &["types.mts", "schemas.mts", "rows.mts", "equal.mts"], false) {
+        panic!("{schema}: tsc --strict --noEmit refused the generated code or a row (files in {}):\n{e}", dir.display());
     }
+    // the Zod schemas as JavaScript, for node
+    tsc(&dir, &["schemas.mts"], true).unwrap_or_else(|e| panic!("{schema}: tsc could not emit the schemas: {e}"));
 
     // tsc can fail: a row with a column the table does not have
     let first_key = serde_json::to_string(&relations[0].key).unwrap();
     std::fs::write(dir.join("wrong.mts"), format!("import type {{ Rows }} from \"./types.mjs\";\nexport const wrong: Rows[{first_key}] = {{ \"lens: no such column\": 1 }};\n")).unwrap();
-    let refused = tsc(&dir, &["types.mts", "wrong.mts"]).expect_err("tsc refuses a row of the wrong shape");
+    let refused = tsc(&dir, &["types.mts", "wrong.mts"], false).expect_err("tsc refuses a row of the wrong shape");
     assert!(refused.contains("TS2353") || refused.contains("TS2741") || refused.contains("TS2322"), "{refused}");
 
     // the Zod schemas, compiled by tsc above, on every row
@@ -335,17 +340,20 @@ fn rust_structs_compile_with_sqlx_and_read_every_row() {
     let config = dir.join("config.json");
     std::fs::write(&config, json!({"databases": databases, "skip": skip}).to_string()).unwrap();
 
-    // compile: serde, sqlx 0.8 and the type crates, pinned by the crate's lock file; no database
+    // cargo check, then build: serde, sqlx 0.8 and the type crates, pinned by the crate's lock
+    // file; no database (no query macros)
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let target = root.join("target/codegen-check");
-    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--locked", "--quiet", "--manifest-path"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/rust/Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .env("LENS_CODEGEN_DIR", &dir)
-        .output()
-        .expect("cargo runs");
-    assert!(build.status.success(), "the generated Rust does not compile (files in {}):\n{}", dir.display(), String::from_utf8_lossy(&build.stderr));
+    for command in ["check", "build"] {
+        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([command, "--locked", "--quiet", "--manifest-path"])
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/rust/Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target)
+            .env("LENS_CODEGEN_DIR", &dir)
+            .output()
+            .expect("cargo runs");
+        assert!(out.status.success(), "cargo {command}: the generated Rust does not compile (files in {}):\n{}", dir.display(), String::from_utf8_lossy(&out.stderr));
+    }
 
     let run = Command::new(target.join("debug/lens_codegen_check")).arg(&config).output().expect("the check binary runs");
     let report: Value = serde_json::from_slice(&run.stdout)

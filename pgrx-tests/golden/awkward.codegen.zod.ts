@@ -268,7 +268,7 @@ export const ShopCustomersInsert = z.object({
   /** bigint, set by the server */
   id: z.never().optional(),
   /** shop.email */
-  email: z.string().nullable().optional(),
+  email: z.string(),
   /**
    * text
    * As printed on the invoice, "quoted"

@@ -75,17 +75,22 @@ fn relations(db: &mut Client) -> (Vec<Relation>, Value) {
     (out, snapshot)
 }
 
-/// Whether a domain on `data_type`'s way down has a default.
-fn domain_default(snapshot: &Value, data_type: &str) -> bool {
+/// Whether a domain on `data_type`'s way down says `what` (has a default, refuses NULL).
+fn domain_says(snapshot: &Value, data_type: &str, what: impl Fn(&Value) -> bool) -> bool {
     let mut t = data_type.to_string();
     for _ in 0..32 {
         match snapshot["domains"].get(&t) {
-            Some(d) if d.get("default").is_some() => return true,
+            Some(d) if what(d) => return true,
             Some(d) => t = d["dataType"].as_str().unwrap().to_string(),
             None => return false,
         }
     }
     false
+}
+
+/// Whether an INSERT must not give this column NULL: its own NOT NULL or a domain's.
+fn refuses_null(snapshot: &Value, c: &Value) -> bool {
+    c["isNullable"] == false || domain_says(snapshot, c["dataType"].as_str().unwrap(), |d| d["notNull"] == true)
 }
 
 /// Set by the server: an INSERT must not give it.
@@ -94,7 +99,8 @@ fn server_set(c: &Value) -> bool {
 }
 
 fn required(snapshot: &Value, c: &Value) -> bool {
-    !server_set(c) && c["isNullable"] == false && c.get("default").is_none() && c.get("identity").is_none() && !domain_default(snapshot, c["dataType"].as_str().unwrap())
+    let domain_default = domain_says(snapshot, c["dataType"].as_str().unwrap(), |d| d.get("default").is_some());
+    !server_set(c) && refuses_null(snapshot, c) && c.get("default").is_none() && c.get("identity").is_none() && !domain_default
 }
 
 /// Every row of `key` as to_json prints it.
@@ -207,6 +213,12 @@ fn typescript_check(schema: &str) {
             let short = without(&minimal, |k| k == *needed);
             literals.push_str(&format!("// @ts-expect-error: it must be given\nexport const missing{n}: Inserts[{key}] = {short};\n"));
             bad_inserts.push(short);
+        }
+        // NULL where an INSERT must not give it, the column's NOT NULL or its domain's
+        for (i, c) in r.columns.iter().filter(|c| !server_set(c) && refuses_null(&snapshot, c)).enumerate() {
+            let null = with(&minimal, c["name"].as_str().unwrap(), Value::Null);
+            literals.push_str(&format!("// @ts-expect-error: NULL refused\nexport const null{n}_{i}: Inserts[{key}] = {null};\n"));
+            bad_inserts.push(null);
         }
         inserts.insert(r.key.clone(), json!([full, minimal]));
         bad_insert_map.insert(r.key.clone(), Value::Array(bad_inserts));

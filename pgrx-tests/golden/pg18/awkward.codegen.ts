@@ -343,7 +343,7 @@ export interface ShopCustomersInsert {
   /** bigint, set by the server */
   id?: never;
   /** shop.email */
-  email?: string | null;
+  email: string;
   /**
    * text
    * As printed on the invoice, "quoted"

@@ -44,6 +44,9 @@ pub struct Field {
     pub ty: Ty,
     pub nullable: bool,
     pub insert: Insert,
+    /// Whether an INSERT may give NULL (a domain's NOT NULL refuses it, though the column,
+    /// read, may still be NULL: an outer join, `INSERT ... SELECT`).
+    pub insert_nullable: bool,
     pub comment: Option<String>,
     /// The Rust field's identifier.
     pub rust: String,
@@ -118,11 +121,15 @@ fn type_base(schema: &str, name: &str) -> String {
 fn insert_rule(column: &Column, resolved: &Resolved) -> Insert {
     if column.generated.is_some() || column.identity.as_deref() == Some("always") {
         Insert::Never
-    } else if column.is_nullable || column.default.is_some() || column.identity.is_some() || resolved.domain_default {
+    } else if column.default.is_some() || column.identity.is_some() || resolved.domain_default || insert_nullable(column, resolved) {
         Insert::Optional
     } else {
         Insert::Required
     }
+}
+
+fn insert_nullable(column: &Column, resolved: &Resolved) -> bool {
+    column.is_nullable && !resolved.domain_not_null
 }
 
 /// The enums and composites `ty` names, into `out`.
@@ -144,6 +151,7 @@ fn fields_of(snapshot: &Snapshot, columns: &[&Column], rows_of_table: bool) -> V
                 name: c.name.clone(),
                 data_type: c.data_type.clone(),
                 insert: if rows_of_table { insert_rule(c, &resolved) } else { Insert::Optional },
+                insert_nullable: insert_nullable(c, &resolved),
                 ty: resolved.ty,
                 nullable: c.is_nullable,
                 comment: c.comment.clone(),

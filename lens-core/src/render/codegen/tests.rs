@@ -41,6 +41,10 @@ fn schema() -> Snapshot {
         Domain { key: "shop.positive".into(), schema: "shop".into(), name: "positive".into(), data_type: "numeric(12,2)".into(), default: Some("0".into()), ..Default::default() },
     );
     s.domains.insert(
+        "shop.email".into(),
+        Domain { key: "shop.email".into(), schema: "shop".into(), name: "email".into(), data_type: "text".into(), not_null: true, ..Default::default() },
+    );
+    s.domains.insert(
         "shop.small".into(),
         Domain { key: "shop.small".into(), schema: "shop".into(), name: "small".into(), data_type: "shop.positive".into(), ..Default::default() },
     );
@@ -90,6 +94,7 @@ fn schema() -> Snapshot {
             ("at", "timestamp(3) with time zone", false),
             ("full_name", "text", true),
             ("spans", "shop.spans", true),
+            ("contact", "shop.email", true),
         ],
     );
     column(&mut s, "public.orders", "id").identity = Some("by default".into());
@@ -181,6 +186,12 @@ fn inserts_leave_out_what_has_a_default_and_refuse_what_the_server_sets() {
     assert_eq!(rule("public.orders", "Full Name"), Some(Insert::Required));
     assert_eq!(rule("public.orders", "at"), Some(Insert::Required));
     assert_eq!(rule("public.orders", "tags"), Some(Insert::Optional), "nullable");
+    assert_eq!(rule("public.orders", "contact"), Some(Insert::Required), "a domain's NOT NULL, though the column is nullable");
+    let ts = render(&s, None, Target::TypeScript);
+    let insert = ts.split("export interface OrdersInsert {").nth(1).and_then(|rest| rest.split("\n}").next()).expect("the insert type");
+    assert!(insert.lines().any(|l| l == "  contact: string;"), "required, and NULL refused:\n{insert}");
+    let row = ts.split("export interface Orders {").nth(1).and_then(|rest| rest.split("\n}").next()).expect("the row type");
+    assert!(row.lines().any(|l| l == "  contact: string | null;"), "read, the column may be NULL:\n{row}");
 }
 
 #[test]
@@ -263,7 +274,7 @@ fn rust_reads_what_sqlx_cannot_decode_through_casts() {
          \\\"during\\\"::pg_catalog.text AS \\\"during\\\", \\\"amounts\\\"::numeric(12,2)[] AS \\\"amounts\\\", \
          pg_catalog.to_json(\\\"pair\\\") AS \\\"pair\\\", pg_catalog.to_json(\\\"payload\\\") AS \\\"payload\\\", \
          \\\"email\\\"::pg_catalog.text AS \\\"email\\\", \\\"moods\\\", pg_catalog.to_json(\\\"owner\\\") AS \\\"owner\\\", \\\"price\\\", \\\"at\\\", \
-         \\\"full_name\\\", \\\"spans\\\"::pg_catalog.text AS \\\"spans\\\"\";"
+         \\\"full_name\\\", \\\"spans\\\"::pg_catalog.text AS \\\"spans\\\", \\\"contact\\\"\";"
     );
     for line in [
         "    #[serde(rename = \"Full Name\")]",

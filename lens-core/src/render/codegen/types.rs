@@ -263,11 +263,13 @@ pub enum ArrayCast {
     Split(String),
 }
 
-/// A resolved column type and whether a domain on the way gives it a default.
+/// A resolved column type, and what the domains on the way say of an INSERT: whether one
+/// gives a default, whether one refuses NULL.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
     pub ty: Ty,
     pub domain_default: bool,
+    pub domain_not_null: bool,
 }
 
 /// `data_type` with its type modifiers (`(10,2)`, `(3)`) taken out, outside quotes.
@@ -307,7 +309,7 @@ pub fn resolve(snapshot: &Snapshot, data_type: &str) -> Resolved {
 const MAX_DOMAIN_DEPTH: usize = 32;
 
 fn resolve_at(snapshot: &Snapshot, data_type: &str, depth: usize) -> Resolved {
-    let plain = |ty| Resolved { ty, domain_default: false };
+    let plain = |ty| Resolved { ty, domain_default: false, domain_not_null: false };
     if let Some(element) = data_type.strip_suffix("[]") {
         let inner = resolve_at(snapshot, element, depth);
         let name = without_modifiers(element);
@@ -329,7 +331,11 @@ fn resolve_at(snapshot: &Snapshot, data_type: &str, depth: usize) -> Resolved {
                     return plain(Ty::Unknown(name));
                 }
                 let base = resolve_at(snapshot, &domain.data_type, depth + 1);
-                return Resolved { ty: base.ty, domain_default: base.domain_default || domain.default.is_some() };
+                return Resolved {
+                    ty: base.ty,
+                    domain_default: base.domain_default || domain.default.is_some(),
+                    domain_not_null: base.domain_not_null || domain.not_null,
+                };
             }
             if snapshot.enums.contains_key(&name) {
                 return plain(Ty::Enum(name));

@@ -38,7 +38,7 @@ pub fn ts_type(plan: &Plan, ty: &Ty, uses: &mut Uses) -> String {
 fn field_line(out: &mut String, plan: &Plan, f: &Field, insert: bool, uses: &mut Uses) {
     doc(out, "  ", &field_summary(f), f.comment.as_deref());
     let mut ty = ts_type(plan, &f.ty, uses);
-    if f.nullable {
+    if if insert { f.insert_nullable } else { f.nullable } {
         ty.push_str(" | null");
     }
     let (optional, ty) = match (insert, f.insert) {

@@ -50,7 +50,7 @@ fn key(name: &str) -> String {
 fn field_line(out: &mut String, plan: &Plan, f: &Field, insert: bool, uses: &mut Uses) {
     doc(out, "  ", &field_summary(f), f.comment.as_deref());
     let mut schema = zod_type(plan, &f.ty, uses);
-    if f.nullable {
+    if if insert { f.insert_nullable } else { f.nullable } {
         schema.push_str(".nullable()");
     }
     let schema = match (insert, f.insert) {

@@ -86,10 +86,12 @@ def server_times(db, queries, runs, seed=15):
         order.shuffle(run)
         plan.extend(run)
     script = ["\\timing on"] + [queries[n] + ";" for n in names + plan]
-    out = subprocess.run(["psql", "-X", "-q", "-At", "-d", db], input="\n".join(script) + "\n", text=True, capture_output=True)
+    out = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", db], input="\n".join(script) + "\n", text=True, capture_output=True)
     if out.returncode != 0:
         sys.exit(out.stderr)
     times = [float(x) for x in re.findall(r"^Time: ([0-9.]+) ms", out.stdout, re.M)]
+    if len(times) != len(names) + len(plan):
+        sys.exit(f"expected {len(names) + len(plan)} timings, psql printed {len(times)}")
     samples = {n: [] for n in names}
     for name, t in zip(plan, times[len(names):]):
         samples[name].append(t)

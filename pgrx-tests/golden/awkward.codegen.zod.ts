@@ -228,7 +228,7 @@ export type ShopCartCache = z.infer<typeof ShopCartCache>;
 /** An INSERT into shop.cart_cache: what it must give, may give (optional), and must not give (never) */
 export const ShopCartCacheInsert = z.object({
   /** uuid */
-  session_id: z.guid(),
+  session_id: z.string(),
   /** jsonb */
   items: Json.nullable().optional(),
 });

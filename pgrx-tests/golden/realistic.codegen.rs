@@ -3,7 +3,8 @@
 // Include it in a module of its own: `pub mod db { include!("db.rs"); }`. Read rows with
 // each struct's SELECT or COLUMNS: they cast what sqlx cannot decode (to text, or to JSON
 // for composite and unknown types). Arrays must have one dimension, starting at 1;
-// numeric NaN or infinity and dates at infinity cannot be read into these types.
+// numeric NaN, infinity or more than 28 digits, and dates at infinity, cannot be
+// read into these types.
 // It needs these crates (Cargo.toml), and one of sqlx's runtime features:
 //   serde = { version = "1", features = ["derive"] }
 //   serde_json = "1"

@@ -129,9 +129,9 @@ fn ts_dir() -> PathBuf {
 /// `tsc --strict` on `files` in `dir`, `--noEmit` or (`emit`) compiled to ES modules in
 /// `dir/out`: its output when it fails.
 fn tsc(dir: &Path, files: &[&str], emit: bool) -> Result<(), String> {
-    let mode: &[&str] = if emit { &["--noEmitOnError", "--module", "nodenext", "--target", "es2022", "--outDir", "out"] } else { &["--noEmit"] };
+    let mode: &[&str] = if emit { &["--noEmitOnError", "--outDir", "out"] } else { &["--noEmit"] };
     let out = Command::new(ts_dir().join("node_modules/.bin/tsc"))
-        .arg("--strict")
+        .args(["--strict", "--module", "nodenext", "--target", "es2022"])
         .args(mode)
         .args(files)
         .current_dir(dir)
@@ -179,10 +179,13 @@ fn typescript_check(schema: &str) {
         for c in &r.columns {
             let name = c["name"].as_str().unwrap();
             let ty = resolve(&model, c["dataType"].as_str().unwrap()).ty;
-            if c["isNullable"] == false {
+            let any_json = matches!(&ty, Ty::Unknown(_)) || matches!(&ty, Ty::Builtin(b) if b.json == JsonForm::Json);
+            // a NOT NULL that every row honours (not one NOT VALID, nor NO INHERIT with
+            // children: tested apart); JSON null is a json column's value
+            let honoured = c.get("notNullNotValid").is_none() && c.get("notNullNoInherit").is_none();
+            if c["isNullable"] == false && honoured && !any_json {
                 bad_rows.push(with(first, name, Value::Null));
             }
-            let any_json = matches!(&ty, Ty::Unknown(_)) || matches!(&ty, Ty::Builtin(b) if b.json == JsonForm::Json);
             if !any_json {
                 bad_rows.push(with(first, name, json!({"lens_wrong": [1]})));
             }
@@ -198,14 +201,25 @@ fn typescript_check(schema: &str) {
         // an insert of a row's values (what the server sets left out), and of only what it requires
         let set_by_server: Vec<&str> = r.columns.iter().filter(|c| server_set(c)).map(|c| c["name"].as_str().unwrap()).collect();
         let required_columns: Vec<&str> = r.columns.iter().filter(|c| required(&snapshot, c)).map(|c| c["name"].as_str().unwrap()).collect();
-        let full = without(first, |k| set_by_server.contains(&k));
+        // the first row's values, where an INSERT would refuse its NULL (a NOT NULL added NOT
+        // VALID, or NO INHERIT and the row a child's) another row's
+        let mut values = first.clone();
+        for c in r.columns.iter().filter(|c| refuses_null(&snapshot, c)) {
+            let name = c["name"].as_str().unwrap();
+            if values[name].is_null() {
+                if let Some(other) = table_rows.iter().map(|row| &row[name]).find(|v| !v.is_null()) {
+                    values = with(&values, name, other.clone());
+                }
+            }
+        }
+        let full = without(&values, |k| set_by_server.contains(&k));
         // TypeScript compares an optional property named like a member of Object.prototype
         // with that member (`constructor` with Function): an insert literal gives them (README)
-        let minimal = without(first, |k| !required_columns.contains(&k) && !(OBJECT_MEMBERS.contains(&k) && !set_by_server.contains(&k)));
+        let minimal = without(&values, |k| !required_columns.contains(&k) && !(OBJECT_MEMBERS.contains(&k) && !set_by_server.contains(&k)));
         literals.push_str(&format!("export const insert{n}: Inserts[{key}] = {full};\nexport const minimal{n}: Inserts[{key}] = {minimal};\n"));
         let mut bad_inserts = Vec::new();
         if let Some(generated) = set_by_server.first() {
-            let given = with(&minimal, generated, first[generated].clone());
+            let given = with(&minimal, generated, values[generated].clone());
             literals.push_str(&format!("// @ts-expect-error: the server sets it\nexport const generated{n}: Inserts[{key}] = {given};\n"));
             bad_inserts.push(given);
         }
@@ -214,8 +228,13 @@ fn typescript_check(schema: &str) {
             literals.push_str(&format!("// @ts-expect-error: it must be given\nexport const missing{n}: Inserts[{key}] = {short};\n"));
             bad_inserts.push(short);
         }
-        // NULL where an INSERT must not give it, the column's NOT NULL or its domain's
-        for (i, c) in r.columns.iter().filter(|c| !server_set(c) && refuses_null(&snapshot, c)).enumerate() {
+        // NULL where an INSERT must not give it, the column's NOT NULL or its domain's (not a
+        // json column's: JSON null is a json value)
+        let takes_json = |c: &Value| {
+            let ty = resolve(&model, c["dataType"].as_str().unwrap()).ty;
+            matches!(&ty, Ty::Unknown(_)) || matches!(&ty, Ty::Builtin(b) if b.json == JsonForm::Json)
+        };
+        for (i, c) in r.columns.iter().filter(|c| !server_set(c) && refuses_null(&snapshot, c) && !takes_json(c)).enumerate() {
             let null = with(&minimal, c["name"].as_str().unwrap(), Value::Null);
             literals.push_str(&format!("// @ts-expect-error: NULL refused\nexport const null{n}_{i}: Inserts[{key}] = {null};\n"));
             bad_inserts.push(null);
@@ -231,6 +250,10 @@ fn typescript_check(schema: &str) {
     }
     // the Zod schemas as JavaScript, for node
     tsc(&dir, &["schemas.mts"], true).unwrap_or_else(|e| panic!("{schema}: tsc could not emit the schemas: {e}"));
+    // the same two files as CommonJS modules, where tsc reserves more names (`Object`)
+    std::fs::copy(dir.join("types.mts"), dir.join("types.cts")).unwrap();
+    std::fs::copy(dir.join("schemas.mts"), dir.join("schemas.cts")).unwrap();
+    tsc(&dir, &["types.cts", "schemas.cts"], false).unwrap_or_else(|e| panic!("{schema}: as CommonJS, tsc refused:\n{e}"));
 
     // tsc can fail: a row with a column the table does not have
     let first_key = serde_json::to_string(&relations[0].key).unwrap();
@@ -302,13 +325,22 @@ fn checks_of(module: &str, code: &str) -> (String, usize) {
 }
 
 /// The crates each generated file's header asks for are the check crate's, with at least the
-/// features the header names: what compiles here is what the header tells an application.
+/// features the header names (what compiles here is what the header tells an application),
+/// and they are exactly the type crates the file's code names.
 fn headers_name_the_crates_the_check_builds_with(dir: &Path) {
+    let type_crates = [("::sqlx::types::chrono::", "chrono"), ("::sqlx::types::Decimal", "rust_decimal"), ("::sqlx::types::Uuid", "uuid"), ("::sqlx::types::ipnetwork::", "ipnetwork"), ("::sqlx::types::BitVec", "bit-vec")];
     let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/rust/Cargo.toml")).unwrap();
     for (schema, _) in SCHEMAS {
         let code = std::fs::read_to_string(dir.join(format!("{schema}.rs"))).unwrap();
         let wanted: Vec<&str> = code.lines().take_while(|l| l.starts_with("//")).filter_map(|l| l.strip_prefix("//   ")).collect();
         assert!(wanted.iter().any(|l| l.starts_with("sqlx = ")), "{schema}: the header names sqlx: {wanted:?}");
+        let body: String = code.lines().skip_while(|l| l.starts_with("//")).collect::<Vec<_>>().join("\n");
+        let sqlx_line = wanted.iter().find(|l| l.starts_with("sqlx = ")).copied().unwrap_or_default();
+        for (path, name) in type_crates {
+            let used = body.contains(path);
+            let listed = wanted.iter().any(|l| l.starts_with(&format!("{name} = ")));
+            assert_eq!((used, listed, sqlx_line.contains(&format!("\"{name}\""))), (used, used, used), "{schema}: {name} used by the code and named by the header alike");
+        }
         for line in wanted {
             let (name, spec) = line.split_once(" = ").unwrap_or_else(|| panic!("{schema}: a crate line: {line}"));
             let have = manifest.lines().find(|l| l.starts_with(&format!("{name} = "))).unwrap_or_else(|| panic!("{schema}: the check crate lacks {name}"));
@@ -387,9 +419,9 @@ fn outputs_are_deterministic_and_held_to_golden_files() {
             .collect();
         // what no row type shows changes no byte: an index, a comment on it, a function, a grant
         db.batch_execute(
-            "CREATE SCHEMA lens_unrelated; CREATE TABLE lens_unrelated.t (id int); CREATE INDEX lens_unrelated_i ON lens_unrelated.t (id); \
-             COMMENT ON INDEX lens_unrelated.lens_unrelated_i IS 'x'; CREATE FUNCTION lens_unrelated.f() RETURNS int LANGUAGE sql AS 'SELECT 1'; \
-             GRANT SELECT ON lens_unrelated.t TO PUBLIC; DROP TABLE lens_unrelated.t",
+            "CREATE INDEX lens_unrelated_i ON shop.orders (placed_at); COMMENT ON INDEX shop.lens_unrelated_i IS 'x'; \
+             ALTER TABLE shop.orders ADD CONSTRAINT lens_unrelated CHECK (placed_at IS NOT NULL); GRANT SELECT ON shop.orders TO PUBLIC; \
+             CREATE FUNCTION shop.lens_unrelated() RETURNS int LANGUAGE sql AS 'SELECT 1'",
         )
         .unwrap();
         for ((name, before), target) in outputs.iter().zip(["typescript", "zod", "rust"]) {

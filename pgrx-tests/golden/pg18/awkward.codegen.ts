@@ -95,9 +95,9 @@ export interface AuditLogRoomRate {
   /** numeric, set by the server */
   "rate, stored": PgNumber | null;
   /** text */
-  note: string;
+  note: string | null;
   /** text */
-  later: string;
+  later: string | null;
 }
 
 /** An INSERT into "Audit.Log"."Room Rate": what it must give, may give (optional), and must not give (never) */
@@ -133,7 +133,7 @@ export interface AuditLogRoomRateArchived {
   /** text */
   note: string | null;
   /** text */
-  later: string;
+  later: string | null;
   /** timestamp with time zone */
   archived_at: string;
 }

@@ -107,9 +107,9 @@ export const AuditLogRoomRate = z.object({
   /** numeric, set by the server */
   "rate, stored": PgNumber.nullable(),
   /** text */
-  note: z.string(),
+  note: z.string().nullable(),
   /** text */
-  later: z.string(),
+  later: z.string().nullable(),
 });
 export type AuditLogRoomRate = z.infer<typeof AuditLogRoomRate>;
 
@@ -147,7 +147,7 @@ export const AuditLogRoomRateArchived = z.object({
   /** text */
   note: z.string().nullable(),
   /** text */
-  later: z.string(),
+  later: z.string().nullable(),
   /** timestamp with time zone */
   archived_at: z.string(),
 });
@@ -334,7 +334,7 @@ export type ShopCartCache = z.infer<typeof ShopCartCache>;
 /** An INSERT into shop.cart_cache: what it must give, may give (optional), and must not give (never) */
 export const ShopCartCacheInsert = z.object({
   /** uuid */
-  session_id: z.guid(),
+  session_id: z.string(),
   /** jsonb */
   items: Json.nullable().optional(),
 });

@@ -66,7 +66,7 @@ fn row(plan: &Plan, id: &'static str, postgres: String, example: String, ty: &Ty
         postgres,
         example,
         typescript: format!("`{}`", typescript::ts_type(plan, ty, &mut uses)),
-        zod: format!("`{}`", zod::zod_type(plan, ty, &mut uses)),
+        zod: format!("`{}`", zod::zod_type(plan, ty, false, &mut uses)),
         rust,
         note,
     }

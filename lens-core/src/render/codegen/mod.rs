@@ -81,7 +81,8 @@ fn header(schemas: Option<&[String]>, target: Target) -> String {
             out.push_str("// Include it in a module of its own: `pub mod db { include!(\"db.rs\"); }`. Read rows with\n");
             out.push_str("// each struct's SELECT or COLUMNS: they cast what sqlx cannot decode (to text, or to JSON\n");
             out.push_str("// for composite and unknown types). Arrays must have one dimension, starting at 1;\n");
-            out.push_str("// numeric NaN or infinity and dates at infinity cannot be read into these types.\n");
+            out.push_str("// numeric NaN, infinity or more than 28 digits, and dates at infinity, cannot be\n");
+            out.push_str("// read into these types.\n");
         }
     }
     out

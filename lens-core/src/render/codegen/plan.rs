@@ -5,11 +5,15 @@
 use super::names::{pascal_case, rust_ident, snake_case, Namespace};
 use super::types::{resolve, Resolved, Ty};
 use crate::model::{Column, Snapshot};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Names the output itself declares or uses, never given to a table or type (`R`: the type
-/// parameter sqlx's `FromRow` derive adds).
-const RESERVED: &[&str] = &["Json", "PgNumber", "Rows", "Inserts", "Self", "R"];
+/// parameter sqlx's `FromRow` derive adds; `Object`: a name tsc refuses to declare at the top
+/// of a CommonJS module).
+const RESERVED: &[&str] = &["Json", "PgNumber", "Rows", "Inserts", "Self", "R", "Object"];
+
+/// Partition trees are shallow; the bound only guards a hand-made snapshot.
+const MAX_PARTITION_DEPTH: usize = 64;
 
 /// An enum's associated constants, never given to a variant.
 const ENUM_RESERVED: &[&str] = &["Self", "ALL", "LABELS"];
@@ -141,7 +145,14 @@ fn named_types(ty: &Ty, out: &mut Vec<String>) {
     }
 }
 
-fn fields_of(snapshot: &Snapshot, columns: &[&Column], rows_of_table: bool) -> Vec<Field> {
+/// Whether a value read from the column may be NULL: a NOT NULL that is `NOT VALID` leaves the
+/// rows from before it, one that is `NO INHERIT` the rows of the tables inheriting this one
+/// (a SELECT from it reads theirs too).
+fn read_nullable(c: &Column, inherited: bool) -> bool {
+    c.is_nullable || c.not_null_not_valid || (c.not_null_no_inherit && inherited)
+}
+
+fn fields_of(snapshot: &Snapshot, columns: &[&Column], rows_of_table: bool, inherited: bool) -> Vec<Field> {
     let mut rust_names = Namespace::snake();
     columns
         .iter()
@@ -153,7 +164,7 @@ fn fields_of(snapshot: &Snapshot, columns: &[&Column], rows_of_table: bool) -> V
                 insert: if rows_of_table { insert_rule(c, &resolved) } else { Insert::Optional },
                 insert_nullable: insert_nullable(c, &resolved),
                 ty: resolved.ty,
-                nullable: c.is_nullable,
+                nullable: read_nullable(c, inherited),
                 comment: c.comment.clone(),
                 rust: rust_names.claim(&rust_ident(&snake_case(&c.name, "field"))),
             }
@@ -173,21 +184,30 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
     }
     let columns_of = |key: &str| columns.get(key).cloned().unwrap_or_default();
 
-    let mut partitions: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for t in snapshot.tables.values() {
-        if let Some(parent) = &t.partition_of {
-            if wanted(&t.schema) {
-                partitions.entry(parent.as_str()).or_default().push(t.key.clone());
-            }
-        }
-    }
+    let inherited: HashSet<&str> = snapshot.tables.values().flat_map(|t| t.inherits.iter().flatten()).map(String::as_str).collect();
     let relation_kind = |kind: &str| matches!(kind, "table" | "partitioned" | "view" | "materialized_view" | "foreign_table");
-    // a partition shares its parent's type, when the parent is declared too
-    let parent_declared = |t: &crate::model::Table| {
+    // a partition shares its parent's type when the parent is asked for (a sub-partition its
+    // partition's, so the root's)
+    let shares_parent_type = |t: &crate::model::Table| {
         t.partition_of.as_ref().and_then(|p| snapshot.tables.get(p)).is_some_and(|p| wanted(&p.schema) && relation_kind(&p.kind))
     };
     let relation_tables: Vec<_> =
-        snapshot.tables.values().filter(|t| wanted(&t.schema) && relation_kind(&t.kind) && !parent_declared(t)).collect();
+        snapshot.tables.values().filter(|t| wanted(&t.schema) && relation_kind(&t.kind) && !shares_parent_type(t)).collect();
+    // each partition listed under the nearest ancestor that has a type (sub-partitions too)
+    let mut partitions: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for t in snapshot.tables.values().filter(|t| shares_parent_type(t)) {
+        let mut ancestor = t;
+        for _ in 0..MAX_PARTITION_DEPTH {
+            match ancestor.partition_of.as_ref().and_then(|p| snapshot.tables.get(p)) {
+                Some(parent) if shares_parent_type(parent) => ancestor = parent,
+                Some(parent) => {
+                    partitions.entry(parent.key.as_str()).or_default().push(t.key.clone());
+                    break;
+                }
+                None => break,
+            }
+        }
+    }
 
     // the enums and composites to declare: the asked schemas' own, and what the declared use
     let mut enum_keys: BTreeSet<String> = snapshot.enums.values().filter(|e| wanted(&e.schema)).map(|e| e.key.clone()).collect();
@@ -224,11 +244,11 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
                         ..Column::default()
                     })
                     .collect();
-                fields_of(snapshot, &attributes.iter().collect::<Vec<_>>(), false)
+                fields_of(snapshot, &attributes.iter().collect::<Vec<_>>(), false, false)
             }
             None => {
                 // a table's row type: every attribute may be NULL in a value of it
-                let mut fields = fields_of(snapshot, &columns_of(&key), false);
+                let mut fields = fields_of(snapshot, &columns_of(&key), false, false);
                 fields.iter_mut().for_each(|f| f.nullable = true);
                 fields
             }
@@ -282,7 +302,7 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
                 from_sql: format!("{}.{}", super::text::sql_ident(&t.schema), super::text::sql_ident(&t.name)),
                 name,
                 insert_name,
-                fields: fields_of(snapshot, &columns_of(&t.key), true),
+                fields: fields_of(snapshot, &columns_of(&t.key), true, inherited.contains(t.key.as_str())),
                 comment: t.comment.clone(),
                 partitions: partitions.get(t.key.as_str()).cloned().unwrap_or_default(),
             }

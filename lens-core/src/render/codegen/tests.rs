@@ -240,6 +240,39 @@ fn typescript_describes_to_json_and_names_survive() {
 }
 
 #[test]
+fn reads_may_be_null_where_a_not_null_does_not_reach() {
+    let mut s = schema();
+    table(&mut s, "public.rate", "public", "rate", "table", &[("later", "text", false), ("note", "text", false), ("id", "uuid", false)]);
+    column(&mut s, "public.rate", "later").not_null_not_valid = true;
+    column(&mut s, "public.rate", "note").not_null_no_inherit = true;
+    table(&mut s, "public.rate_old", "public", "rate_old", "table", &[("note", "text", true)]);
+    s.tables.get_mut("public.rate_old").expect("fixture").inherits = Some(vec!["public.rate".into()]);
+    let zod = render(&s, None, Target::Zod);
+    let rate = zod.split("export const Rate = z.object({").nth(1).and_then(|r| r.split("});").next()).expect("the row schema");
+    assert!(rate.contains("later: z.string().nullable(),"), "NOT VALID: rows from before may hold NULL:\n{rate}");
+    assert!(rate.contains("note: z.string().nullable(),"), "NO INHERIT: the child's rows may hold NULL:\n{rate}");
+    assert!(rate.contains("id: z.guid(),"), "a uuid read is printed in one form:\n{rate}");
+    let insert = zod.split("export const RateInsert = z.object({").nth(1).and_then(|r| r.split("});").next()).expect("the insert schema");
+    assert!(insert.contains("later: z.string(),") && insert.contains("note: z.string(),"), "an insert must give them:\n{insert}");
+    assert!(insert.contains("id: z.string(),"), "an insert may give a uuid in any form PostgreSQL takes:\n{insert}");
+}
+
+#[test]
+fn sub_partitions_are_listed_under_the_type_they_share() {
+    let mut s = schema();
+    table(&mut s, "shop.events_2026_q1", "shop", "events_2026_q1", "table", &[("at", "date", false)]);
+    s.tables.get_mut("shop.events_2026").expect("fixture").kind = "partitioned".into();
+    s.tables.get_mut("shop.events_2026_q1").expect("fixture").partition_of = Some("shop.events_2026".into());
+    let p = plan(&s, None);
+    let events = p.relations.iter().find(|r| r.key == "shop.events").expect("the root");
+    assert_eq!(events.partitions, ["shop.events_2026", "shop.events_2026_q1"]);
+    assert!(p.relations.iter().all(|r| !r.key.starts_with("shop.events_")), "no partition has a type of its own");
+    // asked alone, a partition whose parent is not asked for has its own type
+    let other = plan(&s, Some(&["other".to_string()]));
+    assert!(other.relations.is_empty());
+}
+
+#[test]
 fn zod_declares_before_use_and_keeps_proto_keys() {
     let mut s = schema();
     table(&mut s, "public.proto", "public", "proto", "table", &[("__proto__", "text", true)]);

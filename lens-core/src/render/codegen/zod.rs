@@ -8,10 +8,14 @@ use super::declarations::{self, doc, field_summary, Writer};
 use super::Uses;
 use std::fmt::Write;
 
-/// The Zod schema of a value of `ty` in to_json's output.
-pub fn zod_type(plan: &Plan, ty: &Ty, uses: &mut Uses) -> String {
+/// The Zod schema of a value of `ty` in to_json's output (`insert`: what an INSERT may give,
+/// where the stricter schemas of output forms do not apply: PostgreSQL takes a uuid in more
+/// forms than it prints).
+pub fn zod_type(plan: &Plan, ty: &Ty, insert: bool, uses: &mut Uses) -> String {
     match ty {
         Ty::Builtin(b) => match (b.zod, b.json) {
+            (Some(zod), _) if !insert => zod.into(),
+            (Some(_), JsonForm::Text) => "z.string()".into(),
             (Some(zod), _) => zod.into(),
             (None, JsonForm::Int16) => "z.number().int().min(-32768).max(32767)".into(),
             (None, JsonForm::Int32) => "z.number().int().min(-2147483648).max(2147483647)".into(),
@@ -30,7 +34,7 @@ pub fn zod_type(plan: &Plan, ty: &Ty, uses: &mut Uses) -> String {
         },
         Ty::OtherText | Ty::ExtensionText => "z.string()".into(),
         Ty::Enum(key) | Ty::Composite(key) => plan.type_name(key).to_string(),
-        Ty::Array(element, _) => format!("z.array({}.nullable())", zod_type(plan, element, uses)),
+        Ty::Array(element, _) => format!("z.array({}.nullable())", zod_type(plan, element, insert, uses)),
         Ty::Unknown(_) => {
             uses.json = true;
             "Json".into()
@@ -49,7 +53,7 @@ fn key(name: &str) -> String {
 
 fn field_line(out: &mut String, plan: &Plan, f: &Field, insert: bool, uses: &mut Uses) {
     doc(out, "  ", &field_summary(f), f.comment.as_deref());
-    let mut schema = zod_type(plan, &f.ty, uses);
+    let mut schema = zod_type(plan, &f.ty, insert, uses);
     if if insert { f.insert_nullable } else { f.nullable } {
         schema.push_str(".nullable()");
     }

@@ -61,6 +61,12 @@ fn is_safe_bare(name: &str, keywords: &Keywords) -> bool {
     !keywords.contains(name)
 }
 
+/// `name` in double quotes whatever it is: generated SQL that reads the same on every major,
+/// whatever its keywords.
+pub fn always_quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// `quote_ident(a) || '.' || quote_ident(b)`: the key of a table, or of an enum, sequence...
 pub fn qualified(schema: &str, name: &str, keywords: &Keywords) -> String {
     let mut out = String::with_capacity(schema.len() + name.len() + 5);
@@ -193,6 +199,12 @@ pub fn split_qualified(text: &str) -> Result<Vec<String>, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn always_quoted_names_double_their_quotes() {
+        assert_eq!(always_quoted("a\"b"), "\"a\"\"b\"");
+        assert_eq!(always_quoted("id"), "\"id\"");
+    }
 
     #[test]
     fn qualified_names_split_as_postgresql_reads_them() {

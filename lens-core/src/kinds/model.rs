@@ -769,6 +769,15 @@ declare! {
 
 }
 
+impl Table {
+    /// Whether it is one of the relations whose rows people read: a table, a partitioned
+    /// table, a view, a materialized view or a foreign table (every kind a snapshot read from
+    /// a server has; a snapshot made by hand may hold others).
+    pub fn has_rows(&self) -> bool {
+        matches!(self.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table")
+    }
+}
+
 fn permanent() -> String {
     "permanent".into()
 }

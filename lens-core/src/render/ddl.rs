@@ -355,7 +355,7 @@ pub(crate) fn options_list(options: &[String]) -> String {
 
 /// An option's name, possibly `namespace.name` (`toast.fillfactor`): each part quoted.
 pub(crate) fn option_name(name: &str) -> String {
-    name.split('.').map(|part| format!("\"{}\"", part.replace('"', "\"\""))).collect::<Vec<_>>().join(".")
+    name.split('.').map(crate::ident::always_quoted).collect::<Vec<_>>().join(".")
 }
 
 pub(crate) fn view(snap: &Snapshot, table: &Table, out: &mut String) {

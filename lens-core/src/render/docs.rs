@@ -68,10 +68,6 @@ fn by_key<'a>(refs: &[&'a Relationship]) -> Vec<&'a Relationship> {
     refs
 }
 
-fn documented(t: &Table) -> bool {
-    matches!(t.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table")
-}
-
 /// The documentation tree of the tables of `schemas` (None: all) in `snap`: (path,
 /// content), sorted by path. The snapshot should hold every schema, so that risk counts FKs
 /// from elsewhere.
@@ -80,7 +76,7 @@ pub fn render(snap: &Snapshot, schemas: Option<&[String]>, extras: &Extras, kw: 
     let by = ByTable::new(snap);
     let graph = Graph::new(snap);
     let wanted = |t: &Table| schemas.map_or(true, |s| s.contains(&t.schema));
-    let tables: Vec<&Table> = snap.tables.values().filter(|t| documented(t) && wanted(t)).collect();
+    let tables: Vec<&Table> = snap.tables.values().filter(|t| t.has_rows() && wanted(t)).collect();
 
     // _index.md
     // the same words with or without a previous capture: an unchanged schema, unchanged bytes

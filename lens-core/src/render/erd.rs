@@ -31,9 +31,8 @@ impl Format {
 
 /// The tables drawn: all of them, or those within `depth` FKs of `focus`.
 pub fn select_tables<'a>(snap: &'a Snapshot, focus: Option<&str>, depth: usize) -> Vec<&'a Table> {
-    let drawable = |t: &Table| matches!(t.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table");
     let Some(focus) = focus else {
-        return snap.tables.values().filter(|t| drawable(t)).collect();
+        return snap.tables.values().filter(|t| t.has_rows()).collect();
     };
     let mut neighbours: HashMap<&str, Vec<&str>> = HashMap::new();
     for r in snap.relationships.values() {
@@ -52,7 +51,7 @@ pub fn select_tables<'a>(snap: &'a Snapshot, focus: Option<&str>, depth: usize) 
             }
         }
     }
-    snap.tables.values().filter(|t| seen.contains(t.key.as_str()) && drawable(t)).collect()
+    snap.tables.values().filter(|t| seen.contains(t.key.as_str()) && t.has_rows()).collect()
 }
 
 /// What an edge says: the child's side and the parent's side.

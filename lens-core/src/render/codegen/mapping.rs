@@ -3,7 +3,7 @@
 //! exercise (the tests hold the every-type fixture to all of them).
 
 use super::plan::{plan, Plan};
-use super::types::{resolve, system_domain, without_modifiers, Ty, BUILTINS, VECTORS};
+use super::types::{is_domain, is_user_range, resolve, without_modifiers, Ty, BUILTINS, VECTORS};
 use super::{rust, typescript, zod, Uses};
 use crate::model::{Column, Domain, Enum, Snapshot, Table, TypeAttribute, UserType};
 use std::collections::BTreeSet;
@@ -99,7 +99,7 @@ pub fn row_ids(snapshot: &Snapshot, data_type: &str) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     let element = data_type.strip_suffix("[]");
     let name = without_modifiers(element.unwrap_or(data_type));
-    let domain = snapshot.domains.contains_key(&name) || system_domain(&name).is_some();
+    let domain = is_domain(snapshot, &name);
     if VECTORS.iter().any(|(vector, _)| *vector == name) {
         out.insert("vector");
         return out;
@@ -113,14 +113,12 @@ pub fn row_ids(snapshot: &Snapshot, data_type: &str) -> BTreeSet<&'static str> {
     if snapshot.tables.contains_key(&name) {
         out.insert("table row");
     }
-    let user_range = snapshot.types.get(&name).is_some_and(|t| t.kind == "range")
-        || snapshot.types.values().any(|t| t.multirange.as_deref() == Some(name.as_str()));
     match resolve(snapshot, element.unwrap_or(data_type)).ty {
         Ty::Builtin(b) => out.insert(b.names[0]),
         Ty::Enum(_) => out.insert("enum"),
         Ty::Composite(key) if !snapshot.tables.contains_key(&key) => out.insert("composite"),
         Ty::ExtensionText => out.insert("citext"),
-        Ty::OtherText if user_range => out.insert("range"),
+        Ty::OtherText if is_user_range(snapshot, &name) => out.insert("range"),
         Ty::OtherText => out.insert("other"),
         Ty::Unknown(_) => out.insert("unknown"),
         _ => false,

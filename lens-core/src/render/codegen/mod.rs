@@ -62,7 +62,7 @@ pub struct Uses {
 fn call(schemas: Option<&[String]>, target: Target) -> String {
     let schemas = match schemas {
         None => "NULL".to_string(),
-        Some(list) => format!("ARRAY[{}]", list.iter().map(|s| text::sql_literal(s)).collect::<Vec<_>>().join(", ")),
+        Some(list) => format!("ARRAY[{}]", list.iter().map(|s| crate::ddl::literal(s)).collect::<Vec<_>>().join(", ")),
     };
     format!("SELECT lens_codegen({schemas}, '{}');", target.name())
 }

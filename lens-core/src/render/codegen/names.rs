@@ -89,25 +89,23 @@ fn words(name: &str) -> Vec<String> {
 /// `order_status` -> `OrderStatus`, `Order Items.v2` -> `OrderItemsV2`; `placeholder` when
 /// nothing of the name is ASCII.
 pub fn pascal_case(name: &str, placeholder: &str) -> String {
-    let mut out: String = words(name)
+    let out: String = words(name)
         .iter()
         .map(|w| {
             let mut chars = w.chars();
             chars.next().map(|f| f.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
         })
         .collect();
-    if out.is_empty() {
-        out = placeholder.to_string();
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    out
+    identifier(out, placeholder)
 }
 
 /// `Full Name` -> `full_name`, `customerId` -> `customer_id`.
 pub fn snake_case(name: &str, placeholder: &str) -> String {
-    let mut out = words(name).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    identifier(words(name).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_"), placeholder)
+}
+
+/// Joined words made an identifier: `placeholder` when there are none, `_` before a digit.
+fn identifier(mut out: String, placeholder: &str) -> String {
     if out.is_empty() {
         out = placeholder.to_string();
     }

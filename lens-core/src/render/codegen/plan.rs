@@ -4,6 +4,7 @@
 
 use super::names::{pascal_case, rust_ident, snake_case, Namespace};
 use super::types::{resolve, Resolved, Ty};
+use crate::ident::always_quoted;
 use crate::model::{Column, Snapshot};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -185,14 +186,13 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
     let columns_of = |key: &str| columns.get(key).cloned().unwrap_or_default();
 
     let inherited: HashSet<&str> = snapshot.tables.values().flat_map(|t| t.inherits.iter().flatten()).map(String::as_str).collect();
-    let relation_kind = |kind: &str| matches!(kind, "table" | "partitioned" | "view" | "materialized_view" | "foreign_table");
     // a partition shares its parent's type when the parent is asked for (a sub-partition its
     // partition's, so the root's)
     let shares_parent_type = |t: &crate::model::Table| {
-        t.partition_of.as_ref().and_then(|p| snapshot.tables.get(p)).is_some_and(|p| wanted(&p.schema) && relation_kind(&p.kind))
+        t.partition_of.as_ref().and_then(|p| snapshot.tables.get(p)).is_some_and(|p| wanted(&p.schema) && p.has_rows())
     };
     let relation_tables: Vec<_> =
-        snapshot.tables.values().filter(|t| wanted(&t.schema) && relation_kind(&t.kind) && !shares_parent_type(t)).collect();
+        snapshot.tables.values().filter(|t| wanted(&t.schema) && t.has_rows() && !shares_parent_type(t)).collect();
     // each partition listed under the nearest ancestor that has a type (sub-partitions too)
     let mut partitions: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for t in snapshot.tables.values().filter(|t| shares_parent_type(t)) {
@@ -209,17 +209,15 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
         }
     }
 
+    let relation_fields: Vec<Vec<Field>> =
+        relation_tables.iter().map(|t| fields_of(snapshot, &columns_of(&t.key), true, inherited.contains(t.key.as_str()))).collect();
+
     // the enums and composites to declare: the asked schemas' own, and what the declared use
     let mut enum_keys: BTreeSet<String> = snapshot.enums.values().filter(|e| wanted(&e.schema)).map(|e| e.key.clone()).collect();
-    let mut composite_keys: BTreeSet<String> =
-        snapshot.types.values().filter(|t| t.kind == "composite" && wanted(&t.schema)).map(|t| t.key.clone()).collect();
-    let mut pending: Vec<String> = Vec::new();
-    for t in &relation_tables {
-        for c in columns_of(&t.key) {
-            named_types(&resolve(snapshot, &c.data_type).ty, &mut pending);
-        }
+    let mut pending: Vec<String> = snapshot.types.values().filter(|t| t.kind == "composite" && wanted(&t.schema)).map(|t| t.key.clone()).collect();
+    for f in relation_fields.iter().flatten() {
+        named_types(&f.ty, &mut pending);
     }
-    pending.extend(composite_keys.iter().cloned());
     let mut composite_fields: BTreeMap<String, Vec<Field>> = BTreeMap::new();
     while let Some(key) = pending.pop() {
         if snapshot.enums.contains_key(&key) {
@@ -229,7 +227,6 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
         if composite_fields.contains_key(&key) {
             continue;
         }
-        composite_keys.insert(key.clone());
         let fields = match snapshot.types.get(&key) {
             Some(user) => {
                 let attributes: Vec<Column> = user
@@ -292,17 +289,18 @@ pub fn plan(snapshot: &Snapshot, schemas: Option<&[String]>) -> Plan {
     let composites = dependencies_first(composites);
     let relations = relation_tables
         .iter()
-        .map(|t| {
+        .zip(relation_fields)
+        .map(|(t, fields)| {
             let name = types.claim(&type_base(&t.schema, &t.name));
             let insertable = matches!(t.kind.as_str(), "table" | "partitioned" | "foreign_table");
             let insert_name = insertable.then(|| types.claim(&format!("{name}Insert")));
             RelationItem {
                 key: t.key.clone(),
                 kind: t.kind.clone(),
-                from_sql: format!("{}.{}", super::text::sql_ident(&t.schema), super::text::sql_ident(&t.name)),
+                from_sql: format!("{}.{}", always_quoted(&t.schema), always_quoted(&t.name)),
                 name,
                 insert_name,
-                fields: fields_of(snapshot, &columns_of(&t.key), true, inherited.contains(t.key.as_str())),
+                fields,
                 comment: t.comment.clone(),
                 partitions: partitions.get(t.key.as_str()).cloned().unwrap_or_default(),
             }

@@ -5,7 +5,8 @@
 
 use super::declarations::{composite_title, relation_title};
 use super::plan::{CompositeItem, EnumItem, Field, Plan, RelationItem};
-use super::text::{comment, comment_lines, rust_string, sql_ident};
+use super::text::{comment, comment_lines, rust_string};
+use crate::ident::always_quoted;
 use super::types::{ArrayCast, JsonForm, RustRead, Ty};
 use super::Uses;
 use std::fmt::Write;
@@ -66,22 +67,21 @@ fn column_type(plan: &Plan, ty: &Ty, uses: &mut Uses) -> (String, Read) {
         Ty::Enum(key) => (plan.type_name(key).to_string(), Read::Native),
         Ty::Composite(key) => (format!("::sqlx::types::Json<{}>", plan.type_name(key)), Read::Json),
         Ty::Unknown(_) => (VALUE.into(), Read::Json),
-        // an array of arrays (of a domain over an array) has no sqlx decoder: as JSON
-        Ty::Array(element, _) if matches!(**element, Ty::Array(..)) => {
-            (format!("::sqlx::types::Json<{}>", vec_of_options(&json_type(plan, element))), Read::Json)
-        }
-        Ty::Array(element, cast) => match column_type(plan, element, uses) {
-            (t, Read::Native) => {
-                let read = cast.clone().map(Read::Cast).unwrap_or(Read::Native);
-                (vec_of_options(&t), read)
-            }
-            (_, Read::Text { .. }) => (vec_of_options(STRING), Read::Text { array: true }),
-            // arrays of composites, of unknown types, of arrays: as JSON
-            _ => match **element {
+        Ty::Array(element, cast) => {
+            // arrays of composites, of unknown types and of arrays (sqlx decodes none): as JSON
+            let as_json = || match **element {
                 Ty::Unknown(_) => (VALUE.into(), Read::Json),
                 _ => (format!("::sqlx::types::Json<{}>", vec_of_options(&json_type(plan, element))), Read::Json),
-            },
-        },
+            };
+            if matches!(**element, Ty::Array(..)) {
+                return as_json();
+            }
+            match column_type(plan, element, uses) {
+                (t, Read::Native) => (vec_of_options(&t), cast.clone().map(Read::Cast).unwrap_or(Read::Native)),
+                (_, Read::Text { .. }) => (vec_of_options(STRING), Read::Text { array: true }),
+                _ => as_json(),
+            }
+        }
     }
 }
 
@@ -99,7 +99,7 @@ pub fn column_type_described(plan: &Plan, ty: &Ty, uses: &mut Uses) -> (String, 
 }
 
 fn select_item(f: &Field, read: &Read) -> String {
-    let col = sql_ident(&f.name);
+    let col = always_quoted(&f.name);
     match read {
         Read::Native => col,
         Read::Text { array: false } => format!("{col}::pg_catalog.text AS {col}"),

@@ -66,17 +66,6 @@ pub fn js_key(name: &str) -> String {
     }
 }
 
-/// An SQL identifier, always quoted: generated SQL reads the same on every major, whatever
-/// its keywords.
-pub fn sql_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// An SQL string literal.
-pub fn sql_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,7 +94,5 @@ mod tests {
         assert_eq!(js_key("1st"), "\"1st\"");
         assert_eq!(js_key("naïve"), "\"naïve\"");
         assert_eq!(js_key(""), "\"\"");
-        assert_eq!(sql_ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(sql_literal("it's"), "'it''s'");
     }
 }

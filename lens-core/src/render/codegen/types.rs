@@ -312,8 +312,7 @@ fn resolve_at(snapshot: &Snapshot, data_type: &str, depth: usize) -> Resolved {
     let plain = |ty| Resolved { ty, domain_default: false, domain_not_null: false };
     if let Some(element) = data_type.strip_suffix("[]") {
         let inner = resolve_at(snapshot, element, depth);
-        let name = without_modifiers(element);
-        let through_domain = (snapshot.domains.contains_key(&name) || system_domain(&name).is_some()).then(|| ArrayCast::To(base_text(snapshot, element)));
+        let through_domain = is_domain(snapshot, &without_modifiers(element)).then(|| ArrayCast::To(base_text(snapshot, element)));
         return plain(Ty::Array(Box::new(inner.ty), through_domain));
     }
     let name = without_modifiers(data_type);
@@ -340,13 +339,10 @@ fn resolve_at(snapshot: &Snapshot, data_type: &str, depth: usize) -> Resolved {
             if snapshot.enums.contains_key(&name) {
                 return plain(Ty::Enum(name));
             }
-            if let Some(user) = snapshot.types.get(&name) {
-                return plain(if user.kind == "composite" { Ty::Composite(name) } else { Ty::OtherText });
-            }
-            if snapshot.tables.contains_key(&name) {
+            if snapshot.types.get(&name).is_some_and(|t| t.kind == "composite") || snapshot.tables.contains_key(&name) {
                 return plain(Ty::Composite(name));
             }
-            if snapshot.types.values().any(|t| t.multirange.as_deref() == Some(name.as_str())) {
+            if is_user_range(snapshot, &name) {
                 return plain(Ty::OtherText);
             }
             if EXTENSION_TEXT_TYPES.contains(&parts[1].as_str()) {
@@ -382,8 +378,19 @@ const SYSTEM_DOMAINS: &[(&str, &str)] = &[
     ("information_schema.yes_or_no", "character varying(3)"),
 ];
 
-pub(super) fn system_domain(name: &str) -> Option<&'static str> {
+fn system_domain(name: &str) -> Option<&'static str> {
     SYSTEM_DOMAINS.iter().find(|(domain, _)| *domain == name).map(|(_, base)| *base)
+}
+
+/// Whether the type named `name` (modifiers out) is a domain, the snapshot's or
+/// `information_schema`'s.
+pub(super) fn is_domain(snapshot: &Snapshot, name: &str) -> bool {
+    snapshot.domains.contains_key(name) || system_domain(name).is_some()
+}
+
+/// Whether the type named `name` is a range type of the user's or its multirange.
+pub(super) fn is_user_range(snapshot: &Snapshot, name: &str) -> bool {
+    snapshot.types.get(name).is_some_and(|t| t.kind == "range") || snapshot.types.values().any(|t| t.multirange.as_deref() == Some(name))
 }
 
 #[cfg(test)]

@@ -103,15 +103,11 @@ struct Report<'a> {
     children: HashMap<&'a str, Vec<&'a Table>>,
 }
 
-fn reportable(t: &Table) -> bool {
-    matches!(t.kind.as_str(), "table" | "partitioned" | "view" | "materialized_view" | "foreign_table")
-}
-
 impl<'a> Report<'a> {
     fn new(input: &'a Input<'a>, layout: Layout) -> Self {
         let snap = input.snap;
         let tables: Vec<&Table> =
-            snap.tables.values().filter(|t| reportable(t) && input.schemas.map_or(true, |s| s.contains(&t.schema))).collect();
+            snap.tables.values().filter(|t| t.has_rows() && input.schemas.map_or(true, |s| s.contains(&t.schema))).collect();
         let reported: HashSet<&str> = tables.iter().map(|t| t.key.as_str()).collect();
         let table_of_finding: Vec<Option<String>> = input.findings.iter().map(|f| finding_table(snap, f)).collect();
         let mut findings_of: HashMap<String, Vec<usize>> = HashMap::new();

@@ -76,6 +76,18 @@ pub fn error_of(client: &mut Client, sql: &str) -> (String, String, Option<Strin
     }
 }
 
+/// Runs `command` with `input` on its standard input; its output (status, stdout, stderr).
+/// Panics, naming `what`, when it cannot be started.
+pub fn output_with_input(command: &mut std::process::Command, input: &[u8], what: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("{what} does not start: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input).unwrap_or_else(|e| panic!("{what}: writing its input: {e}"));
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
 /// A JSON value as a jsonb literal for SQL text.
 pub fn lit(v: &Value) -> String {
     format!("'{}'::jsonb", v.to_string().replace('\'', "''"))

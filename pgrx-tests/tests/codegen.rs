@@ -12,9 +12,8 @@ use lens_core::codegen::types::{resolve, JsonForm, Ty};
 use pg_lens_e2e::*;
 use postgres::Client;
 use serde_json::{json, Map, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The schemas the code is made for: (name, fixtures run in order).
 const SCHEMAS: &[(&str, &[&str])] = &[
@@ -154,6 +153,11 @@ fn typescript_check(schema: &str) {
     std::fs::write(dir.join("schemas.mts"), text(&mut db, "SELECT lens_codegen(NULL, 'zod')")).unwrap();
     let (relations, snapshot) = relations(&mut db);
     let model: lens_core::Snapshot = serde_json::from_value(snapshot.clone()).unwrap();
+    // a column any JSON fits: a json column, or one of a type pg_lens does not know
+    let takes_json = |c: &Value| {
+        let ty = resolve(&model, c["dataType"].as_str().unwrap()).ty;
+        matches!(&ty, Ty::Unknown(_)) || matches!(&ty, Ty::Builtin(b) if b.json == JsonForm::Json)
+    };
 
     let mut literals = String::from("import type { Rows, Inserts } from \"./types.mjs\";\n");
     let mut equal = String::from(
@@ -179,7 +183,7 @@ fn typescript_check(schema: &str) {
         for c in &r.columns {
             let name = c["name"].as_str().unwrap();
             let ty = resolve(&model, c["dataType"].as_str().unwrap()).ty;
-            let any_json = matches!(&ty, Ty::Unknown(_)) || matches!(&ty, Ty::Builtin(b) if b.json == JsonForm::Json);
+            let any_json = takes_json(c);
             // a NOT NULL that every row honours (not one NOT VALID, nor NO INHERIT with
             // children: tested apart); JSON null is a json column's value
             let honoured = c.get("notNullNotValid").is_none() && c.get("notNullNoInherit").is_none();
@@ -230,10 +234,6 @@ fn typescript_check(schema: &str) {
         }
         // NULL where an INSERT must not give it, the column's NOT NULL or its domain's (not a
         // json column's: JSON null is a json value)
-        let takes_json = |c: &Value| {
-            let ty = resolve(&model, c["dataType"].as_str().unwrap()).ty;
-            matches!(&ty, Ty::Unknown(_)) || matches!(&ty, Ty::Builtin(b) if b.json == JsonForm::Json)
-        };
         for (i, c) in r.columns.iter().filter(|c| !server_set(c) && refuses_null(&snapshot, c) && !takes_json(c)).enumerate() {
             let null = with(&minimal, c["name"].as_str().unwrap(), Value::Null);
             literals.push_str(&format!("// @ts-expect-error: NULL refused\nexport const null{n}_{i}: Inserts[{key}] = {null};\n"));
@@ -245,15 +245,14 @@ fn typescript_check(schema: &str) {
     assert!(row_count > 0, "{schema}: the fixtures hold rows");
     std::fs::write(dir.join("rows.mts"), &literals).unwrap();
     std::fs::write(dir.join("equal.mts"), &equal).unwrap();
-    if let Err(e) = tsc(&dir, &["types.mts", "schemas.mts", "rows.mts", "equal.mts"], false) {
+    // the types and schemas also as CommonJS modules, where tsc reserves more names (`Object`)
+    std::fs::copy(dir.join("types.mts"), dir.join("types.cts")).unwrap();
+    std::fs::copy(dir.join("schemas.mts"), dir.join("schemas.cts")).unwrap();
+    if let Err(e) = tsc(&dir, &["types.mts", "schemas.mts", "rows.mts", "equal.mts", "types.cts", "schemas.cts"], false) {
         panic!("{schema}: tsc --strict --noEmit refused the generated code or a row (files in {}):\n{e}", dir.display());
     }
     // the Zod schemas as JavaScript, for node
     tsc(&dir, &["schemas.mts"], true).unwrap_or_else(|e| panic!("{schema}: tsc could not emit the schemas: {e}"));
-    // the same two files as CommonJS modules, where tsc reserves more names (`Object`)
-    std::fs::copy(dir.join("types.mts"), dir.join("types.cts")).unwrap();
-    std::fs::copy(dir.join("schemas.mts"), dir.join("schemas.cts")).unwrap();
-    tsc(&dir, &["types.cts", "schemas.cts"], false).unwrap_or_else(|e| panic!("{schema}: as CommonJS, tsc refused:\n{e}"));
 
     // tsc can fail: a row with a column the table does not have
     let first_key = serde_json::to_string(&relations[0].key).unwrap();
@@ -263,16 +262,7 @@ fn typescript_check(schema: &str) {
 
     // the Zod schemas, compiled by tsc above, on every row
     let input = json!({"rows": rows, "inserts": inserts, "badRows": bad, "badInserts": bad_insert_map});
-    let mut child = Command::new("node")
-        .arg(ts_dir().join("check.mjs"))
-        .arg(dir.join("out/schemas.mjs"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = output_with_input(Command::new("node").arg(ts_dir().join("check.mjs")).arg(dir.join("out/schemas.mjs")), input.to_string().as_bytes(), "node");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("check.mjs: {}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(report["ok"], true, "{schema}: the Zod schemas and the rows disagree:\n{:#}", report["errors"]);
     assert!(report["checked"].as_u64().unwrap() as usize >= row_count, "{report}");

@@ -217,18 +217,11 @@ fn a_name_never_leaves_its_quotes_in_printed_sql() {
         let mut target = fresh_db("lens_ddl_injection_target");
         target.batch_execute("CREATE SCHEMA victim; CREATE TABLE victim.kept (id int)").unwrap();
         drop(target);
-        let out = Command::new("psql")
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", &host(), "-p", &port().to_string(), "-U", "postgres", "-d", "lens_ddl_injection_target"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                use std::io::Write;
-                child.stdin.take().unwrap().write_all(sql.as_bytes())?;
-                child.wait_with_output()
-            })
-            .unwrap();
+        let out = output_with_input(
+            Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", &host(), "-p", &port().to_string(), "-U", "postgres", "-d", "lens_ddl_injection_target"]),
+            sql.as_bytes(),
+            "psql",
+        );
         assert!(out.status.success(), "{what}: {}\n{sql}", String::from_utf8_lossy(&out.stderr));
         let mut target = connect("lens_ddl_injection_target");
         assert_eq!(text(&mut target, "SELECT coalesce(to_regclass('victim.kept')::text, 'dropped')"), "victim.kept", "{what}: {sql}");

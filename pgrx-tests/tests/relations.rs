@@ -5,8 +5,7 @@
 
 use pg_lens_e2e::*;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn count(db: &mut postgres::Client, sql: &str) -> i64 {
     db.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe(&e))).get(0)
@@ -159,16 +158,11 @@ fn explain_counts_live_rows_with_the_callers_privileges() {
 
 fn mermaid_check(text: &str) -> Result<Value, String> {
     let dir = format!("{}/mermaid", env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new("node")
-        .arg("check.mjs")
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs (scripts/setup.sh installs it, scripts/test.sh the parser)");
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = output_with_input(
+        Command::new("node").arg("check.mjs").current_dir(&dir),
+        text.as_bytes(),
+        "node (scripts/setup.sh installs it, scripts/test.sh the parser)",
+    );
     if out.status.success() {
         Ok(serde_json::from_slice(&out.stdout).unwrap())
     } else {
@@ -193,9 +187,7 @@ fn erd_renders_awkward_names_in_mermaid_and_graphviz() {
     assert!(labels.iter().any(|l| l.contains("Ünï") || l.contains('ü') || !l.is_ascii()), "non-ASCII names kept: {labels:?}");
 
     let dot = text(&mut db, "SELECT lens_erd(format => 'dot')");
-    let mut child = Command::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("graphviz");
-    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = output_with_input(Command::new("dot").arg("-Tsvg"), dot.as_bytes(), "graphviz");
     assert!(out.status.success() && out.stderr.is_empty(), "dot -Tsvg: {}", String::from_utf8_lossy(&out.stderr));
     let svg = String::from_utf8_lossy(&out.stdout);
     assert!(svg.contains("Billing &amp; Co.Invoice.Head"), "names reach the picture");

@@ -59,38 +59,31 @@ impl Ctx {
         };
         let mut out = Vec::new();
         for on_path in [false, true] {
-            match PgConnection::connect(&url).await {
-                Ok(mut conn) => {
-                    let path = if on_path {
-                        let path: Result<String, _> = sqlx::query_scalar(
-                            "SELECT pg_catalog.string_agg(pg_catalog.quote_ident(nspname), ', ' ORDER BY nspname) \
-                             FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'",
-                        )
-                        .fetch_one(&mut conn)
-                        .await;
-                        match path {
-                            Ok(path) => path,
-                            Err(e) => {
-                                self.errors.push(format!("{db}: schemas: {e}"));
-                                continue;
-                            }
-                        }
-                    } else {
-                        "(default)".to_string()
-                    };
-                    if on_path {
-                        if let Err(e) = conn.execute(format!("SET search_path = {path}").as_str()).await {
-                            self.errors.push(format!("{db}: SET search_path = {path}: {e}"));
-                            continue;
-                        }
-                    }
-                    out.push((path, conn));
-                }
-                Err(e) => self.errors.push(format!("{db}: cannot connect: {e}")),
+            match connect(&url, on_path).await {
+                Ok(connection) => out.push(connection),
+                Err(e) => self.errors.push(format!("{db}: {e}")),
             }
         }
         out
     }
+}
+
+/// A connection to `url` and the search path it has: the server's default, or (`on_path`)
+/// every schema of the database.
+async fn connect(url: &str, on_path: bool) -> Result<(String, PgConnection), String> {
+    let mut conn = PgConnection::connect(url).await.map_err(|e| format!("cannot connect: {e}"))?;
+    if !on_path {
+        return Ok(("(default)".to_string(), conn));
+    }
+    let path: String = sqlx::query_scalar(
+        "SELECT pg_catalog.string_agg(pg_catalog.quote_ident(nspname), ', ' ORDER BY nspname) \
+         FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .map_err(|e| format!("schemas: {e}"))?;
+    conn.execute(format!("SET search_path = {path}").as_str()).await.map_err(|e| format!("SET search_path = {path}: {e}"))?;
+    Ok((path, conn))
 }
 
 /// The column types of relation `key`, resolved through domains and arrays.
